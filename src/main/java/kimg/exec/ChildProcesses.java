@@ -1,0 +1,57 @@
+package kimg.exec;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every process kimg starts is registered here so that none outlives it: on normal exit, Ctrl-C (SIGINT) or
+ * SIGTERM the JVM's shutdown hook kills each one with its whole tree (make's compiler jobs, virtiofsd's
+ * sandboxed child), descendants first so none is re-parented to init and forgotten.
+ */
+public final class ChildProcesses {
+    private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::killAll, "kimg-child-reaper"));
+    }
+
+    private ChildProcesses() {}
+
+    public static void register(Process p) {
+        LIVE.add(p.toHandle());
+    }
+
+    public static void unregister(Process p) {
+        LIVE.remove(p.toHandle());
+    }
+
+    /** Kills a process and every descendant: SIGTERM first, SIGKILL for whatever is left after a grace period. */
+    public static void killTree(ProcessHandle root, long graceMillis) {
+        var all = new java.util.ArrayList<ProcessHandle>();
+        root.descendants().forEach(all::add);
+        all.add(root);
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        for (ProcessHandle h : all) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                try {
+                    h.onExit().get(left, TimeUnit.NANOSECONDS);
+                } catch (Exception e) {
+                    // still alive: killed below
+                }
+            }
+        }
+        // Descendants spawned during the grace period are caught here too.
+        root.descendants().forEach(ProcessHandle::destroyForcibly);
+        all.forEach(ProcessHandle::destroyForcibly);
+        LIVE.remove(root);
+    }
+
+    public static void killAll() {
+        for (ProcessHandle h : Set.copyOf(LIVE)) {
+            killTree(h, 2000);
+        }
+    }
+}

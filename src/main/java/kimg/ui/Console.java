@@ -1,0 +1,105 @@
+package kimg.ui;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Everything kimg tells the user goes through here. On a terminal the current step and its elapsed time sit on
+ * one status line (see {@link StatusLine}); elsewhere (CI, pipes) each event is a plain timestamped line, so logs
+ * stay greppable.
+ */
+public class Console {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final PrintStream out;
+    private final boolean debug;
+    private final boolean verbose;
+    private final StatusLine status;
+
+    public Console(PrintStream out, boolean debug, boolean verbose, StatusLine status) {
+        this.out = out;
+        this.debug = debug;
+        this.verbose = verbose;
+        this.status = status;
+    }
+
+    /** A plain console for tests and non-interactive use. */
+    public static Console plain(PrintStream out) {
+        return new Console(out, false, false, null);
+    }
+
+    /** Chooses a status line when stderr is a terminal, plain lines otherwise. */
+    public static Console forTerminal(boolean debug) {
+        boolean tty = System.console() != null && System.getenv("CI") == null;
+        return new Console(System.err, debug, debug, tty ? StatusLine.open() : null);
+    }
+
+    public boolean debug() {
+        return debug;
+    }
+
+    public synchronized void stepStarted(String step) {
+        if (status != null) {
+            status.show(step);
+        } else {
+            out.println(stamp() + " ▶ " + step);
+        }
+    }
+
+    /** A line of a running step's output: shown only with --debug (it is always in the step's log). */
+    public synchronized void stepOutput(String step, String line) {
+        if (status != null) {
+            status.tick(step, line);
+        }
+        if (verbose) {
+            print("  " + line);
+        }
+    }
+
+    public synchronized void stepFinished(String step, Duration took, int exit) {
+        String secs = String.format("%.1fs", took.toMillis() / 1000.0);
+        print(stamp() + (exit == 0 ? " ✓ " : " ✗ ") + step + " (" + secs + (exit == 0 ? "" : ", exit " + exit) + ")");
+    }
+
+    public synchronized void command(String rendered) {
+        if (debug) {
+            print(stamp() + " $ " + rendered);
+        }
+    }
+
+    public synchronized void info(String message) {
+        print(stamp() + " " + message);
+    }
+
+    public synchronized void warn(String message) {
+        print("warning: " + message);
+    }
+
+    public synchronized void error(String message) {
+        print("error: " + message);
+    }
+
+    /** Hands the terminal to a child (the guest's serial console) and takes it back afterwards. */
+    public synchronized void release() {
+        if (status != null) {
+            status.clear();
+        }
+    }
+
+    private void print(String line) {
+        if (status != null) {
+            status.clear();
+        }
+        out.println(line);
+        out.flush();
+        if (status != null) {
+            status.redraw();
+        }
+    }
+
+    private static String stamp() {
+        return LocalTime.now().format(TIME);
+    }
+}
