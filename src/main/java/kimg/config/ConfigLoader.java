@@ -24,9 +24,11 @@ import java.util.stream.Stream;
  * [Match] sections see the value resolved so far across all ranks.
  */
 public final class ConfigLoader {
-    private static final int FILES = 0;
-    private static final int LOCAL = 1;
-    private static final int COMMAND_LINE = 2;
+    /** `@Key=value`: mkosi's "default unless something else sets it", below every file. */
+    private static final int AT_DEFAULTS = 0;
+    private static final int FILES = 1;
+    private static final int LOCAL = 2;
+    private static final int COMMAND_LINE = 3;
 
     /** What one rank holds for one setting. {@code reset}: an empty assignment cleared what came before. */
     private static final class Slot {
@@ -41,7 +43,7 @@ public final class ConfigLoader {
     private final Path start;
     private final Map<String, String> hostEnvironment;
     private final List<Map<String, Slot>> ranks = List.of(new LinkedHashMap<>(), new LinkedHashMap<>(),
-            new LinkedHashMap<>());
+            new LinkedHashMap<>(), new LinkedHashMap<>());
     private int rank = FILES;
 
     private final List<Path> files = new ArrayList<>();
@@ -258,9 +260,11 @@ public final class ConfigLoader {
                 }
                 continue;
             }
-            Optional<Setting> setting = Settings.byName(a.key());
+            boolean atDefault = a.key().startsWith("@");
+            String key = atDefault ? a.key().substring(1) : a.key();
+            Optional<Setting> setting = Settings.byName(key);
             if (setting.isEmpty()) {
-                String hint = Settings.byNameIgnoringCase(a.key()).map(s -> " (did you mean " + s.name() + "=?)")
+                String hint = Settings.byNameIgnoringCase(key).map(s -> " (did you mean " + s.name() + "=?)")
                         .orElse("");
                 warnings.add(origin + ": unknown setting " + a.key() + "=" + hint + ", ignored");
                 continue;
@@ -271,7 +275,14 @@ public final class ConfigLoader {
                 warnings.add(origin + ": " + s.name() + "= belongs in [" + s.section() + "], not [" + a.section()
                         + "]");
             }
-            assign(s, a.value(), origin);
+            if (atDefault) {
+                int saved = rank;
+                rank = AT_DEFAULTS;
+                assign(s, a.value(), origin);
+                rank = saved;
+            } else {
+                assign(s, a.value(), origin);
+            }
         }
     }
 
@@ -301,7 +312,7 @@ public final class ConfigLoader {
         if (s.list()) {
             return String.join(" ", resolvedList(name).stream().map(Value::text).toList());
         }
-        for (int r = COMMAND_LINE; r >= FILES; r--) {
+        for (int r = COMMAND_LINE; r >= AT_DEFAULTS; r--) {
             Slot slot = ranks.get(r).get(name);
             if (slot != null) {
                 if (!slot.items.isEmpty()) {
@@ -316,7 +327,7 @@ public final class ConfigLoader {
 
     private List<Value> resolvedList(String name) {
         var out = new ArrayList<Value>();
-        for (int r = FILES; r <= COMMAND_LINE; r++) {
+        for (int r = AT_DEFAULTS; r <= COMMAND_LINE; r++) {
             Slot slot = ranks.get(r).get(name);
             if (slot == null) {
                 continue;
@@ -337,7 +348,7 @@ public final class ConfigLoader {
         if (s.list()) {
             return Optional.of(resolvedList(s.name()));
         }
-        for (int r = COMMAND_LINE; r >= FILES; r--) {
+        for (int r = COMMAND_LINE; r >= AT_DEFAULTS; r--) {
             Slot slot = ranks.get(r).get(s.name());
             if (slot != null) {
                 return slot.items.isEmpty() ? Optional.empty() : Optional.of(List.of(slot.items.get(slot.items.size() - 1)));
