@@ -88,7 +88,8 @@ public final class ConfigLoader {
                 continue; // read after the directory, below the command line's own rank (see result())
             }
             for (String text : e.getValue()) {
-                assign(s, text, Origin.COMMAND_LINE);
+                // Relative paths on the command line are relative to where kimg was started, not to -C.
+                assign(s, text, Origin.commandLine(start));
             }
         }
         rank = FILES;
@@ -220,7 +221,7 @@ public final class ConfigLoader {
     private void findUnincludedModules() {
         for (String includeItem : pendingCommandLineIncludes) {
             for (String item : Words.words(includeItem)) {
-                include(item, Origin.COMMAND_LINE);
+                include(item, Origin.commandLine(start));
             }
         }
         Path dir = project.resolve("modules");
