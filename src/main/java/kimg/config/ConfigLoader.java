@@ -126,7 +126,13 @@ public final class ConfigLoader {
                 readLocal(dir);
             }
             if (ini != null) {
-                apply(ini);
+                // On the include chain while it is applied, so that an Include= leading back to it is a cycle.
+                reading.push(realPath(conf));
+                try {
+                    apply(ini);
+                } finally {
+                    reading.pop();
+                }
             }
             Path confD = dir.resolve("mkosi.conf.d");
             if (Files.isDirectory(confD)) {
