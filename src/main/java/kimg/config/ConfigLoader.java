@@ -255,7 +255,12 @@ public final class ConfigLoader {
             if (section.equals("Match")) {
                 continue;
             }
-            if (a.key().equals("Include") && (section.equals("Config") || section.equals("Include"))) {
+            boolean includeSection = section.equals("Config") || section.equals("Include");
+            if (a.key().equals("Include") && (includeSection || Settings.SECTIONS.contains(section))) {
+                if (!includeSection) {
+                    // Like any setting in the wrong section: a nudge, and it still does its job.
+                    warnings.add(origin + ": Include= belongs in [Config], not [" + a.section() + "]");
+                }
                 for (String item : Words.words(a.value())) {
                     include(item, origin);
                 }
