@@ -81,13 +81,16 @@ public final class ConfigLoader {
 
     private void applyCommandLine(Map<String, List<String>> overrides) {
         rank = COMMAND_LINE;
-        for (var e : overrides.entrySet()) {
-            Setting s = Settings.byName(e.getKey())
-                    .orElseThrow(() -> ConfigError.usage("unknown setting '" + e.getKey() + "'"));
-            if (s.name().equals("Include")) {
-                continue; // read after the directory, below the command line's own rank (see result())
+        for (String name : overrides.keySet()) {
+            Settings.byName(name).orElseThrow(() -> ConfigError.usage("unknown setting '" + name + "'"));
+        }
+        // In table order, not the map's: the settings specifiers read (Distribution= ... OutputDirectory=) come
+        // first, so `--hostname=%d -d fedora` sees fedora whatever order the flags were given in.
+        for (Setting s : Settings.all()) {
+            if (!overrides.containsKey(s.name()) || s.name().equals("Include")) {
+                continue; // Include= is read after the directory, below the command line's own rank
             }
-            for (String text : e.getValue()) {
+            for (String text : overrides.get(s.name())) {
                 // Relative paths on the command line are relative to where kimg was started, not to -C.
                 assign(s, text, Origin.commandLine(start));
             }
