@@ -136,6 +136,22 @@ class BadInputTest {
     }
 
     @Test
+    void negativeJobs() {
+        assertUsageError(summary("-j", "-1"), "--jobs", "-1");
+    }
+
+    @Test
+    void missingKernelConfigFile() {
+        assertUsageError(KimgRun.in(dir, "-C", dir.toString(), "build", "-c", "nope.config"), "--config",
+                "nope.config");
+    }
+
+    @Test
+    void settingFlagWithoutItsValue() {
+        assertUsageError(summary("--ram"), "--ram");
+    }
+
+    @Test
     void unknownVerb() {
         assertUsageError(KimgRun.in(dir, "-C", dir.toString(), "frobnicate"), "frobnicate");
     }

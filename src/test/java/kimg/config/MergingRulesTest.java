@@ -123,6 +123,16 @@ class MergingRulesTest {
     }
 
     @Test
+    void localEmptyValueDropsFilesValuesLikeTheCommandLine() {
+        // "clears everything before it": files' items come before local's in the final list. (mkosi itself keeps
+        // the files' items here, because it folds local into the command line before reading the files.)
+        tree.file("mkosi.local.conf", "[Content]", "Packages=", "Packages=local")
+                .file("mkosi.conf", "[Content]", "Packages=file");
+
+        assertEquals(List.of("local", "cli"), tree.load("Packages=cli").list("Packages"));
+    }
+
+    @Test
     void emptyAssignmentInAFileKeepsHigherRankedValues() {
         tree.file("mkosi.local.conf", "[Content]", "Packages=local")
                 .file("mkosi.conf", "[Content]", "Packages=file", "Packages=");
