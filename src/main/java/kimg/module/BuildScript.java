@@ -50,6 +50,8 @@ public record BuildScript(Path script, Path source, Path buildDir, Path destDir,
                 "--tmpfs", "/tmp",
                 "--tmpfs", "/var/tmp",
                 "--tmpfs", "/run",
+                // mount points for the contract paths, so nothing needs to be created in the read-only overlay
+                "--tmpfs", "/work",
                 "--ro-bind", source.toString(), SRC,
                 "--bind", buildDir.toString(), BUILD,
                 "--bind", destDir.toString(), DEST,
