@@ -23,12 +23,16 @@ public final class Summary {
             }
             sb.append("\n[").append(section).append("]\n");
             int width = rows.stream().mapToInt(s -> s.name().length()).max().orElse(0);
+            var shown = new ArrayList<String>();
             for (Setting s : rows) {
                 List<Value> values = c.values(s.name());
-                String shown = values.isEmpty() ? "(none)"
-                        : String.join(" ", values.stream().map(Value::text).toList());
-                sb.append(String.format("  %-" + width + "s = %s", s.name(), shown));
-                sb.append("    # ").append(origins(c, values)).append('\n');
+                shown.add(values.isEmpty() ? "(none)" : String.join(" ", values.stream().map(Value::text).toList()));
+            }
+            int valueWidth = Math.min(48, shown.stream().mapToInt(String::length).max().orElse(0));
+            for (int i = 0; i < rows.size(); i++) {
+                Setting s = rows.get(i);
+                sb.append(String.format("  %-" + width + "s = %-" + valueWidth + "s  # %s%n", s.name(), shown.get(i),
+                        origins(c, c.values(s.name()))));
             }
         }
         sb.append("\n[Modules]\n");
