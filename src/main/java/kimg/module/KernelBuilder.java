@@ -61,7 +61,21 @@ public final class KernelBuilder {
         return config.moduleBuildDirectory("kernel").resolve(lv.directoryName());
     }
 
-    private KernelArtifacts run() {
+    /**
+     * Chooses the config and the build directory and configures it if needed, without make: for tests, and for a
+     * caller that only wants a .config (e.g. to edit it with menuconfig).
+     *
+     * @return the build directory, holding a current .config
+     */
+    public static Path configure(Config config, Request request, Exec exec) {
+        return new KernelBuilder(config, request, exec).prepare().buildDir();
+    }
+
+    /** A build directory with a current .config, and how to run make in it. */
+    private record Prepared(Path tree, LocalVersion lv, Path buildDir, Path modulesRoot, KernelArch arch,
+            MakeCommands make) {}
+
+    private Prepared prepare() {
         Path tree = sourceTree(config);
         KernelConfigChoice choice = KernelConfigChoice.choose(config, request, tree);
         List<Path> fragments = config.list("KernelConfigFragments").stream()
@@ -107,6 +121,17 @@ public final class KernelBuilder {
                         + " until a build without -i");
             }
         }
+        return new Prepared(tree, lv, buildDir, modulesRoot, arch, make);
+    }
+
+    private KernelArtifacts run() {
+        Prepared p = prepare();
+        Path tree = p.tree();
+        LocalVersion lv = p.lv();
+        Path buildDir = p.buildDir();
+        Path modulesRoot = p.modulesRoot();
+        KernelArch arch = p.arch();
+        MakeCommands make = p.make();
 
         KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");

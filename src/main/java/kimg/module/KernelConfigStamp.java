@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Everything that shaped a build directory's .config, one line per input, kept in
- * {@code <build>/}{@value #FILE_NAME} after a successful configure: the chosen file's content hash, the base
- * targets, each fragment's content hash, and the make variables (the compiler decides CONFIG_CC_* symbols).
+ * {@code <build>/}{@value #FILE_NAME} after a successful configure: the chosen file's content hash and name, the
+ * base targets, each fragment's content hash and name, and the make variables (the compiler decides CONFIG_CC_* symbols).
  * Comparing it with the current inputs tells whether to reconfigure, and which input changed.
  */
 public record KernelConfigStamp(List<String> lines) {
@@ -27,10 +27,12 @@ public record KernelConfigStamp(List<String> lines) {
 
     public static KernelConfigStamp of(KernelConfigChoice choice, List<Path> fragments, List<String> makeVariables) {
         var lines = new ArrayList<String>();
-        lines.add("config " + sha256(choice.file()) + " " + choice.file());
+        // Content and file name, not the full path: the same file reached through another path (a temporary
+        // project directory, a moved checkout) must not reconfigure.
+        lines.add("config " + sha256(choice.file()) + " " + choice.file().getFileName());
         lines.add("base " + String.join(" ", choice.baseTargets()));
         for (Path f : fragments) {
-            lines.add("fragment " + sha256(f) + " " + f);
+            lines.add("fragment " + sha256(f) + " " + f.getFileName());
         }
         // Build identity and LOCALVERSION do not reach .config; leaving them out spares a reconfigure.
         lines.add("make " + String.join(" ", makeVariables.stream()

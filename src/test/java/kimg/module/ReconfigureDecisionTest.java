@@ -47,7 +47,7 @@ class ReconfigureDecisionTest {
         var old = stamp("CONFIG_A=y\n", List.of());
         var d = ReconfigureDecision.fromStamp(true, old, stamp("CONFIG_A=m\n", List.of()));
         assertTrue(d.reconfigure());
-        assertTrue(d.reason().startsWith("kernel config " + dir.resolve("mkosi.kernel.config")), d.reason());
+        assertEquals("kernel config mkosi.kernel.config changed since the last configure", d.reason());
     }
 
     @Test
@@ -61,6 +61,15 @@ class ReconfigureDecisionTest {
     void buildIdentityAndLocalVersionDoNotReconfigure() throws Exception {
         var a = stamp("CONFIG_A=y\n", List.of("KBUILD_BUILD_HOST=a", "LOCALVERSION="));
         var b = stamp("CONFIG_A=y\n", List.of("KBUILD_BUILD_HOST=b", "LOCALVERSION=-x"));
+        assertNull(b.changedSince(a));
+    }
+
+    @Test
+    void theSameFileElsewhereDoesNotReconfigure() throws Exception {
+        var a = stamp("CONFIG_A=y\n", List.of());
+        Path other = java.nio.file.Files.createDirectories(dir.resolve("elsewhere")).resolve("mkosi.kernel.config");
+        Files.writeString(other, "CONFIG_A=y\n");
+        var b = KernelConfigStamp.of(new KernelConfigChoice(other, "project", List.of("tinyconfig")), List.of(), List.of());
         assertNull(b.changedSince(a));
     }
 
