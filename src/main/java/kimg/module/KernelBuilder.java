@@ -108,7 +108,7 @@ public final class KernelBuilder {
         KernelConfigStamp current = KernelConfigStamp.of(choice, fragments, make.variables());
         ReconfigureDecision decision = ReconfigureDecision.fromStamp(
                 Files.isRegularFile(buildDir.resolve(".config")), KernelConfigStamp.read(buildDir), current);
-        if (!decision.reconfigure()) {
+        if (!decision.reconfigure() && !ReconfigureDecision.kconfigUnchanged(tree, buildDir)) {
             var listed = exec.capture("kernel-listnewconfig", Cmd.of(make.listNewConfig()));
             add("configure", listed.took());
             decision = ReconfigureDecision.fromNewSymbols(listed.output());

@@ -69,7 +69,9 @@ public final class KernelFixture {
         if (built == null) {
             try {
                 Path tree = sourceTree();
-                project = Files.createTempDirectory("kimg-kernel-it-");
+                // Under target/: small (config and step logs), kept after the run for a look at the logs.
+                Path projects = Files.createDirectories(repositoryRoot().resolve("target/it-projects"));
+                project = Files.createTempDirectory(projects, "kernel-");
                 Files.copy(repositoryRoot().resolve("mkosi.kernel.config"), project.resolve("mkosi.kernel.config"));
                 config = projectConfig(project, tree, cacheDirectory().resolve("builddir"));
                 try (var lock = lock()) {

@@ -90,4 +90,32 @@ class ReconfigureDecisionTest {
         assertTrue(d.reconfigure());
         assertEquals("2 new kconfig symbol(s) in the tree (CONFIG_NEW_THING, CONFIG_OTHER)", d.reason());
     }
+
+    @Test
+    void kconfigFilesComeFromAutoConfCmd() {
+        var lines = List.of("deps_config := \\", "\tDocumentation/Kconfig \\", "\tarch/x86/Kconfig \\",
+                "\tKconfig", "", "include/config/auto.conf: $(deps_config)", "\tnot/this/Kconfig");
+        assertEquals(List.of("Documentation/Kconfig", "arch/x86/Kconfig", "Kconfig"),
+                ReconfigureDecision.kconfigFiles(lines));
+    }
+
+    @Test
+    void listnewconfigIsNeededOnlyWhenAKconfigFileIsNewerThanAutoConf() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("linux"));
+        Path build = Files.createDirectories(dir.resolve("build/include/config"));
+        Path kconfig = Files.writeString(tree.resolve("Kconfig"), "config A\n");
+        var t0 = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(kconfig, t0);
+        assertFalse(ReconfigureDecision.kconfigUnchanged(tree, dir.resolve("build")), "no auto.conf.cmd yet");
+
+        Files.writeString(build.resolve("auto.conf.cmd"), "deps_config := \\\n\tKconfig\n");
+        Path autoConf = Files.writeString(build.resolve("auto.conf"), "CONFIG_A=y\n");
+        Files.setLastModifiedTime(autoConf, java.nio.file.attribute.FileTime.fromMillis(t0.toMillis() + 1000));
+        assertTrue(ReconfigureDecision.kconfigUnchanged(tree, dir.resolve("build")));
+
+        Files.setLastModifiedTime(kconfig, java.nio.file.attribute.FileTime.fromMillis(t0.toMillis() + 2000));
+        assertFalse(ReconfigureDecision.kconfigUnchanged(tree, dir.resolve("build")), "Kconfig edited");
+        Files.delete(kconfig);
+        assertFalse(ReconfigureDecision.kconfigUnchanged(tree, dir.resolve("build")), "Kconfig removed");
+    }
 }
