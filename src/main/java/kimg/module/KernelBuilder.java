@@ -1,0 +1,296 @@
+package kimg.module;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import kimg.config.BuildSource;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.Request;
+import kimg.exec.Cmd;
+import kimg.exec.Exec;
+import kimg.exec.FileTrees;
+import kimg.exec.HostTools;
+import kimg.exec.StepFailed;
+
+/**
+ * Builds the kernel out of tree: chooses the config ({@link KernelConfigChoice}) and the build directory
+ * ({@link LocalVersion}), configures only when needed ({@link ReconfigureDecision}), runs make, and installs the
+ * modules into the directory every LV shares. The source tree is never written to.
+ *
+ * <p>Layout, under {@code config.moduleBuildDirectory("kernel")}: {@code <LV>/} (or {@code default/}) is the O=
+ * build directory; {@code modules/<release>/} the installed modules, replaced as a whole on each install.
+ */
+public final class KernelBuilder {
+
+    private final Config config;
+    private final Request request;
+    private final Exec exec;
+    private final Map<String, Duration> steps = new LinkedHashMap<>();
+
+    private KernelBuilder(Config config, Request request, Exec exec) {
+        this.config = config;
+        this.request = request;
+        this.exec = exec;
+    }
+
+    /**
+     * Builds the kernel of {@code BuildSources=...:kernel}. With {@code request.incremental()} only the modules are
+     * rebuilt and installed (plus a configure if the config changed); the kernel image is left alone.
+     *
+     * @throws ConfigError when there is no kernel source or no kernel config
+     * @throws StepFailed  when a make (or merge_config.sh, or depmod) fails
+     */
+    public static KernelArtifacts build(Config config, Request request, Exec exec) {
+        return new KernelBuilder(config, request, exec).run();
+    }
+
+    /** The build directory a build would use, without building (for summary, clean, and tests). */
+    public static Path buildDirectory(Config config, Request request) {
+        Path tree = sourceTree(config);
+        KernelConfigChoice choice = KernelConfigChoice.choose(config, request, tree);
+        LocalVersion lv = LocalVersion.of(tree, choice.lines(), config.environment().get("LOCALVERSION"));
+        return config.moduleBuildDirectory("kernel").resolve(lv.directoryName());
+    }
+
+    /**
+     * Chooses the config and the build directory and configures it if needed, without make: for tests, and for a
+     * caller that only wants a .config (e.g. to edit it with menuconfig).
+     *
+     * @return the build directory, holding a current .config
+     */
+    public static Path configure(Config config, Request request, Exec exec) {
+        return new KernelBuilder(config, request, exec).prepare().buildDir();
+    }
+
+    /** A build directory with a current .config, and how to run make in it. */
+    private record Prepared(Path tree, LocalVersion lv, Path buildDir, Path modulesRoot, KernelArch arch,
+            MakeCommands make) {}
+
+    private Prepared prepare() {
+        Path tree = sourceTree(config);
+        HostTools.ensure("kernel", HostTools.KERNEL, exec);
+        KernelConfigChoice choice = KernelConfigChoice.choose(config, request, tree);
+        List<Path> fragments = config.list("KernelConfigFragments").stream()
+                .map(f -> config.directory().resolve(f).toAbsolutePath().normalize())
+                .toList();
+        for (Path f : fragments) {
+            if (!Files.isRegularFile(f)) {
+                throw new ConfigError(config.origin("KernelConfigFragments"), "KernelConfigFragments",
+                        "kernel config fragment " + f + " does not exist");
+            }
+        }
+        Map<String, String> env = config.environment();
+        LocalVersion lv = LocalVersion.of(tree, choice.lines(), env.get("LOCALVERSION"));
+        Path kernelRoot = config.moduleBuildDirectory("kernel");
+        Path buildDir = kernelRoot.resolve(lv.directoryName());
+        Path modulesRoot = kernelRoot.resolve("modules");
+
+        boolean ccache = MakeCommands.wantsCcache(env) && HostTools.onPath("ccache");
+        if (MakeCommands.wantsCcache(env) && !ccache) {
+            exec.console().warn("Environment=CCACHE=" + env.get("CCACHE") + " but ccache is not installed: building without it");
+        }
+        KernelArch arch = KernelArch.of(config.architecture());
+        var make = new MakeCommands(tree, buildDir, Math.max(1, request.jobs()),
+                MakeCommands.variables(env, ccache, arch, KernelArch.host()));
+        createDirectories(buildDir);
+        createDirectories(modulesRoot);
+        removeLeftovers(modulesRoot);
+
+        KernelConfigStamp current = KernelConfigStamp.of(choice, fragments, make.variables());
+        ReconfigureDecision decision = ReconfigureDecision.fromStamp(
+                Files.isRegularFile(buildDir.resolve(".config")), KernelConfigStamp.read(buildDir), current);
+        if (!decision.reconfigure() && !ReconfigureDecision.kconfigUnchanged(tree, buildDir)) {
+            var listed = exec.capture("kernel-listnewconfig", Cmd.of(make.listNewConfig()));
+            add("configure", listed.took());
+            decision = ReconfigureDecision.fromNewSymbols(listed.output());
+        }
+        if (decision.reconfigure()) {
+            exec.console().info("kernel: configuring " + buildDir + " from " + choice.file() + " (" + decision.reason() + ")");
+            configure(make, choice, fragments, buildDir);
+            current.write(buildDir);
+            if (request.incremental()) {
+                exec.console().warn("kernel config changed but -i rebuilds only modules: the kernel image is stale"
+                        + " until a build without -i");
+            }
+        }
+        return new Prepared(tree, lv, buildDir, modulesRoot, arch, make);
+    }
+
+    private KernelArtifacts run() {
+        Prepared p = prepare();
+        Path tree = p.tree();
+        LocalVersion lv = p.lv();
+        Path buildDir = p.buildDir();
+        Path modulesRoot = p.modulesRoot();
+        KernelArch arch = p.arch();
+        MakeCommands make = p.make();
+
+        KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
+        boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");
+        var goals = new ArrayList<String>();
+        if (!request.incremental()) {
+            goals.add(arch.imageTarget());
+        }
+        if (modules) {
+            goals.add("modules");
+        }
+        if (!request.incremental()) {
+            if (finalConfig.valueOf("CONFIG_GDB_SCRIPTS").equals("y")) {
+                goals.add("scripts_gdb");
+            }
+            // Regenerated by kbuild only when vmlinux.a or modules.order changed, so it costs nothing on a no-op.
+            if (HostTools.onPath("python3")) {
+                goals.add("compile_commands.json");
+            }
+        }
+        if (goals.isEmpty()) {
+            exec.console().warn("kernel: -i with CONFIG_MODULES unset: nothing to build");
+        } else {
+            add("make", exec.run("kernel-make", Cmd.of(make.build(goals))).took());
+        }
+
+        String release = readLines(buildDir.resolve("include/config/kernel.release")).get(0).strip();
+        Path modulesDir = modulesRoot.resolve(release);
+        if (modules) {
+            installModules(make, modulesRoot, release);
+        } else {
+            createDirectories(modulesDir);
+        }
+
+        Path compileCommands = buildDir.resolve("compile_commands.json");
+        Path gdbScript = buildDir.resolve("vmlinux-gdb.py");
+        return new KernelArtifacts(
+                release,
+                lv.value(),
+                tree,
+                buildDir,
+                buildDir.resolve(arch.imagePath()),
+                buildDir.resolve("vmlinux"),
+                buildDir.resolve("System.map"),
+                modulesRoot,
+                modulesDir,
+                Files.exists(compileCommands) ? compileCommands : null,
+                Files.exists(gdbScript) ? gdbScript : null,
+                sha256(buildDir.resolve(".config")),
+                unquote(finalConfig.valueOf("CONFIG_CC_VERSION_TEXT")),
+                steps);
+    }
+
+    /**
+     * With a base: {@code make BASE}, merge the chosen file and the fragments, olddefconfig. Without: the chosen
+     * file over the defaults (alldefconfig), then the fragments if any. Then warn about every requested symbol the
+     * final .config does not have.
+     */
+    private void configure(MakeCommands make, KernelConfigChoice choice, List<Path> fragments, Path buildDir) {
+        KernelConfigStamp.delete(buildDir);
+        var merged = new ArrayList<Path>();
+        if (choice.hasBase()) {
+            add("configure", exec.run("kernel-config-base", Cmd.of(make.baseConfig(choice.baseTargets()))).took());
+            merged.add(choice.file());
+        } else {
+            add("configure", exec.run("kernel-alldefconfig", Cmd.of(make.allDefConfig(choice.file()))).took());
+        }
+        merged.addAll(fragments);
+        if (!merged.isEmpty()) {
+            add("configure", exec.run("kernel-config-merge", Cmd.of(make.mergeConfig(merged)).in(buildDir)).took());
+            add("configure", exec.run("kernel-olddefconfig", Cmd.of(make.olddefconfig())).took());
+        }
+
+        KconfigValues requested = KconfigValues.parse(choice.lines());
+        for (Path f : fragments) {
+            requested = requested.then(KconfigValues.parse(readLines(f)));
+        }
+        List<String> dropped = requested.droppedFrom(KconfigValues.parse(readLines(buildDir.resolve(".config"))));
+        if (!dropped.isEmpty()) {
+            int shown = Math.min(dropped.size(), 20);
+            exec.console().warn("kernel: " + dropped.size() + " requested kconfig value(s) not in the final .config"
+                    + " (unmet dependencies?): " + String.join(", ", dropped.subList(0, shown))
+                    + (dropped.size() > shown ? ", ... (" + (dropped.size() - shown) + " more)" : ""));
+        }
+    }
+
+    /**
+     * modules_install into a staging directory next to the shared modules root, then swap the release directory
+     * into place, so a guest (or an interrupted install) never sees a half-installed tree.
+     */
+    private void installModules(MakeCommands make, Path modulesRoot, String release) {
+        Path staging;
+        try {
+            staging = Files.createTempDirectory(modulesRoot, ".install-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            add("modules_install", exec.run("kernel-modules-install", Cmd.of(make.modulesInstall(staging))).took());
+            Path installed = staging.resolve("lib/modules").resolve(release);
+            if (!Files.isRegularFile(installed.resolve("modules.dep"))) {
+                throw StepFailed.because("kernel-modules-install",
+                        "modules_install wrote no modules.dep: depmod is missing (install kmod)");
+            }
+            // A running guest sees this directory through its /usr/lib/modules bind mount (modprobe after
+            // `build -i`): swap it in whole, never half-installed.
+            FileTrees.replace(installed, modulesRoot.resolve(release));
+        } finally {
+            FileTrees.deleteRecursively(staging);
+        }
+    }
+
+    /** Staging directories left by an interrupted install (FileTrees.replace repairs an interrupted swap). */
+    private static void removeLeftovers(Path modulesRoot) {
+        try (Stream<Path> s = Files.list(modulesRoot)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".install-")).toList()) {
+                FileTrees.deleteRecursively(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path sourceTree(Config config) {
+        BuildSource src = config.sourceFor("kernel").orElseThrow(() -> new ConfigError(
+                config.origin("BuildSources"), "BuildSources", "no kernel source: add BuildSources=<linux tree>:kernel"));
+        Path tree = src.source().toAbsolutePath().normalize();
+        if (!Files.isRegularFile(tree.resolve("Makefile")) || !Files.isDirectory(tree.resolve("scripts/kconfig"))) {
+            throw new ConfigError(src.origin(), "BuildSources", tree + " is not a kernel source tree");
+        }
+        return tree;
+    }
+
+    private void add(String step, Duration took) {
+        steps.merge(step, took, Duration::plus);
+    }
+
+    static String unquote(String s) {
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    }
+
+    static String sha256(Path file) {
+        return KernelConfigStamp.sha256(file);
+    }
+
+    private static List<String> readLines(Path f) {
+        try {
+            return Files.readAllLines(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}

@@ -1,0 +1,115 @@
+package kimg.module;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.Request;
+
+/**
+ * Which kernel config file a build uses, why, and what it is applied to.
+ *
+ * <p>Choice, first match wins: {@code -c FILE}; {@code Environment=CONFIG=FILE} (relative to the project
+ * directory); {@code mkosi.kernel.config} at the top of the kernel tree; the project's {@code mkosi.kernel.config}.
+ *
+ * <p>Base: a config file is normally a whole config, applied with {@code make KCONFIG_ALLCONFIG=FILE alldefconfig}.
+ * A file whose first line is {@code # kimg: base=TARGET...} is a fragment instead: kimg runs {@code make TARGET...}
+ * (e.g. {@code tinyconfig}, or {@code defconfig kvm_guest.config}), merges the file on top with
+ * merge_config.sh and runs olddefconfig. {@code Environment=KCONFIG_BASE=TARGET...} overrides the directive
+ * (an empty value: use the file as a whole config).
+ *
+ * @param file        the chosen file, absolute
+ * @param chosenBy    what chose it, for messages and summary ("-c", "Environment=CONFIG", "kernel tree", "project")
+ * @param baseTargets the make config targets to start from; empty: the file is a whole config
+ */
+public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTargets) {
+    public static final String FILE_NAME = "mkosi.kernel.config";
+    static final String DIRECTIVE = "# kimg: base=";
+    private static final Pattern CONFIG_TARGET = Pattern.compile("[A-Za-z0-9_.-]*config");
+
+    public KernelConfigChoice {
+        baseTargets = List.copyOf(baseTargets);
+    }
+
+    public static KernelConfigChoice choose(Config config, Request request, Path sourceTree) {
+        Map<String, String> env = config.environment();
+        Path file;
+        String by;
+        if (request.kernelConfig() != null) {
+            file = request.startDirectory().resolve(request.kernelConfig());
+            by = "-c";
+        } else if (env.containsKey("CONFIG") && !env.get("CONFIG").isEmpty()) {
+            file = config.directory().resolve(env.get("CONFIG"));
+            by = "Environment=CONFIG";
+        } else if (Files.isRegularFile(sourceTree.resolve(FILE_NAME))) {
+            file = sourceTree.resolve(FILE_NAME);
+            by = "kernel tree";
+        } else {
+            file = config.directory().resolve(FILE_NAME);
+            by = "project";
+        }
+        file = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            String setting = by.equals("Environment=CONFIG") ? "Environment" : null;
+            String hint = by.equals("project")
+                    ? " (no -c FILE, no Environment=CONFIG=, no " + FILE_NAME + " in the kernel tree or the project)"
+                    : "";
+            throw new ConfigError(by.equals("Environment=CONFIG") ? config.origin("Environment") : null, setting,
+                    "kernel config " + file + " (chosen by " + by + ") does not exist" + hint);
+        }
+        List<String> lines = read(file);
+        List<String> base = env.containsKey("KCONFIG_BASE")
+                ? parseTargets(env.get("KCONFIG_BASE"), "Environment=KCONFIG_BASE")
+                : directive(lines, file);
+        return new KernelConfigChoice(file, by, base);
+    }
+
+    /** The base targets named by a {@code # kimg: base=...} first line, or none. */
+    static List<String> directive(List<String> lines, Path file) {
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.startsWith(DIRECTIVE)) {
+                return parseTargets(line.substring(DIRECTIVE.length()), file.toString());
+            }
+            break;
+        }
+        return List.of();
+    }
+
+    static List<String> parseTargets(String text, String where) {
+        List<String> targets = Arrays.stream(text.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        for (String t : targets) {
+            // Only config targets: anything else would start a build (or worse) where a config was meant.
+            if (!CONFIG_TARGET.matcher(t).matches()) {
+                throw ConfigError.usage(where + ": kernel config base '" + t
+                        + "' is not a make config target (e.g. tinyconfig, defconfig, kvm_guest.config)");
+            }
+        }
+        return targets;
+    }
+
+    public boolean hasBase() {
+        return !baseTargets.isEmpty();
+    }
+
+    public List<String> lines() {
+        return read(file);
+    }
+
+    static List<String> read(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package kimg.module;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The kernel's command lines as pure functions: every make (and merge_config.sh) invocation kimg runs for a
+ * kernel, built from the source tree, the build directory (O=), the job count and the make variables.
+ * {@link KernelBuilder} runs them; golden tests pin them.
+ *
+ * @param variables make variable assignments ({@code NAME=value}) given to every make; see {@link #variables}
+ */
+public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String> variables) {
+    /**
+     * Fixed build identity: kbuild bakes the time, host and user into init/version*.o, so the real ones would
+     * relink vmlinux on every build and a no-op build would not be one.
+     */
+    static final String BUILD_TIMESTAMP = "1970-01-01 00:00:00 UTC";
+    static final String BUILD_HOST = "kimg";
+    static final String BUILD_USER = "kimg";
+
+    /** Environment= keys passed to make as they are (compiler flags and warning levels a developer sets). */
+    static final List<String> PASSED_THROUGH = List.of("KCFLAGS", "KCPPFLAGS", "KAFLAGS", "W", "C");
+
+    public MakeCommands {
+        variables = List.copyOf(variables);
+    }
+
+    /**
+     * The make variables for a kernel build.
+     *
+     * <ul>
+     *   <li>KBUILD_BUILD_TIMESTAMP/HOST/USER fixed (unless Environment= sets them) so rebuilds stay incremental;
+     *   <li>LOCALVERSION= always given, empty when Environment= has none: kbuild then does not append a "+"
+     *       from `git describe` (which would also make the release differ from the LV that named the directory);
+     *   <li>LLVM=1 when Environment= has CC=clang (or clang-NN) or LLVM=...; another CC= is passed as CC;
+     *   <li>CC="ccache ..." when {@code useCcache} (Environment=CCACHE=1 and ccache installed);
+     *   <li>ARCH= and CROSS_COMPILE= when the target architecture is not the host's (CROSS_COMPILE not with LLVM).
+     * </ul>
+     */
+    public static List<String> variables(Map<String, String> env, boolean useCcache, KernelArch target, KernelArch host) {
+        var vars = new ArrayList<String>();
+        vars.add("KBUILD_BUILD_TIMESTAMP=" + env.getOrDefault("KBUILD_BUILD_TIMESTAMP", BUILD_TIMESTAMP));
+        vars.add("KBUILD_BUILD_HOST=" + env.getOrDefault("KBUILD_BUILD_HOST", BUILD_HOST));
+        vars.add("KBUILD_BUILD_USER=" + env.getOrDefault("KBUILD_BUILD_USER", BUILD_USER));
+        vars.add("LOCALVERSION=" + env.getOrDefault("LOCALVERSION", ""));
+        if (target != host) {
+            vars.add("ARCH=" + target.kbuildArch());
+        }
+        String cc = env.getOrDefault("CC", "");
+        boolean llvm = isClang(cc) || (env.containsKey("LLVM") && !Set.of("", "0").contains(env.get("LLVM")));
+        if (llvm) {
+            String value = env.getOrDefault("LLVM", "1");
+            // LLVM=1 picks clang, ld.lld and llvm-*; a path or -NN suffix (LLVM=-15) is passed as given.
+            vars.add("LLVM=" + (value.isEmpty() || value.equals("0") ? "1" : value));
+        } else if (target != host) {
+            vars.add("CROSS_COMPILE=" + target.crossCompilePrefix());
+        }
+        if (useCcache) {
+            String compiler = llvm ? (isClang(cc) ? cc : "clang")
+                    : !cc.isEmpty() ? cc
+                    : (target != host ? target.crossCompilePrefix() : "") + "gcc";
+            vars.add("CC=ccache " + compiler);
+        } else if (!cc.isEmpty() && !cc.equals("clang")) {
+            // LLVM=1 already means CC=clang; anything else (clang-15, gcc-12, a path) is passed as given.
+            vars.add("CC=" + cc);
+        }
+        for (String key : PASSED_THROUGH) {
+            if (env.containsKey(key)) {
+                vars.add(key + "=" + env.get(key));
+            }
+        }
+        return vars;
+    }
+
+    static boolean isClang(String cc) {
+        String name = Path.of(cc.isEmpty() ? "x" : cc).getFileName().toString();
+        return name.equals("clang") || name.startsWith("clang-");
+    }
+
+    /** Environment=CCACHE=1 (or yes/true) asks for ccache. */
+    public static boolean wantsCcache(Map<String, String> env) {
+        return Set.of("1", "yes", "true", "y").contains(env.getOrDefault("CCACHE", "0").toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@code make -C <tree> O=<build> <variables> <args>}: the prefix of every kernel make. */
+    List<String> make(boolean parallel, List<String> args) {
+        var argv = new ArrayList<String>();
+        argv.add("make");
+        argv.add("-C");
+        argv.add(sourceTree.toString());
+        argv.add("O=" + buildDir);
+        if (parallel) {
+            argv.add("-j" + jobs);
+        }
+        argv.addAll(variables);
+        argv.addAll(args);
+        return argv;
+    }
+
+    /** The base config ({@code make tinyconfig}, {@code make defconfig kvm_guest.config}, ...). */
+    public List<String> baseConfig(List<String> targets) {
+        return make(false, targets);
+    }
+
+    /** A whole config file applied over the defaults: symbols it leaves out get their default values. */
+    public List<String> allDefConfig(Path configFile) {
+        return make(false, List.of("KCONFIG_ALLCONFIG=" + configFile, "alldefconfig"));
+    }
+
+    /**
+     * Fragments merged into {@code <build>/.config} by the tree's own merge_config.sh. -m: merge only (we run
+     * olddefconfig ourselves, with our variables). It writes temp files into its working directory, so it must run
+     * in the build directory, never in the (read-only) source tree.
+     */
+    public List<String> mergeConfig(List<Path> fragments) {
+        var argv = new ArrayList<String>();
+        argv.add("sh");
+        argv.add(sourceTree.resolve("scripts/kconfig/merge_config.sh").toString());
+        argv.add("-m");
+        argv.add("-O");
+        argv.add(buildDir.toString());
+        argv.add(buildDir.resolve(".config").toString());
+        fragments.forEach(f -> argv.add(f.toString()));
+        return argv;
+    }
+
+    public List<String> olddefconfig() {
+        return make(false, List.of("olddefconfig"));
+    }
+
+    /** Symbols the tree has that .config has no answer for (the source moved on since the last configure). */
+    public List<String> listNewConfig() {
+        return make(false, List.of("-s", "listnewconfig"));
+    }
+
+    /** The build itself: {@code goals} are e.g. bzImage modules scripts_gdb compile_commands.json. */
+    public List<String> build(List<String> goals) {
+        return make(true, goals);
+    }
+
+    /**
+     * Modules installed under {@code installModPath}/lib/modules/<release>, depmod included (kbuild runs it when
+     * depmod is on PATH).
+     */
+    public List<String> modulesInstall(Path installModPath) {
+        return make(false, List.of("INSTALL_MOD_PATH=" + installModPath, "modules_install"));
+    }
+}

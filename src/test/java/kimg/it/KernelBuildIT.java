@@ -1,0 +1,170 @@
+package kimg.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.regex.Pattern;
+import kimg.config.Config;
+import kimg.exec.Cmd;
+import kimg.exec.Exec;
+import kimg.exec.FileTrees;
+import kimg.exec.StepLogs;
+import kimg.module.KernelArtifacts;
+import kimg.module.KernelBuilder;
+import kimg.module.LocalVersion;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** Builds linux-source-6.1 with the repository's mkosi.kernel.config and checks what kimg's kernel builder promises. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KernelBuildIT {
+    /** kbuild's short line for a compile or a link ("  CC      init/main.o", "  LD [M]  fs/minix/minix.ko"). */
+    static final Pattern WORK = Pattern.compile("^\\s+(CC|LD|AS|AR)( \\[M\\])?\\s.*");
+
+    @Test
+    @Order(1)
+    void buildsBootableKernelModulesAndDebugInfo() throws IOException {
+        KernelArtifacts k = KernelFixture.built();
+        assertTrue(Files.isRegularFile(k.bzImage()), "bzImage " + k.bzImage());
+        assertTrue(Files.isRegularFile(k.vmlinux()), "vmlinux " + k.vmlinux());
+        assertTrue(Files.isRegularFile(k.systemMap()), "System.map " + k.systemMap());
+        assertEquals(LocalVersion.EMPTY_DIRECTORY, k.buildDir().getFileName().toString());
+        assertEquals(KernelFixture.config().moduleBuildDirectory("kernel").resolve("default"), k.buildDir());
+
+        String release = Files.readString(k.buildDir().resolve("include/config/kernel.release")).strip();
+        assertEquals(release, k.release());
+        assertTrue(k.release().startsWith("6.1."), k.release());
+        // The x86 setup header carries the version string uncompressed: it names our release and build identity.
+        String image = new String(Files.readAllBytes(k.bzImage()), StandardCharsets.ISO_8859_1);
+        assertTrue(image.contains(k.release() + " (kimg@kimg)"), "bzImage version string names " + k.release());
+
+        assertEquals(k.modulesRoot().resolve(k.release()), k.modulesDir());
+        assertEquals(KernelFixture.config().moduleBuildDirectory("kernel").resolve("modules"), k.modulesRoot());
+        assertTrue(Files.isRegularFile(k.modulesDir().resolve("kernel/fs/minix/minix.ko")), "minix.ko");
+        String dep = Files.readString(k.modulesDir().resolve("modules.dep"));
+        assertTrue(dep.contains("kernel/fs/minix/minix.ko:"), dep);
+
+        List<String> config = Files.readAllLines(k.buildDir().resolve(".config"));
+        for (String wanted : List.of("CONFIG_VIRTIO_FS=y", "CONFIG_SERIAL_8250_CONSOLE=y", "CONFIG_MINIX_FS=m",
+                "CONFIG_ACPI=y", "CONFIG_MAGIC_SYSRQ=y", "CONFIG_DEBUG_INFO_DWARF5=y", "CONFIG_GDB_SCRIPTS=y")) {
+            assertTrue(config.contains(wanted), wanted);
+        }
+        assertNotNull(k.gdbScript(), "vmlinux-gdb.py for the lx- commands");
+        assertTrue(Files.exists(k.gdbScript()));
+        assertTrue(k.configHash().matches("[0-9a-f]{64}"), k.configHash());
+        assertTrue(k.compiler().contains("gcc"), k.compiler());
+        assertEquals(k.buildDir(), Path.of(Files.readSymbolicLink(k.modulesDir().resolve("build")).toString()));
+    }
+
+    @Test
+    @Order(2)
+    void secondBuildRebuildsNothing() throws IOException {
+        KernelArtifacts first = KernelFixture.built();
+        FileTime vmlinux = Files.getLastModifiedTime(first.vmlinux());
+        FileTime bzImage = Files.getLastModifiedTime(first.bzImage());
+        Path project = KernelFixture.project();
+        Exec exec = KernelFixture.exec(project);
+        KernelArtifacts again;
+        try (var lock = KernelFixture.lock()) {
+            again = KernelBuilder.build(KernelFixture.config(), KernelFixture.request(project, false), exec);
+        }
+        assertEquals(first.buildDir(), again.buildDir());
+        assertEquals(first.release(), again.release());
+        assertEquals(first.configHash(), again.configHash());
+        assertEquals(vmlinux, Files.getLastModifiedTime(again.vmlinux()), "vmlinux relinked");
+        assertEquals(bzImage, Files.getLastModifiedTime(again.bzImage()), "bzImage rebuilt");
+        assertFalse(ran(exec, "kernel-config-base"), "reconfigured although nothing changed");
+        assertFalse(ran(exec, "kernel-listnewconfig"), "no Kconfig file changed, listnewconfig is not needed");
+        List<String> work = workLines(exec, "kernel-make");
+        assertEquals(List.of(), work, "a no-op build compiled or linked");
+        assertTrue(Files.isRegularFile(again.modulesDir().resolve("modules.dep")));
+    }
+
+    @Test
+    @Order(3)
+    void incrementalBuildMakesOnlyModules() throws IOException {
+        KernelArtifacts first = KernelFixture.built();
+        FileTime bzImage = Files.getLastModifiedTime(first.bzImage());
+        Path project = KernelFixture.project();
+        Exec exec = KernelFixture.exec(project);
+        KernelArtifacts again;
+        try (var lock = KernelFixture.lock()) {
+            again = KernelBuilder.build(KernelFixture.config(), KernelFixture.request(project, true), exec);
+        }
+        List<String> makeLog = log(exec, "kernel-make");
+        String command = makeLog.get(0);
+        assertTrue(command.endsWith(" modules"), command);
+        assertFalse(command.contains("bzImage"), command);
+        assertEquals(bzImage, Files.getLastModifiedTime(again.bzImage()));
+        assertTrue(ran(exec, "kernel-modules-install"));
+        assertTrue(Files.isRegularFile(again.modulesDir().resolve("kernel/fs/minix/minix.ko")));
+    }
+
+    /**
+     * A localversion file in the tree moves the build into its own directory. The tree here is a copy (a symlink
+     * farm plus the new file, so the shared tree is never written), and the build stops after configure:
+     * `make kernelrelease` there already says what the release will be, which is all this rule is about.
+     */
+    @Test
+    @Order(4)
+    void localVersionFileChoosesANewBuildDirectory() throws IOException {
+        // Not @TempDir: JUnit warns about each of the copy's 75,000 symlinks when it deletes them.
+        Path tmp = Files.createTempDirectory("kimg-lv-it-");
+        try {
+            localVersionFileChoosesANewBuildDirectory(tmp);
+        } finally {
+            FileTrees.deleteRecursively(tmp);
+        }
+    }
+
+    private void localVersionFileChoosesANewBuildDirectory(Path tmp) throws IOException {
+        Path shared = KernelFixture.sourceTree();
+        Path copy = tmp.resolve("linux");
+        Exec exec = KernelFixture.exec(tmp);
+        exec.run("copy-tree", Cmd.of("cp", "-as", shared.toString(), copy.toString()));
+        Files.writeString(copy.resolve("localversion-test"), "-test\n");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.copy(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config"), project.resolve("mkosi.kernel.config"));
+        Config config = KernelFixture.projectConfig(project, copy, tmp.resolve("builddir"));
+
+        Path dir = KernelBuilder.configure(config, KernelFixture.request(project, false), exec);
+        assertEquals(tmp.resolve("builddir/debian~bookworm~x86-64/kernel/-test"), dir);
+        assertTrue(Files.isRegularFile(dir.resolve(".config")));
+        assertFalse(Files.exists(tmp.resolve("builddir/debian~bookworm~x86-64/kernel/default")));
+        var release = exec.capture("kernelrelease", Cmd.of("make", "-s", "-C", copy.toString(), "O=" + dir,
+                "LOCALVERSION=", "kernelrelease"));
+        assertEquals(KernelFixture.built().release() + "-test", release.output().get(release.output().size() - 1));
+        assertFalse(Files.exists(shared.resolve("localversion-test")));
+    }
+
+    @Test
+    @Order(5)
+    void sourceTreeIsNeverWritten() throws IOException {
+        String before = KernelFixture.treeHashBeforeBuild();
+        assertEquals(before, KernelFixture.treeHash(KernelFixture.sourceTree()));
+    }
+
+    private static boolean ran(Exec exec, String step) {
+        return exec.logs().records().stream().anyMatch(r -> r.step().equals(step));
+    }
+
+    private static List<String> log(Exec exec, String step) throws IOException {
+        StepLogs.StepRecord r = exec.logs().records().stream().filter(s -> s.step().equals(step)).findFirst()
+                .orElseThrow(() -> new AssertionError("step " + step + " did not run"));
+        return Files.readAllLines(r.log(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> workLines(Exec exec, String step) throws IOException {
+        return log(exec, step).stream().filter(l -> WORK.matcher(l).matches()).toList();
+    }
+}

@@ -1,0 +1,121 @@
+package kimg.module;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.Request;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KernelConfigChoiceTest {
+    @TempDir
+    Path root;
+
+    Path project;
+    Path tree;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        project = Files.createDirectories(root.resolve("project"));
+        tree = Files.createDirectories(root.resolve("linux"));
+        Files.writeString(project.resolve("mkosi.kernel.config"), "CONFIG_PROJECT=y\n");
+    }
+
+    private Config config(String... environment) {
+        return Config.ofValues(project, environment.length == 0 ? Map.of()
+                : Map.of("Environment", List.of(environment)));
+    }
+
+    private static Request withKernelConfig(Request r, Path file) {
+        return new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), r.force(), r.incremental(),
+                r.selectedModules(), file, r.jobs(), r.json(), r.debug(), r.command());
+    }
+
+    @Test
+    void projectDefaultWhenNothingElse() {
+        var c = KernelConfigChoice.choose(config(), Request.of("build", project), tree);
+        assertEquals(project.resolve("mkosi.kernel.config"), c.file());
+        assertEquals("project", c.chosenBy());
+    }
+
+    @Test
+    void kernelTreeFileBeatsTheProjectDefault() throws Exception {
+        Files.writeString(tree.resolve("mkosi.kernel.config"), "CONFIG_TREE=y\n");
+        var c = KernelConfigChoice.choose(config(), Request.of("build", project), tree);
+        assertEquals(tree.resolve("mkosi.kernel.config"), c.file());
+        assertEquals("kernel tree", c.chosenBy());
+    }
+
+    @Test
+    void environmentConfigIsRelativeToTheProjectAndBeatsTheTree() throws Exception {
+        Files.writeString(tree.resolve("mkosi.kernel.config"), "CONFIG_TREE=y\n");
+        Files.writeString(project.resolve("my.config"), "CONFIG_MINE=y\n");
+        var c = KernelConfigChoice.choose(config("CONFIG=my.config"), Request.of("build", project), tree);
+        assertEquals(project.resolve("my.config"), c.file());
+        assertEquals("Environment=CONFIG", c.chosenBy());
+    }
+
+    @Test
+    void dashCBeatsEverything() throws Exception {
+        Files.writeString(project.resolve("my.config"), "CONFIG_MINE=y\n");
+        Path cli = Files.writeString(root.resolve("cli.config"), "CONFIG_CLI=y\n");
+        var c = KernelConfigChoice.choose(config("CONFIG=my.config"),
+                withKernelConfig(Request.of("build", project), cli), tree);
+        assertEquals(cli, c.file());
+        assertEquals("-c", c.chosenBy());
+    }
+
+    @Test
+    void missingChosenFileIsAConfigError() throws Exception {
+        var e = assertThrows(ConfigError.class,
+                () -> KernelConfigChoice.choose(config("CONFIG=nope.config"), Request.of("build", project), tree));
+        assertTrue(e.getMessage().contains("nope.config"), e.getMessage());
+        Files.delete(project.resolve("mkosi.kernel.config"));
+        assertThrows(ConfigError.class,
+                () -> KernelConfigChoice.choose(config(), Request.of("build", project), tree));
+    }
+
+    @Test
+    void wholeConfigHasNoBase() {
+        var c = KernelConfigChoice.choose(config(), Request.of("build", project), tree);
+        assertEquals(List.of(), c.baseTargets());
+    }
+
+    @Test
+    void firstLineDirectiveNamesTheBase() throws Exception {
+        Files.writeString(project.resolve("mkosi.kernel.config"), "# kimg: base=defconfig kvm_guest.config\nCONFIG_A=y\n");
+        var c = KernelConfigChoice.choose(config(), Request.of("build", project), tree);
+        assertEquals(List.of("defconfig", "kvm_guest.config"), c.baseTargets());
+    }
+
+    @Test
+    void directiveBelowOtherLinesIsIgnored() throws Exception {
+        Files.writeString(project.resolve("mkosi.kernel.config"), "CONFIG_A=y\n# kimg: base=tinyconfig\n");
+        assertEquals(List.of(), KernelConfigChoice.choose(config(), Request.of("build", project), tree).baseTargets());
+    }
+
+    @Test
+    void environmentBaseOverridesTheDirective() throws Exception {
+        Files.writeString(project.resolve("mkosi.kernel.config"), "# kimg: base=tinyconfig\n");
+        assertEquals(List.of("allnoconfig"), KernelConfigChoice.choose(config("KCONFIG_BASE=allnoconfig"),
+                Request.of("build", project), tree).baseTargets());
+        assertEquals(List.of(), KernelConfigChoice.choose(config("KCONFIG_BASE="),
+                Request.of("build", project), tree).baseTargets());
+    }
+
+    @Test
+    void baseMustBeAConfigTarget() throws Exception {
+        Files.writeString(project.resolve("mkosi.kernel.config"), "# kimg: base=tinyconfig clean\n");
+        var e = assertThrows(ConfigError.class,
+                () -> KernelConfigChoice.choose(config(), Request.of("build", project), tree));
+        assertTrue(e.getMessage().contains("'clean'"), e.getMessage());
+    }
+}
