@@ -227,7 +227,7 @@ public final class ImageBuilder {
         return new CacheEntry(entry, key, false);
     }
 
-    private static String inputsText(RootfsCacheKey key) {
+    static String inputsText(RootfsCacheKey key) {
         return String.join("\n", key.inputs()) + "\nhash=" + key.hash() + "\n";
     }
 
