@@ -1,0 +1,81 @@
+package kimg.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A quick look for module names before the command line is parsed, so that {@code build} can offer a
+ * {@code --<module>} flag for every module (picocli must know its options up front). It follows Include= without
+ * evaluating [Match] and never fails: the real load reports any error with its place.
+ */
+public final class ModuleScan {
+    private ModuleScan() {}
+
+    /** A path to look at, and whether an Include= named it (only included directories are modules). */
+    private record Todo(Path path, boolean included) {}
+
+    public static Set<String> names(Path project) {
+        var names = new LinkedHashSet<String>();
+        var seen = new HashSet<Path>();
+        Deque<Todo> todo = new ArrayDeque<>();
+        todo.add(new Todo(project, false));
+        while (!todo.isEmpty()) {
+            Todo t = todo.poll();
+            Path p = t.path();
+            Path real;
+            try {
+                real = p.toRealPath();
+            } catch (IOException e) {
+                continue;
+            }
+            if (!seen.add(real)) {
+                continue;
+            }
+            if (Files.isDirectory(p)) {
+                // conf.d subdirectories and mkosi.local/ are read like a top directory but are not modules.
+                if (t.included() && Files.isRegularFile(p.resolve("mkosi.conf"))) {
+                    names.add(p.getFileName().toString());
+                }
+                todo.add(new Todo(p.resolve("mkosi.conf"), false));
+                if (p.equals(project)) {
+                    todo.add(new Todo(p.resolve("mkosi.local.conf"), false));
+                    todo.add(new Todo(p.resolve("mkosi.local"), false));
+                }
+                try (Stream<Path> s = Files.list(p.resolve("mkosi.conf.d"))) {
+                    s.sorted().forEach(e -> todo.add(new Todo(e, false)));
+                } catch (IOException | RuntimeException e) {
+                    // no conf.d
+                }
+            } else if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".conf")) {
+                try {
+                    for (IniFile.Entry e : IniFile.read(p).entries()) {
+                        if (e instanceof IniFile.Assignment a && a.key().equals("Include")) {
+                            for (String item : Words.words(a.value())) {
+                                if (item.indexOf('%') < 0) {
+                                    todo.add(new Todo(p.getParent().resolve(item).normalize(), true));
+                                }
+                            }
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // reported by the real load
+                }
+            }
+        }
+        Path modules = project.resolve("modules");
+        try (Stream<Path> s = Files.list(modules)) {
+            s.sorted().filter(m -> Files.isRegularFile(m.resolve("mkosi.conf")))
+                    .forEach(m -> names.add(m.getFileName().toString()));
+        } catch (IOException e) {
+            // no modules/ directory
+        }
+        return names;
+    }
+}
