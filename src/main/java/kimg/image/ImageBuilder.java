@@ -25,6 +25,8 @@ import kimg.config.ConfigError;
 import kimg.config.Request;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
+import kimg.exec.FileTrees;
+import kimg.exec.HostTools;
 import kimg.exec.ProjectLock;
 import kimg.exec.StepFailed;
 import kimg.exec.StepLogs;
@@ -207,6 +209,8 @@ public final class ImageBuilder {
         try {
             Path root = temp.resolve("root");
             String step = RootfsSpec.isDebianLike(spec.distribution()) ? "mmdebstrap" : "dnf";
+            HostTools.ensure(step, RootfsSpec.isDebianLike(spec.distribution()) ? HostTools.DEBIAN_ROOTFS
+                    : List.of(HostTools.Tool.command("dnf", "dnf")), exec);
             Cmd cmd = RootfsSpec.isDebianLike(spec.distribution())
                     ? Cmd.of(MmdebstrapCommand.argv(spec, root))
                     : dnfCommand(spec, root, temp.resolve("dnf"));
@@ -400,6 +404,9 @@ public final class ImageBuilder {
         boolean done = false;
         try {
             Path root = staging.resolve("root");
+            if (!extraTrees().isEmpty() || !overlays.isEmpty() || !postinstScripts().isEmpty()) {
+                HostTools.ensure("image", HostTools.SANDBOX, exec);
+            }
             // --reflink=auto shares blocks only where the file system copies on write; every file is a new inode.
             timed("image-copy", () -> exec.run("image-copy",
                     Cmd.of("cp", "-a", "--reflink=auto", cache.root().toString(), root.toString())));
@@ -443,11 +450,13 @@ public final class ImageBuilder {
         switch (format) {
             case "tar" -> timed("tar", () -> exec.run("tar", Cmd.of(OutputFormats.tarArgv(root, archive))));
             case "cpio" -> {
+                HostTools.ensure("cpio", HostTools.CPIO, exec);
                 Path list = staging.resolve("cpio-files");
                 writeFileList(root, list);
                 timed("cpio", () -> exec.run("cpio", Cmd.of(OutputFormats.cpioArgv(list, archive)).in(root)));
             }
             case "disk" -> {
+                HostTools.ensure("disk", HostTools.DISK, exec);
                 Path definitions = repartDefinitions().orElseGet(() -> builtinRepart(staging));
                 long size = OutputFormats.diskSize(treeBytes(root));
                 timed("systemd-repart", () -> exec.run("systemd-repart",
@@ -615,6 +624,6 @@ public final class ImageBuilder {
         if (!Mounts.below(path).isEmpty()) {
             throw StepFailed.because("cleanup", "cannot remove " + path + ": something is still mounted inside");
         }
-        Trees.delete(path);
+        FileTrees.deleteRecursively(path);
     }
 }
