@@ -1,6 +1,8 @@
 package kimg.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,9 +22,10 @@ class ProjectLockTest {
         try (ProjectLock outer = ProjectLock.acquire(project, "kimg build");
                 ProjectLock inner = ProjectLock.acquire(project, "image")) {
             assertTrue(Files.exists(ProjectLock.fileOf(project)));
+            assertNotSame(outer, inner);
         }
         try (ProjectLock again = ProjectLock.acquire(project, "kimg build")) {
-            // released above: takes it again
+            assertNotNull(again, "released above: taken again");
         }
     }
 
@@ -38,6 +41,7 @@ class ProjectLockTest {
             holder.destroyForcibly().waitFor();
         }
         try (ProjectLock mine = ProjectLock.acquire(project, "kimg build")) {
+            assertNotNull(mine);
             assertTrue(Files.readString(ProjectLock.fileOf(project)).startsWith(
                     "PID " + ProcessHandle.current().pid() + " "), "a dead holder's lock is free");
         }

@@ -267,4 +267,79 @@ class ImageBuildIT {
         assertTrue(build(RootfsFixture.config(dir, Map.of()), 0, List.of()).cacheHit(),
                 "the lock dies with its holder");
     }
+
+    /** Starts ImageBuildMain in its own JVM and returns once its output shows {@code marker}. */
+    private static Process startBuildUntil(String marker, String... args) throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        var argv = new java.util.ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+                ImageBuildMain.class.getName()));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        var seen = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    System.err.println("[child] " + line);
+                    if (line.contains(marker)) {
+                        seen.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // child gone
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        assertTrue(seen.await(10, java.util.concurrent.TimeUnit.MINUTES), "child never showed " + marker);
+        return p;
+    }
+
+    private static void terminate(Process p) throws Exception {
+        List<ProcessHandle> tree = p.descendants().toList();
+        p.destroy(); // SIGTERM: the same shutdown path as Ctrl-C (SIGINT) in a terminal
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "kimg did not stop");
+        for (ProcessHandle h : tree) {
+            h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertFalse(h.isAlive(), "left behind: " + h.info().commandLine().orElse("?"));
+        }
+    }
+
+    private static List<String> mountsBelow(Path dir) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(l -> l.split(" ")[4]).filter(m -> m.startsWith(dir.toString())).toList();
+    }
+
+    @Test
+    void anInterruptedBuildLeavesThePreviousCacheAndImage() throws Exception {
+        ImageArtifacts fixture = RootfsFixture.built();
+        Path entry = cacheEntry(fixture);
+        Object entryInode = inode(entry);
+        Path dir = project("interrupted");
+        ImageArtifacts good = build(RootfsFixture.config(dir, Map.of()), 0, List.of());
+        Object treeInode = inode(good.root());
+        Path cacheDir = RootfsFixture.PROJECT.resolve("mkosi.cache");
+
+        // Killed while mmdebstrap builds a new cache entry (another package set: another key).
+        Process during = startBuildUntil("mmdebstrap", dir.toString(), "0", "Packages=file");
+        Thread.sleep(8000);
+        terminate(during);
+        assertEquals(List.of(), mountsBelow(cacheDir), "nothing mmdebstrap mounted is left");
+        assertEquals(entryInode, inode(entry));
+        assertEquals(treeInode, inode(good.root()));
+
+        // Killed while the image is being reassembled (-f).
+        Process assembling = startBuildUntil("image-copy", dir.toString(), "1");
+        terminate(assembling);
+        assertEquals(treeInode, inode(good.root()), "the previous image survives an interrupted -f");
+
+        ImageArtifacts after = build(RootfsFixture.config(dir, Map.of()), 0, List.of());
+        assertTrue(after.cacheHit());
+        assertTrue(Files.isExecutable(after.root().resolve("usr/lib/kimg/init")));
+        try (var s = Files.list(dir.resolve("mkosi.output"))) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".kimg-")), "leftovers removed");
+        }
+        try (var s = Files.list(cacheDir)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".kimg-tmp")));
+        }
+    }
 }

@@ -19,8 +19,8 @@ public final class LockHolder {
 
     /** Starts a LockHolder JVM on {@code project} and waits until it holds the lock. */
     public static Process start(Path project) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
                 project.toString()).redirectErrorStream(true).start();
         var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
         String line = in.readLine();
