@@ -165,7 +165,8 @@ public final class ImageBuilder {
             boolean cached = Files.isDirectory(config.cacheDirectory().resolve(key.entryName()).resolve("root"));
             return artifacts(tree, null, format, key, cached);
         }
-        if (force >= 2) {
+        // Incremental=no: mkosi's "no cached tree", so every build starts from the package manager.
+        if (force >= 2 || !config.bool("Incremental")) {
             dropCacheEntries(spec);
         }
         CacheEntry cache = ensureCache(spec);

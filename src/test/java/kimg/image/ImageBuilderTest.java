@@ -207,4 +207,16 @@ class ImageBuilderTest {
                 ImageBuilder.diagnose("W: something\nE: Failed to fetch http://x/dists/bookworm/InRelease\n"));
         assertNull(ImageBuilder.diagnose("all good\n"));
     }
+
+    @Test
+    void buildOverlayIsItsOwnCachedTreeWithBuildPackages() throws Exception {
+        Config c = config(Map.of("Packages", List.of("vim"), "BuildPackages", List.of("gcc")));
+        RootfsCacheKey key = RootfsCacheKey.of(RootfsSpec.buildTree(c));
+        Path entry = c.cacheDirectory().resolve(key.entryName());
+        Files.createDirectories(entry.resolve("root/usr/bin"));
+        Files.writeString(entry.resolve("inputs.txt"), ImageBuilder.inputsText(key));
+        var exec = new Exec(StepLogs.under(project.resolve("logs")), Console.plain(System.err));
+        assertEquals(entry.resolve("root"), ImageBuilder.buildOverlay(c, Request.of("build", project), exec));
+        assertTrue(entry.getFileName().toString().contains("~build~"));
+    }
 }

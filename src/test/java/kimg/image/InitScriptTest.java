@@ -127,4 +127,28 @@ class InitScriptTest {
         assertTrue(plan.indexOf("+ mount -t virtiofs -o rw a /work/a") < plan.indexOf("+ exec /usr/lib/systemd/systemd"));
         assertFalse(plan.stream().anyMatch(l -> l.contains("setsid")));
     }
+
+    @Test
+    void systemdGeneratorWritesAMountUnitPerShareAndTheModulesBind() throws Exception {
+        // The generator reads /proc/cmdline: give it a fake one in a bubblewrap sandbox.
+        Path cmdline = root.resolve("cmdline");
+        Files.writeString(cmdline, "console=ttyS0 kimg.mounts=src0:/work/src/my-kernel:ro,build0:/work/build\n");
+        Path gen = root.resolve("gen.sh");
+        Files.writeString(gen, GuestSetup.mountGenerator());
+        Path out = root.resolve("out");
+        Files.createDirectories(out);
+        Process p = new ProcessBuilder("bwrap", "--dev-bind", "/", "/", "--ro-bind", cmdline.toString(),
+                "/proc/cmdline", "/bin/sh", gen.toString(), out.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+
+        assertEquals("[Unit]\nDescription=kimg share src0\nBefore=local-fs.target\n\n[Mount]\nWhat=src0\n"
+                + "Where=/work/src/my-kernel\nType=virtiofs\nOptions=ro\n",
+                Files.readString(out.resolve("work-src-my\\x2dkernel.mount")));
+        assertTrue(Files.readString(out.resolve("work-build.mount")).contains("Options=rw\n"));
+        assertTrue(Files.isSymbolicLink(out.resolve("local-fs.target.wants/work-build.mount")));
+        String modules = Files.readString(out.resolve("usr-lib-modules.mount"));
+        assertTrue(modules.contains("ConditionPathIsDirectory=/work/build/kernel/modules\n"));
+        assertTrue(modules.contains("Options=bind\n"));
+    }
 }
