@@ -62,6 +62,53 @@ public final class Exec {
         return run(step, cmd, false, false);
     }
 
+    /**
+     * Runs a step, handing each output line to {@code onLine} as it arrives (the guest console of {@code kimg
+     * run}), whatever the exit status. With a {@code timeout}, the process tree is killed when it runs longer
+     * (its exit status is then the signal's). The result keeps the last {@value #TAIL_LINES} lines.
+     */
+    public Result stream(String step, Cmd cmd, Duration timeout, java.util.function.Consumer<String> onLine) {
+        Path log = logs.newLog(step);
+        console.stepStarted(step);
+        console.command(cmd.render());
+        Instant start = Instant.now();
+        Process p = start(cmd, log, true);
+        var watchdog = timeout == null ? null : p.onExit().orTimeout(timeout.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS).exceptionally(e -> {
+                    ChildProcesses.killTree(p.toHandle(), 1000);
+                    return p;
+                });
+        Deque<String> tail = new ArrayDeque<>();
+        try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            w.write("$ " + cmd.render() + "\n");
+            String line;
+            while ((line = in.readLine()) != null) {
+                w.write(line);
+                w.write('\n');
+                w.flush();
+                if (tail.size() == TAIL_LINES) {
+                    tail.removeFirst();
+                }
+                tail.addLast(line);
+                onLine.accept(line);
+            }
+            int exit = waitFor(p);
+            w.write("# exit status " + exit + "\n");
+            Duration took = Duration.between(start, Instant.now());
+            logs.record(step, exit, took, log);
+            console.stepFinished(step, took, exit);
+            return new Result(exit, log, took, new ArrayList<>(tail));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            finish(p);
+        }
+    }
+
     private Result run(String step, Cmd cmd, boolean keep, boolean check) {
         Path log = logs.newLog(step);
         console.stepStarted(step);
