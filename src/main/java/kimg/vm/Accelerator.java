@@ -69,6 +69,10 @@ public record Accelerator(Kind kind, String cpu) {
      * falls back to TCG.
      */
     public static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot) {
+        return choose(config, exec, probeKernel, cacheRoot, Path.of("/dev/kvm"));
+    }
+
+    static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot, Path kvm) {
         switch (config.get("KVM")) {
             case "no":
                 return tcg();
@@ -77,9 +81,8 @@ public record Accelerator(Kind kind, String cpu) {
             default:
                 break;
         }
-        Path kvm = Path.of("/dev/kvm");
         if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
-            exec.console().warn("KVM is not available (/dev/kvm missing or not accessible): using TCG, which is slow");
+            exec.console().warn("KVM is not available (" + kvm + " missing or not accessible): using TCG, which is slow");
             return tcg();
         }
         Path cached = cacheRoot.resolve("accelerator").resolve(hostKey(exec) + ".txt");

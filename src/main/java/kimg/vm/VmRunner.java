@@ -44,7 +44,8 @@ public final class VmRunner {
         return run(config, exec, inputs, command, System.out);
     }
 
-    static int run(Config config, Exec exec, BootInputs inputs, List<String> command, PrintStream out) {
+    /** {@link #run(Config, Request, Exec, BootInputs, List)} with the guest console going to {@code out}. */
+    public static int run(Config config, Exec exec, BootInputs inputs, List<String> command, PrintStream out) {
         if (command.isEmpty()) {
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
         }
