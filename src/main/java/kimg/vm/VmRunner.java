@@ -27,13 +27,10 @@ public final class VmRunner {
 
     /** {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. */
     public static int qemu(Config config, Request request, Exec exec, BootInputs inputs) {
-        GdbStub gdb = GdbStub.from(config);
         Accelerator accel = accelerator(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.start(exec, VirtiofsdLocator.locate(exec), inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of()));
-            if (gdb.enabled()) {
-                exec.console().info(gdb.attachHint(inputs));
-            }
+            announceGdbStub(config, exec, inputs);
             exec.console().info("guest console: Ctrl-A x quits QEMU, Ctrl-A c its monitor");
             return exec.interactive("qemu", qemu);
         }
@@ -52,6 +49,7 @@ public final class VmRunner {
         Accelerator accel = accelerator(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.start(exec, VirtiofsdLocator.locate(exec), inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), command));
+            announceGdbStub(config, exec, inputs);
             var console = new ConsoleWatch(out);
             Exec.Result result = exec.stream("qemu", qemu, null, console::accept);
             return console.verdict(result);
@@ -74,6 +72,13 @@ public final class VmRunner {
         return exec.interactive("ssh", Cmd.of(Ssh.argv(config, key, request.command())));
     }
 
+    private static void announceGdbStub(Config config, Exec exec, BootInputs inputs) {
+        GdbStub gdb = GdbStub.from(config);
+        if (gdb.enabled()) {
+            exec.console().info(gdb.attachHint(inputs));
+        }
+    }
+
     private static Accelerator accelerator(Config config, Exec exec, BootInputs inputs) {
         return Accelerator.choose(config, exec, inputs.kernel(), Accelerator.defaultCacheRoot(System.getenv()));
     }
@@ -83,6 +88,7 @@ public final class VmRunner {
      * remembers the command's status and whether the kernel panicked.
      */
     static final class ConsoleWatch {
+        static final int TAIL_LINES = 30;
         private final PrintStream out;
         private Integer status;
         private boolean panicked;
@@ -95,21 +101,25 @@ public final class VmRunner {
         void accept(String rawLine) {
             // The serial line ends with CR LF.
             String line = rawLine.replace("\r", "");
+            if (line.contains(PANIC)) {
+                panicked = true;
+            }
+            if (last.size() == TAIL_LINES) {
+                last.remove(0);
+            }
+            last.add(line);
+            if (status != null) {
+                // The command is done; what follows is the guest powering off.
+                return;
+            }
             Matcher m = EXIT_STATUS.matcher(line);
-            if (status == null && m.find()) {
+            if (m.find()) {
                 status = Integer.parseInt(m.group(1));
                 line = line.substring(0, m.start()) + line.substring(m.end());
                 if (line.isBlank()) {
                     return;
                 }
             }
-            if (line.contains(PANIC)) {
-                panicked = true;
-            }
-            if (last.size() == 30) {
-                last.remove(0);
-            }
-            last.add(line);
             out.println(line);
             out.flush();
         }

@@ -25,6 +25,7 @@ class ConsoleWatchTest {
     void exitStatusMarkerIsTheResultAndNotPrinted() {
         watch.accept("6.1.192\r");
         watch.accept("KIMG_EXIT_STATUS=3\r");
+        watch.accept("[    2.5] reboot: Power down\r");
         assertEquals(3, watch.verdict(qemuExit(0)));
         assertEquals("6.1.192\n", out.toString().replace(System.lineSeparator(), "\n"));
     }
