@@ -23,7 +23,8 @@ public final class KernelFixture {
         }
         try {
             String release = Files.readString(build.resolve("include/config/kernel.release")).strip();
-            Path modulesRoot = DEV.resolve("modinst/lib/modules");
+            // Laid out like kimg's build root: <BuildDirectory>/<dist>~<rel>~<arch>/kernel/modules/<release>.
+            Path modulesRoot = DEV.resolve("bd/debian~bookworm~x86-64/kernel/modules");
             return new KernelArtifacts(release, "", DEV.resolve("src"), build, bzImage, build.resolve("vmlinux"),
                     build.resolve("System.map"), modulesRoot, modulesRoot.resolve(release), null,
                     build.resolve("vmlinux-gdb.py"), "", "gcc", Map.of());

@@ -1,6 +1,7 @@
 package kimg.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import kimg.config.Config;
 import kimg.exec.Exec;
+import kimg.exec.StepFailed;
 import kimg.exec.StepLogs;
 import kimg.image.ImageArtifacts;
 import kimg.module.KernelArtifacts;
@@ -71,6 +73,30 @@ class VmBootIT {
     }
 
     @Test
+    void runtimeBuildSourcesServeSourcesAndTheKernelsModules() {
+        // modulesRoot is <BuildDirectory>/<dist>~<rel>~<arch>/kernel/modules: point BuildDirectory= at it.
+        Path buildDirectory = kernel.modulesRoot().getParent().getParent().getParent();
+        Boot boot = run(Map.of(
+                "BuildDirectory", List.of(buildDirectory.toString()),
+                "BuildSources", List.of(kernel.sourceTree() + ":kernel"),
+                "RuntimeBuildSources", List.of("true")),
+                List.of("sh", "-c", "test -f /usr/lib/modules/$(uname -r)/modules.dep && test -f /work/src/kernel/Makefile"
+                        + " && echo modules-and-sources-ok"));
+        assertEquals(0, boot.status, boot.console);
+        assertTrue(boot.console.contains("modules-and-sources-ok"), boot.console);
+    }
+
+    @Test
+    void guestPanicFailsTheStepWithTheLastConsoleLines() {
+        Config config = config(Map.of("KernelCommandLineExtra", List.of("init=/nonexistent")));
+        StepFailed e = assertThrows(StepFailed.class, () -> VmRunner.run(config, exec(),
+                BootInputs.from(config, kernel, image), List.of("true"), new PrintStream(OutputStream.nullOutputStream())));
+        assertEquals("the guest kernel panicked", e.lastLines().get(0));
+        assertTrue(e.lastLines().stream().anyMatch(l -> l.contains("Kernel panic - not syncing")), e.lastLines()::toString);
+        assertTrue(e.exitStatus() != 0);
+    }
+
+    @Test
     void gdbAttachesToAStoppedGuestAndReadsARegister() throws Exception {
         int port = freePort();
         Config config = config(Map.of("QemuArgs", List.of("-s", "-S"), "GdbPort", List.of(Integer.toString(port))));
@@ -94,7 +120,7 @@ class VmBootIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process kimg = new ProcessBuilder(java, "-Djava.io.tmpdir=" + marker, "-cp", classpath,
-                VmRunMain.class.getName(), kernel.bzImage().toString(), image.root().toString(), "--", "sleep", "600")
+                VmRunMain.class.getName(), "run", kernel.bzImage().toString(), image.root().toString(), "--", "sleep", "600")
                 .directory(project.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(project.resolve("child.log").toFile())

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kimg.config.Config;
+import kimg.config.Request;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
 import kimg.image.ImageArtifacts;
@@ -15,17 +16,18 @@ import kimg.vm.VmRunner;
 
 /**
  * A tiny stand-in for {@code kimg run} in its own JVM (VmBootIT kills it mid-boot; bench/boot times it):
- * {@code VmRunMain KERNEL ROOT [SETTING=VALUE...] -- COMMAND...}, run in the project directory.
+ * {@code VmRunMain run|qemu KERNEL ROOT [SETTING=VALUE...] [-- COMMAND...]}, run in the project directory.
  */
 public final class VmRunMain {
     private VmRunMain() {}
 
     public static void main(String[] args) {
-        Path kernel = Path.of(args[0]).toAbsolutePath();
-        Path root = Path.of(args[1]).toAbsolutePath();
+        String verb = args[0];
+        Path kernel = Path.of(args[1]).toAbsolutePath();
+        Path root = Path.of(args[2]).toAbsolutePath();
         Map<String, List<String>> values = new LinkedHashMap<>();
         values.put("Linux", List.of(kernel.toString()));
-        int i = 2;
+        int i = 3;
         for (; i < args.length && !args[i].equals("--"); i++) {
             int eq = args[i].indexOf('=');
             values.computeIfAbsent(args[i].substring(0, eq), k -> new ArrayList<>()).add(args[i].substring(eq + 1));
@@ -36,7 +38,9 @@ public final class VmRunMain {
         Exec exec = new Exec(StepLogs.under(dir.resolve("logs")), Console.plain(System.err));
         BootInputs inputs = BootInputs.from(config, null,
                 new ImageArtifacts(root, root, "directory", "", false, null, null, Map.of()));
-        int status = VmRunner.run(config, exec, inputs, command, System.out);
+        int status = verb.equals("qemu")
+                ? VmRunner.qemu(config, Request.of("qemu", dir), exec, inputs)
+                : VmRunner.run(config, exec, inputs, command, System.out);
         // The real kimg.Main owns exit codes; this stand-in only reports the guest's.
         System.out.println("guest exit status " + status);
     }
