@@ -131,13 +131,17 @@ public record Config(
      * dropped when the host does not have it), as mkosi does.
      */
     public Map<String, String> environment() {
+        return environmentOf(list("Environment"), hostEnvironment);
+    }
+
+    static Map<String, String> environmentOf(List<String> items, Map<String, String> host) {
         var env = new LinkedHashMap<String, String>();
-        for (String item : list("Environment")) {
+        for (String item : items) {
             int eq = item.indexOf('=');
             if (eq < 0) {
-                String host = hostEnvironment.get(item);
-                if (host != null) {
-                    env.put(item, host);
+                String value = host.get(item);
+                if (value != null) {
+                    env.put(item, value);
                 }
             } else {
                 env.put(item.substring(0, eq), item.substring(eq + 1));

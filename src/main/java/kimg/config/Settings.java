@@ -69,9 +69,9 @@ public final class Settings {
             // [Build]
             list("BuildSources", "Build", WORDS, ValueParser.sourceTarget(true),
                     "source trees as SRC:MODULE (e.g. ~/linux:kernel)"),
-            single("BuildDirectory", "Build", ValueParser.path(false), Setting.Default.of("mkosi.builddir"),
+            single("BuildDirectory", "Build", List.of("Output"), ValueParser.path(false), Setting.Default.of("mkosi.builddir"),
                     "persistent out-of-tree build directories"),
-            single("CacheDirectory", "Build", ValueParser.path(false), Setting.Default.of("mkosi.cache"),
+            single("CacheDirectory", "Build", List.of("Output"), ValueParser.path(false), Setting.Default.of("mkosi.cache"),
                     "cached distribution trees"),
             single("Incremental", "Build", ValueParser.BOOLEAN, Setting.Default.of("true"),
                     "reuse the cached distribution tree"),

@@ -1,0 +1,16 @@
+package kimg.cli;
+
+/** kimg's exit statuses, in one place. `run` returns the guest command's own status instead. */
+public enum ExitCode {
+    OK(0),
+    /** a step failed: make, a package manager, a build script, QEMU */
+    STEP_FAILED(1),
+    /** bad usage or configuration */
+    USAGE(2);
+
+    public final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+}

@@ -1,0 +1,58 @@
+package kimg.cli;
+
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * One small class per verb. They hold only their own options; {@link Cli} turns the parse result into a
+ * {@link kimg.config.Request} and the pipeline does the work.
+ */
+final class Verbs {
+    private Verbs() {}
+
+    @Command(name = "build", description = "Build the configured modules and the image (the default verb).")
+    static final class Build {
+        @Option(names = {"-i", "--incremental"},
+                description = "rebuild only the modules (all enabled ones, or those named), never the image")
+        boolean incremental;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "kernel config to use")
+        String kernelConfig;
+    }
+
+    @Command(name = "qemu", aliases = "vm",
+            description = "Boot the image in QEMU (direct kernel boot, root on VirtioFS), console on this terminal.")
+    static final class Qemu {}
+
+    @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status.")
+    static final class Run {
+        @Parameters(paramLabel = "CMD", arity = "0..*", description = "command and arguments (after --)")
+        List<String> command;
+    }
+
+    @Command(name = "ssh", description = "Open an ssh session to the running guest (Ssh=yes).")
+    static final class Ssh {
+        @Parameters(paramLabel = "CMD", arity = "0..*", description = "command to run instead of a shell")
+        List<String> command;
+    }
+
+    @Command(name = "gdb", description = "Start gdb on the built vmlinux attached to the guest's gdb stub (QemuArgs=-s).")
+    static final class Gdb {}
+
+    @Command(name = "summary", description = "Print the resolved configuration, each value with its origin.")
+    static final class Summary {
+        @Option(names = "--json", description = "print JSON (keys are setting names)")
+        boolean json;
+    }
+
+    @Command(name = "cat-config", description = "Print the configuration files read, in order.")
+    static final class CatConfig {}
+
+    @Command(name = "clean", description = "Remove outputs (-f: also build directories; -ff: also caches).")
+    static final class Clean {}
+
+    @Command(name = "completion", description = "Print the shell completion script (bash; zsh via bashcompinit).")
+    static final class Completion {}
+}

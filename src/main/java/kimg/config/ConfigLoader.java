@@ -1,0 +1,473 @@
+package kimg.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Reads a project's configuration the way mkosi does (REFERENCE.md §1–5) and produces a {@link Config}.
+ *
+ * <p>Values live in three ranks: the config files, mkosi.local.conf (and whatever it includes), and the command
+ * line. A single setting takes the highest rank that set it; a list is the files' items followed by local's and
+ * then the command line's, where an empty assignment on any rank clears everything ranked or read before it.
+ * [Match] sections see the value resolved so far across all ranks.
+ */
+public final class ConfigLoader {
+    /** `@Key=value`: mkosi's "default unless something else sets it", below every file. */
+    private static final int AT_DEFAULTS = 0;
+    private static final int FILES = 1;
+    private static final int LOCAL = 2;
+    private static final int COMMAND_LINE = 3;
+
+    /** What one rank holds for one setting. {@code reset}: an empty assignment cleared what came before. */
+    private static final class Slot {
+        boolean reset;
+        final List<Value> items = new ArrayList<>();
+    }
+
+    /** A [Match] condition evaluated against a value that a later file may still change (REFERENCE §4 trap). */
+    private record MatchSeen(String setting, String seen, Origin origin) {}
+
+    private final Path project;
+    private final Path start;
+    private final Map<String, String> hostEnvironment;
+    private final List<Map<String, Slot>> ranks = List.of(new LinkedHashMap<>(), new LinkedHashMap<>(),
+            new LinkedHashMap<>(), new LinkedHashMap<>());
+    private int rank = FILES;
+
+    private final List<Path> files = new ArrayList<>();
+    private final Set<Path> read = new HashSet<>();
+    private final Deque<Path> reading = new ArrayDeque<>();
+    private final Map<Path, ModuleDef> modules = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final List<MatchSeen> matchesSeen = new ArrayList<>();
+
+    private final Setting.Lookup lookup = this::resolvedSingle;
+
+    private ConfigLoader(Path project, Path start, Map<String, String> hostEnvironment) {
+        this.project = project;
+        this.start = start;
+        this.hostEnvironment = hostEnvironment;
+    }
+
+    public static Config load(Request request) {
+        return load(request, System.getenv());
+    }
+
+    public static Config load(Request request, Map<String, String> hostEnvironment) {
+        Path dir = request.directory();
+        if (!Files.isDirectory(dir)) {
+            throw ConfigError.usage("not a directory: " + dir + " (-C)");
+        }
+        var loader = new ConfigLoader(dir, request.startDirectory(), hostEnvironment);
+        loader.applyCommandLine(request.overrides());
+        loader.readDirectory(dir, true);
+        loader.findUnincludedModules();
+        return loader.result();
+    }
+
+    // ---- command line ------------------------------------------------------------------------------------
+
+    private void applyCommandLine(Map<String, List<String>> overrides) {
+        rank = COMMAND_LINE;
+        for (var e : overrides.entrySet()) {
+            Setting s = Settings.byName(e.getKey())
+                    .orElseThrow(() -> ConfigError.usage("unknown setting '" + e.getKey() + "'"));
+            if (s.name().equals("Include")) {
+                continue; // read after the directory, below the command line's own rank (see result())
+            }
+            for (String text : e.getValue()) {
+                assign(s, text, Origin.COMMAND_LINE);
+            }
+        }
+        rank = FILES;
+        List<String> includes = overrides.getOrDefault("Include", List.of());
+        pendingCommandLineIncludes.addAll(includes);
+    }
+
+    private final List<String> pendingCommandLineIncludes = new ArrayList<>();
+
+    // ---- directories and files ---------------------------------------------------------------------------
+
+    /**
+     * Reads a directory like mkosi: its mkosi.conf's [Match] gates everything; then (top only) mkosi.local.conf
+     * and mkosi.local/, then mkosi.conf's settings, then mkosi.conf.d/ entries in sorted order.
+     *
+     * @return whether the directory applied (its [Match] held)
+     */
+    private boolean readDirectory(Path dir, boolean top) {
+        Path real = realPath(dir);
+        Path conf = dir.resolve("mkosi.conf");
+        IniFile ini = null;
+        enter(real, null);
+        try {
+            if (Files.isRegularFile(conf)) {
+                Path realConf = realPath(conf);
+                read.add(realConf);
+                files.add(conf);
+                ini = IniFile.read(conf);
+                if (!matches(ini)) {
+                    return false;
+                }
+            }
+            if (top) {
+                readLocal(dir);
+            }
+            if (ini != null) {
+                apply(ini);
+            }
+            Path confD = dir.resolve("mkosi.conf.d");
+            if (Files.isDirectory(confD)) {
+                for (Path entry : sortedEntries(confD)) {
+                    if (Files.isDirectory(entry)) {
+                        if (read.add(realPath(entry))) {
+                            readDirectory(entry, false);
+                        }
+                    } else if (entry.getFileName().toString().endsWith(".conf")) {
+                        readFile(entry, null);
+                    }
+                }
+            }
+            return true;
+        } finally {
+            reading.pop();
+        }
+    }
+
+    /** mkosi.local.conf and mkosi.local/: everything they (and their includes) set ranks above the files. */
+    private void readLocal(Path dir) {
+        int saved = rank;
+        rank = LOCAL;
+        try {
+            Path localConf = dir.resolve("mkosi.local.conf");
+            if (Files.isRegularFile(localConf)) {
+                readFile(localConf, null);
+            }
+            Path localDir = dir.resolve("mkosi.local");
+            if (Files.isDirectory(localDir) && read.add(realPath(localDir))) {
+                readDirectory(localDir, false);
+            }
+        } finally {
+            rank = saved;
+        }
+    }
+
+    private void readFile(Path file, Origin includedFrom) {
+        Path real = realPath(file);
+        enter(real, includedFrom);
+        try {
+            if (!read.add(real)) {
+                return;
+            }
+            files.add(file);
+            IniFile ini = IniFile.read(file);
+            if (matches(ini)) {
+                apply(ini);
+            }
+        } finally {
+            reading.pop();
+        }
+    }
+
+    /** Pushes a file or directory on the include chain; one already on it is an Include= cycle. */
+    private void enter(Path real, Origin includedFrom) {
+        if (reading.contains(real)) {
+            var chain = new ArrayList<Path>(reading);
+            java.util.Collections.reverse(chain);
+            String path = chain.subList(chain.indexOf(real), chain.size()).stream().map(Path::toString)
+                    .collect(Collectors.joining(" → ")) + " → " + real;
+            throw new ConfigError(includedFrom, "Include", "Include= cycle: " + path);
+        }
+        reading.push(real);
+    }
+
+    private void include(String item, Origin origin) {
+        String expanded = Specifiers.expand(item, origin, "Include", lookup, project, start);
+        Path target = ValueParser.resolve(expanded, origin);
+        if (!Files.exists(target)) {
+            throw new ConfigError(origin, "Include", "no such file or directory: " + target);
+        }
+        Path real = realPath(target);
+        if (reading.contains(real)) {
+            enter(real, origin); // throws the cycle error
+        }
+        if (Files.isDirectory(target)) {
+            if (!read.add(real)) {
+                return;
+            }
+            boolean isModule = Files.isRegularFile(target.resolve("mkosi.conf"));
+            boolean applied = readDirectory(target, false);
+            if (isModule) {
+                String name = target.getFileName().toString();
+                modules.put(real, new ModuleDef(name, target, ModuleDef.findBuildScript(target), applied));
+            }
+        } else {
+            readFile(target, origin);
+        }
+    }
+
+    private void findUnincludedModules() {
+        for (String includeItem : pendingCommandLineIncludes) {
+            for (String item : Words.words(includeItem)) {
+                include(item, Origin.COMMAND_LINE);
+            }
+        }
+        Path dir = project.resolve("modules");
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        for (Path m : sortedEntries(dir)) {
+            if (Files.isRegularFile(m.resolve("mkosi.conf"))) {
+                modules.putIfAbsent(realPath(m),
+                        new ModuleDef(m.getFileName().toString(), m, ModuleDef.findBuildScript(m), false));
+            }
+        }
+    }
+
+    // ---- sections and settings ---------------------------------------------------------------------------
+
+    private void apply(IniFile ini) {
+        Set<String> warnedSections = new HashSet<>();
+        for (IniFile.Entry entry : ini.entries()) {
+            if (!(entry instanceof IniFile.Assignment a)) {
+                continue;
+            }
+            String section = a.section().equals("Host") ? "Runtime" : a.section();
+            Origin origin = a.origin(ini.path());
+            if (section.equals("Match")) {
+                continue;
+            }
+            if (a.key().equals("Include") && (section.equals("Config") || section.equals("Include"))) {
+                for (String item : Words.words(a.value())) {
+                    include(item, origin);
+                }
+                continue;
+            }
+            if (!Settings.SECTIONS.contains(section)) {
+                if (warnedSections.add(section)) {
+                    warnings.add(origin + ": unknown section [" + section + "], its settings are ignored");
+                }
+                continue;
+            }
+            boolean atDefault = a.key().startsWith("@");
+            String key = atDefault ? a.key().substring(1) : a.key();
+            Optional<Setting> setting = Settings.byName(key);
+            if (setting.isEmpty()) {
+                String hint = Settings.byNameIgnoringCase(key).map(s -> " (did you mean " + s.name() + "=?)")
+                        .orElse("");
+                warnings.add(origin + ": unknown setting " + a.key() + "=" + hint + ", ignored");
+                continue;
+            }
+            Setting s = setting.get();
+            if (!s.inSection(section)) {
+                // mkosi has moved settings between sections over time; old trees still work, with a nudge.
+                warnings.add(origin + ": " + s.name() + "= belongs in [" + s.section() + "], not [" + a.section()
+                        + "]");
+            }
+            if (atDefault) {
+                int saved = rank;
+                rank = AT_DEFAULTS;
+                assign(s, a.value(), origin);
+                rank = saved;
+            } else {
+                assign(s, a.value(), origin);
+            }
+        }
+    }
+
+    private void assign(Setting s, String text, Origin origin) {
+        Slot slot = ranks.get(rank).computeIfAbsent(s.name(), k -> new Slot());
+        if (text.isBlank()) {
+            slot.reset = true;
+            slot.items.clear();
+            return;
+        }
+        List<String> items = Words.split(text, s.list() ? s.split() : Setting.Split.NONE, origin, s.name());
+        if (!s.list()) {
+            slot.items.clear();
+            slot.reset = false;
+        }
+        for (String item : items) {
+            String expanded = Specifiers.expand(item, origin, s.name(), lookup, project, start);
+            slot.items.add(new Value(s.parser().parse(expanded, origin, s.name()), origin));
+        }
+    }
+
+    // ---- resolution --------------------------------------------------------------------------------------
+
+    /** A single setting as resolved so far: the highest rank that set it, else its default. */
+    private String resolvedSingle(String name) {
+        Setting s = Settings.get(name);
+        if (s.list()) {
+            return String.join(" ", resolvedList(name).stream().map(Value::text).toList());
+        }
+        for (int r = COMMAND_LINE; r >= AT_DEFAULTS; r--) {
+            Slot slot = ranks.get(r).get(name);
+            if (slot != null) {
+                if (!slot.items.isEmpty()) {
+                    return slot.items.get(slot.items.size() - 1).text();
+                }
+                break; // reset to the default on this rank
+            }
+        }
+        List<String> d = s.fallback().of(lookup);
+        return d.isEmpty() ? "" : d.get(0);
+    }
+
+    private List<Value> resolvedList(String name) {
+        var out = new ArrayList<Value>();
+        for (int r = AT_DEFAULTS; r <= COMMAND_LINE; r++) {
+            Slot slot = ranks.get(r).get(name);
+            if (slot == null) {
+                continue;
+            }
+            if (slot.reset) {
+                out.clear();
+            }
+            out.addAll(slot.items);
+        }
+        return out;
+    }
+
+    private Optional<List<Value>> explicit(Setting s) {
+        boolean any = ranks.stream().anyMatch(m -> m.containsKey(s.name()));
+        if (!any) {
+            return Optional.empty();
+        }
+        if (s.list()) {
+            return Optional.of(resolvedList(s.name()));
+        }
+        for (int r = COMMAND_LINE; r >= AT_DEFAULTS; r--) {
+            Slot slot = ranks.get(r).get(s.name());
+            if (slot != null) {
+                return slot.items.isEmpty() ? Optional.empty() : Optional.of(List.of(slot.items.get(slot.items.size() - 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Config result() {
+        var explicit = new LinkedHashMap<String, List<Value>>();
+        for (Setting s : Settings.all()) {
+            explicit(s).ifPresent(v -> explicit.put(s.name(), v));
+        }
+        for (MatchSeen m : matchesSeen) {
+            String now = resolvedSingle(m.setting());
+            if (!now.equals(m.seen())) {
+                warnings.add(m.origin() + ": [Match] " + m.setting() + "= was evaluated as '" + m.seen()
+                        + "' but a later file changed it to '" + now + "'");
+            }
+        }
+        return new Config(project, explicit, files, new ArrayList<>(modules.values()), warnings, hostEnvironment);
+    }
+
+    // ---- [Match] -----------------------------------------------------------------------------------------
+
+    /** All [Match] sections of a file must hold; within one, plain conditions AND, `|` conditions OR. */
+    private boolean matches(IniFile ini) {
+        var groups = new ArrayList<List<IniFile.Assignment>>();
+        List<IniFile.Assignment> current = null;
+        for (IniFile.Entry e : ini.entries()) {
+            if (e instanceof IniFile.Section sec) {
+                current = sec.name().equals("Match") ? new ArrayList<>() : null;
+                if (current != null) {
+                    groups.add(current);
+                }
+            } else if (current != null) {
+                current.add((IniFile.Assignment) e);
+            }
+        }
+        for (var group : groups) {
+            boolean all = true;
+            boolean anyTrigger = false;
+            boolean triggered = false;
+            for (IniFile.Assignment a : group) {
+                String v = a.value().strip();
+                boolean trigger = v.startsWith("|");
+                if (trigger) {
+                    v = v.substring(1).strip();
+                }
+                boolean negate = v.startsWith("!");
+                if (negate) {
+                    v = v.substring(1).strip();
+                }
+                boolean holds = condition(a.key(), v, a.origin(ini.path())) != negate;
+                if (trigger) {
+                    anyTrigger = true;
+                    triggered |= holds;
+                } else {
+                    all &= holds;
+                }
+            }
+            if (!all || (anyTrigger && !triggered)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean condition(String key, String value, Origin origin) {
+        String expanded = Specifiers.expand(value, origin, key, lookup, project, start);
+        switch (key) {
+            case "PathExists":
+                return Files.exists(ValueParser.resolve(expanded, origin));
+            case "Environment": {
+                matchesSeen.add(new MatchSeen("Environment", resolvedSingle("Environment"), origin));
+                Map<String, String> env = Config.environmentOf(
+                        resolvedList("Environment").stream().map(Value::text).toList(), hostEnvironment);
+                int eq = expanded.indexOf('=');
+                return eq < 0 ? env.containsKey(expanded)
+                        : expanded.substring(eq + 1).equals(env.get(expanded.substring(0, eq)));
+            }
+            case "BuildSources": {
+                matchesSeen.add(new MatchSeen("BuildSources", resolvedSingle("BuildSources"), origin));
+                Path asPath = ValueParser.resolve(expanded, origin);
+                return resolvedList("BuildSources").stream().map(BuildSource::parse)
+                        .anyMatch(b -> b.target().equals(expanded) || b.source().equals(asPath));
+            }
+            default:
+                break;
+        }
+        Optional<Setting> setting = Settings.byName(key);
+        if (setting.isEmpty() || setting.get().name().equals("Include")) {
+            warnings.add(origin + ": unknown [Match] condition " + key + "=, treated as not matching");
+            return false;
+        }
+        Setting s = setting.get();
+        String current = resolvedSingle(s.name());
+        matchesSeen.add(new MatchSeen(s.name(), current, origin));
+        if (s.list()) {
+            return resolvedList(s.name()).stream().anyMatch(v -> v.text().equals(expanded));
+        }
+        return s.parser().parse(expanded, origin, s.name()).equals(current);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private static List<Path> sortedEntries(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new ConfigError(Origin.at(dir, 0), null, "cannot list directory: " + e.getMessage());
+        }
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+}

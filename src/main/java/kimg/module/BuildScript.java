@@ -1,0 +1,92 @@
+package kimg.module;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * mkosi's build-script contract as pure functions: the environment a module's script sees and, for
+ * {@code mkosi.build.chroot} scripts, the bubblewrap command that runs it inside the build overlay (the image plus
+ * BuildPackages=) so it links against the image's libraries. Inside, the source is read-only at /work/src, the
+ * persistent build directory is /work/build, $DESTDIR is /work/dest and $ARTIFACTDIR /work/artifacts; nothing
+ * else of the overlay is writable, so a build never changes the cached tree.
+ *
+ * @param script      the module's build script on the host
+ * @param source      the module's source tree (read-only)
+ * @param buildDir    persistent build directory
+ * @param destDir     install root ($DESTDIR)
+ * @param artifactDir artifacts shared with later steps ($ARTIFACTDIR)
+ * @param jobs        parallel jobs ($JOBS)
+ * @param environment Environment= of the config, passed through
+ * @param network     WithNetwork=
+ */
+public record BuildScript(Path script, Path source, Path buildDir, Path destDir, Path artifactDir, int jobs,
+        Map<String, String> environment, boolean network) {
+
+    static final String SRC = "/work/src";
+    static final String BUILD = "/work/build";
+    static final String DEST = "/work/dest";
+    static final String ARTIFACTS = "/work/artifacts";
+    static final String SCRIPT = "/work/build-script";
+
+    /** The variables of the contract, with host paths (scripts run on the host). */
+    public Map<String, String> hostEnvironment() {
+        return contract(source.toString(), buildDir.toString(), destDir.toString(), artifactDir.toString());
+    }
+
+    /** The command for a host script ({@code mkosi.build}): run directly, in the build directory. */
+    public List<String> hostArgv() {
+        return List.of(script.toString(), "build");
+    }
+
+    /** The bubblewrap command for a {@code .chroot} script inside {@code overlayRoot} (mounted read-only). */
+    public List<String> chrootArgv(Path overlayRoot) {
+        var argv = new ArrayList<String>(List.of("bwrap",
+                "--ro-bind", overlayRoot.toString(), "/",
+                "--dev", "/dev",
+                "--proc", "/proc",
+                "--tmpfs", "/tmp",
+                "--tmpfs", "/var/tmp",
+                "--tmpfs", "/run",
+                // mount points for the contract paths, so nothing needs to be created in the read-only overlay
+                "--tmpfs", "/work",
+                "--ro-bind", source.toString(), SRC,
+                "--bind", buildDir.toString(), BUILD,
+                "--bind", destDir.toString(), DEST,
+                "--bind", artifactDir.toString(), ARTIFACTS,
+                "--ro-bind", script.toString(), SCRIPT,
+                "--chdir", BUILD,
+                "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                "--die-with-parent",
+                "--clearenv"));
+        if (!network) {
+            argv.add("--unshare-net");
+        } else {
+            argv.addAll(List.of("--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf"));
+        }
+        var env = new LinkedHashMap<String, String>();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("HOME", "/root");
+        env.put("TERM", "dumb");
+        env.putAll(contract(SRC, BUILD, DEST, ARTIFACTS));
+        env.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
+        argv.add(SCRIPT);
+        argv.add("build");
+        return argv;
+    }
+
+    private Map<String, String> contract(String src, String build, String dest, String artifacts) {
+        var env = new LinkedHashMap<String, String>(environment);
+        env.put("SRCDIR", src);
+        env.put("BUILDDIR", build);
+        env.put("DESTDIR", dest);
+        env.put("ARTIFACTDIR", artifacts);
+        env.put("JOBS", Integer.toString(jobs));
+        env.put("WITH_NETWORK", network ? "1" : "0");
+        env.put("MKOSI_UID", "0");
+        env.put("MKOSI_GID", "0");
+        return env;
+    }
+}

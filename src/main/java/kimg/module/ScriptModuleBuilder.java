@@ -1,0 +1,65 @@
+package kimg.module;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.Request;
+import kimg.exec.Cmd;
+import kimg.exec.Exec;
+import kimg.exec.FileTrees;
+import kimg.exec.HostTools;
+
+/**
+ * Builds a userspace module (btrfs-progs, fstests, a user's own) by running its build script with mkosi's
+ * contract in the module's persistent build directory. The install lands in a fresh {@code destdir.new} that
+ * replaces {@code destdir} only when the script succeeded, so a failed build leaves the last good install (and
+ * what a running guest sees at /work/build/<module>/destdir) intact.
+ */
+public final class ScriptModuleBuilder {
+    private ScriptModuleBuilder() {}
+
+    /**
+     * @param overlayRoot the build overlay (image + BuildPackages=) for {@code .chroot} scripts; null runs
+     *                    {@code .chroot} scripts is an error
+     */
+    public static ModuleOutput build(Config config, Request request, Exec exec, ModuleSelection.Selected module,
+            Path overlayRoot) {
+        var def = module.definition().orElseThrow();
+        Path script = def.buildScript().orElseThrow(() -> new ConfigError(null, null,
+                "module '" + module.name() + "' has no build script (mkosi.build or mkosi.build.chroot in "
+                        + def.directory() + ")"));
+        Path buildDir = config.moduleBuildDirectory(module.name());
+        Path dest = buildDir.resolve("destdir");
+        Path next = buildDir.resolve("destdir.new");
+        Path artifacts = buildDir.resolve("artifacts");
+        try {
+            Files.createDirectories(buildDir);
+            FileTrees.deleteRecursively(next);
+            Files.createDirectories(next);
+            Files.createDirectories(artifacts);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts, request.jobs(),
+                config.environment(), config.bool("WithNetwork"));
+        String step = "build-" + module.name();
+        Instant start = Instant.now();
+        Exec.Result r;
+        if (def.runsInImage()) {
+            if (overlayRoot == null) {
+                throw new IllegalStateException("no build overlay for " + module.name());
+            }
+            HostTools.ensure(step, HostTools.SANDBOX, exec);
+            r = exec.run(step, Cmd.of(bs.chrootArgv(overlayRoot)).in(buildDir));
+        } else {
+            r = exec.run(step, new Cmd(bs.hostArgv(), buildDir, bs.hostEnvironment(), false));
+        }
+        FileTrees.replace(next, dest);
+        return new ModuleOutput(module.name(), buildDir, dest, r.log(), Duration.between(start, Instant.now()));
+    }
+}
