@@ -5,15 +5,13 @@ import static kimg.vm.VmFixtures.image;
 import static kimg.vm.VmFixtures.kernel;
 import static kimg.vm.VmFixtures.sockets;
 import static kimg.vm.VmFixtures.values;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import kimg.Golden;
 import kimg.config.Config;
 import kimg.vm.VirtiofsdCommand.Flavour;
 import kimg.vm.VirtiofsdCommand.Virtiofsd;
@@ -23,11 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every generated command line against its golden file, {@code src/test/resources/vm/<case>.argv} (one argument
- * per line). After an intended change, regenerate with {@code mvn test -Dkimg.updateGoldens=true} and review the
- * diff.
+ * per line; see {@link Golden} for regenerating them).
  */
 class GoldenCommandLinesTest {
-    static final Path GOLDEN = Path.of("src/test/resources/vm");
     static final Virtiofsd C = new Virtiofsd(Path.of("/usr/lib/qemu/virtiofsd"), Flavour.C);
     static final Virtiofsd RUST = new Virtiofsd(Path.of("/usr/libexec/virtiofsd"), Flavour.RUST);
 
@@ -74,14 +70,8 @@ class GoldenCommandLinesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void matchesGoldenFile(String name, Supplier<List<String>> argv) throws IOException {
-        Path file = GOLDEN.resolve(name + ".argv");
-        String actual = String.join("\n", argv.get()) + "\n";
-        if (Boolean.getBoolean("kimg.updateGoldens")) {
-            Files.createDirectories(GOLDEN);
-            Files.writeString(file, actual);
-        }
-        assertEquals(Files.readString(file), actual, "golden " + file);
+    void matchesGoldenFile(String name, Supplier<List<String>> argv) {
+        Golden.assertArgv("vm/" + name + ".argv", argv.get());
     }
 
     private static Arguments golden(String name, Supplier<List<String>> argv) {
