@@ -3,6 +3,7 @@ package kimg.vm;
 import java.util.ArrayList;
 import java.util.List;
 import kimg.config.Config;
+import kimg.config.ConfigError;
 
 /**
  * QEMU's gdb stub as asked for in QemuArgs=: {@code -s} (a stub on port 1234 of every address) becomes
@@ -25,14 +26,27 @@ public record GdbStub(boolean enabled, boolean stopped, int port, List<String> o
         boolean enabled = false;
         boolean stopped = false;
         var others = new ArrayList<String>();
-        for (String arg : config.list("QemuArgs")) {
+        List<String> args = config.list("QemuArgs");
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
             switch (arg) {
                 case "-s" -> enabled = true;
                 case "-S" -> stopped = true;
                 default -> others.add(arg);
             }
+            if (arg.equals("-gdb") && i + 1 < args.size() && !isLoopback(args.get(i + 1))) {
+                throw new ConfigError(config.origin("QemuArgs"), "QemuArgs", "'-gdb " + args.get(i + 1)
+                        + "' would let anyone on the network debug the guest kernel: use -s and GdbPort= (kimg binds"
+                        + " the stub to " + HOST + ")");
+            }
         }
         return new GdbStub(enabled, stopped, Integer.parseInt(config.get("GdbPort")), others);
+    }
+
+    /** A -gdb device bound to the loopback address only ({@code tcp:127.0.0.1:N}, {@code tcp:localhost:N}). */
+    static boolean isLoopback(String device) {
+        return !device.startsWith("tcp:") || device.startsWith("tcp:" + HOST + ":")
+                || device.startsWith("tcp:localhost:");
     }
 
     /** QEMU's arguments for the stub (none when not asked for); -S alone is honoured too. */

@@ -4,10 +4,12 @@ import static kimg.vm.VmFixtures.config;
 import static kimg.vm.VmFixtures.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import kimg.config.ConfigError;
 import org.junit.jupiter.api.Test;
 
 class GdbStubTest {
@@ -31,6 +33,17 @@ class GdbStubTest {
     void otherQemuArgsPassThroughInOrder() {
         GdbStub g = GdbStub.from(config(values(Map.entry("QemuArgs", List.of("-device", "x", "-s", "-snapshot")))));
         assertEquals(List.of("-device", "x", "-snapshot"), g.otherArgs());
+    }
+
+    @Test
+    void aGdbStubOnEveryAddressIsRefused() {
+        for (String device : List.of("tcp::1234", "tcp:0.0.0.0:1234")) {
+            var c = config(values(Map.entry("QemuArgs", List.of("-gdb", device))));
+            var e = assertThrows(ConfigError.class, () -> GdbStub.from(c));
+            assertEquals("QemuArgs", e.setting());
+        }
+        assertEquals(List.of("-gdb", "tcp:127.0.0.1:9"),
+                GdbStub.from(config(values(Map.entry("QemuArgs", List.of("-gdb", "tcp:127.0.0.1:9"))))).otherArgs());
     }
 
     @Test
