@@ -32,6 +32,7 @@ public record Accelerator(Kind kind, String cpu) {
 
     /** CPU models tried under KVM, best first. */
     static final List<String> KVM_CPU_MODELS = List.of("host", "qemu64");
+    /** KVM reaches the banner in well under a second; TCG (the control probe) in about two on a busy host. */
     static final long PROBE_SECONDS = 8;
     /** What a kernel prints once it is past decompression and has a console. */
     static final String PROBE_BANNER = "Linux version";
@@ -94,7 +95,10 @@ public record Accelerator(Kind kind, String cpu) {
         }
         if (found == null) {
             found = probe(exec, probeKernel);
-            store(cached, found);
+            // A kernel that boots nowhere says nothing about KVM: keep "tcg" only if this one boots under TCG.
+            if (found.kind() == Kind.KVM || boots(exec, probeKernel, tcg())) {
+                store(cached, found);
+            }
         }
         if (found.kind() == Kind.TCG) {
             exec.console().warn("/dev/kvm opens but no KVM boot worked on this host (cached in " + cached
@@ -123,7 +127,8 @@ public record Accelerator(Kind kind, String cpu) {
 
     private static boolean boots(Exec exec, Path kernel, Accelerator accel) {
         var banner = new java.util.concurrent.atomic.AtomicBoolean();
-        Exec.Result r = exec.stream("kvm-probe-" + accel.cpu(), Cmd.of(probeArgv(kernel, accel)),
+        String step = "accel-probe-" + (accel.cpu() == null ? "tcg" : accel.cpu());
+        Exec.Result r = exec.stream(step, Cmd.of(probeArgv(kernel, accel)),
                 java.time.Duration.ofSeconds(PROBE_SECONDS), line -> {
                     if (line.contains(PROBE_BANNER)) {
                         banner.set(true);
