@@ -15,26 +15,31 @@ import kimg.exec.StepFailed;
 import kimg.vm.VirtiofsdCommand.Virtiofsd;
 
 /**
- * One running virtiofsd per share, each listening on its own socket in a private directory. Closing stops every
- * daemon and removes the directory; if kimg is killed first, {@link ChildProcesses}' shutdown hook does both.
+ * One virtiofsd per share, each listening on its own socket in a private directory. Closing stops every daemon
+ * and removes the directory; if kimg is killed first, {@link ChildProcesses}' shutdown hook does both.
  */
 final class VirtiofsDaemons implements AutoCloseable {
     static final Duration SOCKET_WAIT = Duration.ofSeconds(15);
 
     private final Path socketDir;
+    private final List<Share> shares;
     private final List<Path> sockets;
     private final List<Process> daemons = new ArrayList<>();
     private final Runnable cleanup;
 
-    private VirtiofsDaemons(Path socketDir, List<Path> sockets) {
+    private VirtiofsDaemons(Path socketDir, List<Share> shares, List<Path> sockets) {
         this.socketDir = socketDir;
+        this.shares = List.copyOf(shares);
         this.sockets = List.copyOf(sockets);
         this.cleanup = () -> deleteTree(socketDir);
         ChildProcesses.atExit(cleanup);
     }
 
-    /** Starts the daemons and returns once every socket exists (a daemon that dies first fails the step). */
-    static VirtiofsDaemons start(Exec exec, Virtiofsd daemon, List<Share> shares) {
+    /**
+     * Makes the private socket directory and names a socket per share (QEMU's command line needs them) without
+     * starting anything yet, so that a bad command line fails before any daemon runs.
+     */
+    static VirtiofsDaemons allocate(List<Share> shares) {
         Path dir;
         try {
             // Short, private (0700) and unique: sockets are limited to 108 bytes and anyone who can connect owns
@@ -43,28 +48,22 @@ final class VirtiofsDaemons implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var sockets = new ArrayList<Path>();
-        for (Share s : shares) {
-            sockets.add(dir.resolve(s.tag() + ".sock"));
+        return new VirtiofsDaemons(dir, shares, shares.stream().map(s -> dir.resolve(s.tag() + ".sock")).toList());
+    }
+
+    /** Starts a daemon per share and returns once every socket exists (a daemon that dies first fails the step). */
+    void start(Exec exec, Virtiofsd daemon) {
+        for (int i = 0; i < shares.size(); i++) {
+            Share share = shares.get(i);
+            if (!Files.isDirectory(share.hostDir())) {
+                throw StepFailed.because("virtiofsd-" + share.tag(),
+                        "cannot share " + share.hostDir() + " at " + share.guestPath() + ": not a directory");
+            }
+            daemons.add(exec.background("virtiofsd-" + share.tag(),
+                    Cmd.of(VirtiofsdCommand.argv(daemon, share, sockets.get(i)))));
         }
-        var running = new VirtiofsDaemons(dir, sockets);
-        try {
-            for (int i = 0; i < shares.size(); i++) {
-                Share share = shares.get(i);
-                if (!Files.isDirectory(share.hostDir())) {
-                    throw StepFailed.because("virtiofsd-" + share.tag(),
-                            "cannot share " + share.hostDir() + " at " + share.guestPath() + ": not a directory");
-                }
-                running.daemons.add(exec.background("virtiofsd-" + share.tag(),
-                        Cmd.of(VirtiofsdCommand.argv(daemon, share, sockets.get(i)))));
-            }
-            for (int i = 0; i < shares.size(); i++) {
-                awaitSocket(exec, shares.get(i), running.daemons.get(i), sockets.get(i));
-            }
-            return running;
-        } catch (RuntimeException e) {
-            running.close();
-            throw e;
+        for (int i = 0; i < shares.size(); i++) {
+            awaitSocket(exec, shares.get(i), daemons.get(i), sockets.get(i));
         }
     }
 

@@ -28,8 +28,9 @@ public final class VmRunner {
     /** {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. */
     public static int qemu(Config config, Request request, Exec exec, BootInputs inputs) {
         Accelerator accel = accelerator(config, exec, inputs);
-        try (var daemons = VirtiofsDaemons.start(exec, VirtiofsdLocator.locate(exec), inputs.shares())) {
+        try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of()));
+            daemons.start(exec, VirtiofsdLocator.locate(exec));
             announceGdbStub(config, exec, inputs);
             exec.console().info("guest console: Ctrl-A x quits QEMU, Ctrl-A c its monitor");
             return exec.interactive("qemu", qemu);
@@ -47,8 +48,9 @@ public final class VmRunner {
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
         }
         Accelerator accel = accelerator(config, exec, inputs);
-        try (var daemons = VirtiofsDaemons.start(exec, VirtiofsdLocator.locate(exec), inputs.shares())) {
+        try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), command));
+            daemons.start(exec, VirtiofsdLocator.locate(exec));
             announceGdbStub(config, exec, inputs);
             var console = new ConsoleWatch(out);
             Exec.Result result = exec.stream("qemu", qemu, null, console::accept);
