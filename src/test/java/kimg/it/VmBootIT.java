@@ -73,6 +73,33 @@ class VmBootIT {
     }
 
     @Test
+    void hostChangesToASharedTreeAreSeenByARunningGuest() throws IOException {
+        // Build directories change under a running guest (kimg build -i); a re-read must see the new data. (This
+        // holds for cache=auto's close-to-open consistency too; cache=none also drops auto's 1 s dentry caching.)
+        Path tree = Files.createDirectories(project.resolve("live"));
+        Path file = tree.resolve("f");
+        Files.writeString(file, "version-1\n");
+        var console = new StringBuilder();
+        var out = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                console.append((char) b);
+                if (b == '\n' && console.toString().endsWith("version-1\n") && !Files.exists(tree.resolve("go"))) {
+                    // Rewritten in place: same inode, same size, only the data differs.
+                    Files.writeString(file, "version-2\n");
+                    Files.createFile(tree.resolve("go"));
+                }
+            }
+        };
+        Config config = config(Map.of("RuntimeTrees", List.of(tree + ":/mnt/live")));
+        int status = VmRunner.run(config, exec(), BootInputs.from(config, kernel, image), List.of("sh", "-c",
+                "cat /mnt/live/f; while [ ! -e /mnt/live/go ]; do sleep 0.1; done; cat /mnt/live/f"),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, console.toString());
+        assertTrue(console.toString().contains("version-1\nversion-2\n"), console.toString());
+    }
+
+    @Test
     void runtimeBuildSourcesServeSourcesAndTheKernelsModules() {
         // modulesRoot is <BuildDirectory>/<dist>~<rel>~<arch>/kernel/modules: point BuildDirectory= at it.
         Path buildDirectory = kernel.modulesRoot().getParent().getParent().getParent();
