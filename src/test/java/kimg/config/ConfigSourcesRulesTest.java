@@ -38,7 +38,7 @@ class ConfigSourcesRulesTest {
         Config c = tree.load("RAM=8G", "Distribution=fedora");
 
         assertEquals("8G", c.get("RAM"));
-        assertEquals(Origin.COMMAND_LINE, c.origin("RAM"));
+        assertEquals("command line", c.origin("RAM").toString());
         assertEquals("fedora", c.distribution());
     }
 
@@ -232,6 +232,38 @@ class ConfigSourcesRulesTest {
 
         assertEquals(tree.at("b.conf", 4), e.origin().toString());
         assertTrue(e.getMessage().contains("cycle"), e.getMessage());
+    }
+
+    @Test
+    void includeOfAMkosiConfBeingReadIsACycle() {
+        tree.file("mkosi.conf", "[Config]", "Include=conf/a.conf")
+                .file("conf/a.conf", "[Config]", "Include=../mkosi.conf");
+
+        ConfigError e = tree.loadFails();
+
+        assertEquals(tree.at("conf/a.conf", 2), e.origin().toString());
+        assertTrue(e.getMessage().contains("cycle"), e.getMessage());
+    }
+
+    @Test
+    void includeInAnotherSectionIsAWarningAndStillIncludes() {
+        tree.file("mkosi.conf", "[Content]", "Include=extra.conf").file("extra.conf", "[Runtime]", "RAM=5G");
+
+        Config c = tree.load();
+
+        assertEquals("5G", c.get("RAM"));
+        assertEquals(1, c.warnings().size(), c.warnings().toString());
+        assertTrue(c.warnings().get(0).startsWith(tree.at("mkosi.conf", 2) + ": "), c.warnings().get(0));
+    }
+
+    @Test
+    void commandLineIncludeIsReadLikeAFileInclude() {
+        tree.file("mkosi.conf", "[Runtime]", "RAM=1G").file("modules/kernel/mkosi.conf", "[Content]", "Packages=kmod");
+
+        Config c = tree.load("Include=modules/kernel");
+
+        assertEquals(List.of("kmod"), c.list("Packages"));
+        assertTrue(c.module("kernel").orElseThrow().enabled());
     }
 
     @Test

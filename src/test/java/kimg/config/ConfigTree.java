@@ -15,18 +15,18 @@ import java.util.Map;
  * A project tree written into a temporary directory, and the ways the tests load it. Files are given as lines so
  * that a test reads like the config it describes and line numbers in expectations are easy to count.
  */
-final class ConfigTree {
+public final class ConfigTree {
     /** The host environment every load sees (bare Environment= keys and [Match] Environment= read it). */
-    static final Map<String, String> HOST = Map.of("HOST_ONLY", "from-host", "HOME", "/home/dev");
+    public static final Map<String, String> HOST = Map.of("HOST_ONLY", "from-host", "HOME", "/home/dev");
 
-    final Path root;
+    public final Path root;
 
-    ConfigTree(Path root) {
+    public ConfigTree(Path root) {
         this.root = root.toAbsolutePath().normalize();
     }
 
     /** Writes {@code rel} (parents created) with one line per argument. */
-    ConfigTree file(String rel, String... lines) {
+    public ConfigTree file(String rel, String... lines) {
         Path p = root.resolve(rel);
         try {
             Files.createDirectories(p.getParent());
@@ -38,7 +38,7 @@ final class ConfigTree {
     }
 
     /** Creates a directory (a source tree, a module without config yet). */
-    ConfigTree dir(String rel) {
+    public ConfigTree dir(String rel) {
         try {
             Files.createDirectories(root.resolve(rel));
         } catch (IOException e) {
@@ -47,12 +47,12 @@ final class ConfigTree {
         return this;
     }
 
-    Path path(String rel) {
+    public Path path(String rel) {
         return root.resolve(rel).normalize();
     }
 
     /** {@code "Distribution=fedora", "Packages=a", "Packages=b"} → the overrides the command line would make. */
-    static Map<String, List<String>> commandLine(String... assignments) {
+    public static Map<String, List<String>> commandLine(String... assignments) {
         var out = new LinkedHashMap<String, List<String>>();
         for (String a : assignments) {
             int eq = a.indexOf('=');
@@ -61,12 +61,12 @@ final class ConfigTree {
         return out;
     }
 
-    Config load(String... commandLine) {
+    public Config load(String... commandLine) {
         return ConfigLoader.load(Request.of("summary", root).withOverrides(commandLine(commandLine)), HOST);
     }
 
     /** Loads with kimg started in {@code start} (the %D specifier, relative command-line paths). */
-    Config loadFrom(Path start, String... commandLine) {
+    public Config loadFrom(Path start, String... commandLine) {
         Request r = Request.of("summary", root);
         r = new Request(r.verb(), r.directory(), start.toAbsolutePath().normalize(), commandLine(commandLine),
                 r.force(), r.incremental(), r.selectedModules(), r.kernelConfig(), r.jobs(), r.json(), r.debug(),
@@ -74,12 +74,12 @@ final class ConfigTree {
         return ConfigLoader.load(r, HOST);
     }
 
-    ConfigError loadFails(String... commandLine) {
+    public ConfigError loadFails(String... commandLine) {
         return assertThrows(ConfigError.class, () -> load(commandLine));
     }
 
     /** {@code file:line} as errors and warnings print it. */
-    String at(String rel, int line) {
+    public String at(String rel, int line) {
         return path(rel) + ":" + line;
     }
 }

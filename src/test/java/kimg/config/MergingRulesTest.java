@@ -108,7 +108,7 @@ class MergingRulesTest {
         Config c = tree.load("Packages=cli1", "Packages=cli2");
 
         assertEquals(List.of("file1", "file2", "local1", "local2", "cli1", "cli2"), c.list("Packages"));
-        assertEquals(Origin.COMMAND_LINE, c.values("Packages").get(5).origin());
+        assertEquals("command line", c.values("Packages").get(5).origin().toString());
         assertEquals(tree.at("mkosi.local.conf", 3), c.values("Packages").get(3).origin().toString());
     }
 
@@ -120,6 +120,16 @@ class MergingRulesTest {
         assertEquals(List.of(), tree.load("Packages=").list("Packages"));
         assertEquals(List.of("cli"), tree.load("Packages=", "Packages=cli").list("Packages"));
         assertEquals("2G", tree.load("RAM=").get("RAM"), "a single setting goes back to its default");
+    }
+
+    @Test
+    void localEmptyValueDropsFilesValuesLikeTheCommandLine() {
+        // "clears everything before it": files' items come before local's in the final list. (mkosi itself keeps
+        // the files' items here, because it folds local into the command line before reading the files.)
+        tree.file("mkosi.local.conf", "[Content]", "Packages=", "Packages=local")
+                .file("mkosi.conf", "[Content]", "Packages=file");
+
+        assertEquals(List.of("local", "cli"), tree.load("Packages=cli").list("Packages"));
     }
 
     @Test
@@ -147,6 +157,29 @@ class MergingRulesTest {
         tree.file("mkosi.conf", "[Content]", "Packages=a,b c\t d,,e", "  f, g", "  h");
 
         assertEquals(List.of("a", "b", "c", "d", "e", "f", "g", "h"), tree.load().list("Packages"));
+    }
+
+    @Test
+    void commandLinePathsAreRelativeToTheStartDirectory(@TempDir Path start) throws Exception {
+        java.nio.file.Files.createDirectories(start.resolve("linux"));
+        tree.file("mkosi.conf", "[Runtime]", "RAM=1G");
+
+        Config c = tree.loadFrom(start, "BuildSources=linux:kernel", "OutputDirectory=out");
+
+        assertEquals(start.resolve("linux").toAbsolutePath().normalize(), c.sourceFor("kernel").orElseThrow().source());
+        assertEquals(start.resolve("out").toAbsolutePath().normalize(), c.outputDirectory());
+    }
+
+    @Test
+    void kernelCommandLineIsSplitOnWhitespaceOnly() {
+        tree.file("mkosi.conf", "[Content]", "KernelCommandLine=console=ttyS0,115200n8 quiet",
+                "    dyndbg=\"file drivers/x.c +p\"", "[Runtime]", "KernelCommandLineExtra=loglevel=7,x panic=-1");
+
+        Config c = tree.load();
+
+        assertEquals(List.of("console=ttyS0,115200n8", "quiet", "dyndbg=\"file drivers/x.c +p\""),
+                c.list("KernelCommandLine"));
+        assertEquals(List.of("loglevel=7,x", "panic=-1"), c.list("KernelCommandLineExtra"));
     }
 
     @Test

@@ -109,6 +109,17 @@ class SpecifierRulesTest {
     }
 
     @Test
+    void commandLineSpecifiersSeeTheCommandLinesOwnValues() {
+        // Request.overrides is an unordered map: try several key sets so that any hash order is exercised.
+        for (String other : List.of("Packages=x", "RAM=3G", "CPUs=3", "Ssh=yes", "Mirror=m", "QemuArgs=-s")) {
+            Config c = tree.load("Hostname=%d-%r-%a-%t-%o", other, "Distribution=fedora", "Release=40",
+                    "Architecture=arm64", "Format=tar", "Output=img-%d");
+
+            assertEquals("fedora-40-arm64-tar-img-fedora", c.get("Hostname"), other);
+        }
+    }
+
+    @Test
     void specifiersAreExpandedInIncludeAndMatch() {
         tree.file("mkosi.conf", "[Config]", "Include=%d.conf")
                 .file("fedora.conf", "[Match]", "Distribution=%d", "PathExists=%C/fedora.conf", "[Content]",
