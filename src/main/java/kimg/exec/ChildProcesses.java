@@ -11,9 +11,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProcesses {
     private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<Runnable> CLEANUPS = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::killAll, "kimg-child-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            killAll();
+            runCleanups();
+        }, "kimg-child-reaper"));
     }
 
     private ChildProcesses() {}
@@ -47,6 +51,28 @@ public final class ChildProcesses {
         root.descendants().forEach(ProcessHandle::destroyForcibly);
         all.forEach(ProcessHandle::destroyForcibly);
         LIVE.remove(root);
+    }
+
+    /**
+     * Registers work for the shutdown hook to do after every child is dead (removing a VM's socket directory),
+     * for when kimg is killed before its own {@code finally} runs. Undo with {@link #forgetCleanup}.
+     */
+    public static void atExit(Runnable cleanup) {
+        CLEANUPS.add(cleanup);
+    }
+
+    public static void forgetCleanup(Runnable cleanup) {
+        CLEANUPS.remove(cleanup);
+    }
+
+    private static void runCleanups() {
+        for (Runnable r : Set.copyOf(CLEANUPS)) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // Best effort while the JVM goes down.
+            }
+        }
     }
 
     public static void killAll() {
