@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import kimg.image.ImageArtifacts;
 
-/** TEMPORARY stand-in: the mmdebstrap tree with a hand-written guest init in /var/tmp/vmdev/rootfs. */
+/** TEMPORARY stand-in: a hand-made mmdebstrap tree in /var/tmp/vmdev/rootfs with the image helper's guest init copied in. */
 public final class RootfsFixture {
     private RootfsFixture() {}
 
