@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import kimg.image.ImageArtifacts;
 
-/** TEMPORARY stand-in: a hand-made mmdebstrap tree in /var/tmp/vmdev/rootfs with the image helper's guest init copied in. */
+/**
+ * TEMPORARY stand-in: a hand-made mmdebstrap tree in /var/tmp/vmdev/rootfs with the image helper's guest init
+ * copied in.
+ */
 public final class RootfsFixture {
     private RootfsFixture() {}
 
