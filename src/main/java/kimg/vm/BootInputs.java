@@ -48,6 +48,10 @@ public record BootInputs(
      * binds onto /usr/lib/modules).
      */
     public static BootInputs from(Config config, KernelArtifacts kernel, ImageArtifacts image) {
+        if (image.root() == null) {
+            throw new ConfigError(config.origin("Format"), "Format", "nothing to boot: there is no image tree yet"
+                    + " (build once with a format other than none)");
+        }
         var shares = new ArrayList<Share>();
         shares.add(new Share(ROOT_TAG, image.root(), "/", false, Share.Cache.AUTO));
         shares.addAll(runtimeTrees(config));

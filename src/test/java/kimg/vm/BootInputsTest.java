@@ -110,6 +110,13 @@ class BootInputsTest {
     }
 
     @Test
+    void anImageWithoutATreeIsAConfigError() {
+        var none = new kimg.image.ImageArtifacts(null, null, "none", "", false, null, null, Map.of());
+        var e = assertThrows(ConfigError.class, () -> BootInputs.from(config(Map.of()), kernel(), none));
+        assertEquals("Format", e.setting());
+    }
+
+    @Test
     void nothingToBootIsAConfigError() {
         assertThrows(ConfigError.class, () -> BootInputs.from(config(Map.of()), null, image()));
     }
