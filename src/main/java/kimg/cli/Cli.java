@@ -115,6 +115,8 @@ public final class Cli {
                 }
             } else if (user instanceof Verbs.Run r) {
                 command = r.command == null ? List.of() : r.command;
+            } else if (user instanceof Verbs.Gdb g) {
+                command = g.command == null ? List.of() : g.command;
             } else if (user instanceof Verbs.Ssh s) {
                 command = s.command == null ? List.of() : s.command;
             } else if (user instanceof Verbs.Summary s) {
