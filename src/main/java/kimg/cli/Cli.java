@@ -51,6 +51,9 @@ public final class Cli {
         root.getSubcommands().values().stream().distinct()
                 .forEach(verb -> verb.getCommandSpec().mixinStandardHelpOptions(true));
         root.setCaseInsensitiveEnumValuesAllowed(true);
+        // Every setting is a flag: a full synopsis would be forty lines, the option list says it all.
+        root.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        root.getSubcommands().values().forEach(c -> c.getCommandSpec().usageMessage().abbreviateSynopsis(true));
         return root;
     }
 
