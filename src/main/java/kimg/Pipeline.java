@@ -5,15 +5,40 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import kimg.cli.ExitCode;
 import kimg.config.Config;
+import kimg.config.ConfigError;
 import kimg.config.ConfigLoader;
 import kimg.config.Request;
 import kimg.config.Summary;
+import kimg.exec.Exec;
+import kimg.exec.FileTrees;
+import kimg.exec.HostTools;
+import kimg.exec.ProjectLock;
+import kimg.exec.StepLogs;
+import kimg.image.ImageArtifacts;
+import kimg.image.ImageBuilder;
+import kimg.image.VirtiofsInitrd;
+import kimg.manifest.Manifest;
+import kimg.manifest.ManifestRecords;
+import kimg.module.KernelArtifacts;
+import kimg.module.KernelBuilder;
+import kimg.module.ModuleOutput;
+import kimg.module.ModuleSelection;
+import kimg.module.ScriptModuleBuilder;
+import kimg.ui.Console;
+import kimg.vm.BootInputs;
+import kimg.vm.VmRunner;
 
 /** Carries a {@link Request} through the stages: config → module → image → vm. Never sees picocli. */
 public final class Pipeline {
     private Pipeline() {}
+
+    /** What a build produced; kernel and image may be absent (no kernel source; -i or Format=none). */
+    record Built(KernelArtifacts kernel, ImageArtifacts image, List<ModuleOutput> modules) {}
 
     public static int run(Request request, PrintStream out, PrintStream err) {
         Config config = ConfigLoader.load(request);
@@ -25,12 +50,166 @@ public final class Pipeline {
                 catConfig(config, out);
                 return ExitCode.OK.code;
             default:
-                for (String w : config.warnings()) {
-                    err.println("warning: " + w);
-                }
-                err.println("kimg: error: '" + request.verb() + "' is not implemented yet");
-                return ExitCode.STEP_FAILED.code;
+                break;
         }
+        Console console = Console.forTerminal(request.debug());
+        config.warnings().forEach(console::warn);
+        Exec exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), console);
+        switch (request.verb()) {
+            case "clean":
+                clean(config, request, console);
+                return ExitCode.OK.code;
+            case "build": {
+                Built built;
+                try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
+                    built = build(config, request, exec);
+                }
+                report(built, exec);
+                return ExitCode.OK.code;
+            }
+            case "qemu":
+            case "run":
+            case "gdb":
+            case "ssh":
+                return boot(config, request, exec, out);
+            default:
+                throw ConfigError.usage("unknown verb '" + request.verb() + "'");
+        }
+    }
+
+    /** Modules first (kernel, then the others in order), then the image with their outputs; then the manifest. */
+    static Built build(Config config, Request request, Exec exec) {
+        List<ModuleSelection.Selected> selected = ModuleSelection.select(config, request);
+        KernelArtifacts kernel = null;
+        Path overlay = null;
+        List<ModuleOutput> modules = new ArrayList<>();
+        for (ModuleSelection.Selected m : selected) {
+            if (m.isKernel()) {
+                kernel = KernelBuilder.build(config, request, exec);
+                continue;
+            }
+            if (overlay == null && m.definition().map(d -> d.runsInImage()).orElse(false)) {
+                overlay = ImageBuilder.buildOverlay(config, request, exec);
+            }
+            modules.add(ScriptModuleBuilder.build(config, request, exec, m, overlay));
+        }
+        Optional<Manifest> previous = Manifest.read(config.outputDirectory());
+        ImageArtifacts image = null;
+        if (!request.incremental() && !config.format().equals("none")) {
+            var overlays = new ArrayList<ImageBuilder.Overlay>();
+            if (kernel != null) {
+                overlays.add(new ImageBuilder.Overlay(kernel.modulesDir(), "/usr/lib/modules/" + kernel.release()));
+            }
+            for (ModuleOutput o : modules) {
+                overlays.add(new ImageBuilder.Overlay(o.destDir(), "/"));
+            }
+            image = ImageBuilder.build(config, request, exec, overlays);
+        }
+        // -i builds only modules: keep what the manifest said about the image (and a kernel not rebuilt now).
+        Manifest manifest = ManifestRecords.of(config, kernel, image, modules, exec.logs().records(), previous);
+        manifest.write(config.outputDirectory());
+        return new Built(kernel, image, modules);
+    }
+
+    /** qemu, run, gdb and ssh boot what the last build made; they build first when -f is given or nothing was. */
+    private static int boot(Config config, Request request, Exec exec, PrintStream out) {
+        KernelArtifacts kernel;
+        ImageArtifacts image;
+        Optional<Manifest> manifest = Manifest.read(config.outputDirectory());
+        boolean needsBuild = request.force() > 0 || manifest.isEmpty() || manifest.get().image() == null
+                || !Files.isDirectory(Path.of(manifest.get().image().root()));
+        if (needsBuild && (request.verb().equals("gdb") || request.verb().equals("ssh"))) {
+            throw ConfigError.usage("nothing to attach to: build and boot first (kimg -f qemu with "
+                    + (request.verb().equals("gdb") ? "QemuArgs=-s)" : "Ssh=yes)"));
+        }
+        if (needsBuild) {
+            Request asBuild = new Request("build", request.directory(), request.startDirectory(), request.overrides(),
+                    request.force(), false, List.of(), request.kernelConfig(), request.jobs(), false,
+                    request.debug(), List.of());
+            Built built;
+            try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
+                built = build(config, asBuild, exec);
+            }
+            kernel = built.kernel() != null ? built.kernel()
+                    : ManifestRecords.kernel(Manifest.read(config.outputDirectory()).orElseThrow()).orElse(null);
+            image = built.image();
+            if (image == null) {
+                throw ConfigError.usage("Format=none builds no image to boot; use -t directory");
+            }
+        } else {
+            kernel = ManifestRecords.kernel(manifest.get()).orElse(null);
+            image = ManifestRecords.image(manifest.get());
+        }
+        if (kernel == null && config.optional("Linux").isEmpty()) {
+            image = withKimgInitrd(config, image, exec);
+        }
+        BootInputs inputs = BootInputs.from(config, kernel, image);
+        HostTools.ensure("qemu", HostTools.QEMU, exec);
+        switch (request.verb()) {
+            case "qemu":
+                return VmRunner.qemu(config, request, exec, inputs);
+            case "run":
+                return VmRunner.run(config, exec, inputs, request.command(), out);
+            case "gdb":
+                HostTools.ensure("gdb", HostTools.GDB, exec);
+                return VmRunner.gdb(config, request, exec, inputs);
+            default:
+                HostTools.ensure("ssh", HostTools.SSH, exec);
+                return VmRunner.ssh(config, request, exec, inputs);
+        }
+    }
+
+    /**
+     * Without kernel sources the distribution's kernel boots; its own initrd looks for a block device, so kimg
+     * makes one that mounts the root share (next to the image, rebuilt when the kernel changes).
+     */
+    private static ImageArtifacts withKimgInitrd(Config config, ImageArtifacts image, Exec exec) {
+        if (image.distroKernel() == null) {
+            throw ConfigError.usage("nothing to boot: no kernel source (BuildSources=<linux>:kernel), no Linux=,"
+                    + " and the image has no kernel (add the distribution's kernel package to Packages=)");
+        }
+        String name = image.distroKernel().getFileName().toString();
+        String release = name.startsWith("vmlinuz-") ? name.substring("vmlinuz-".length()) : name;
+        Path initrd = config.outputDirectory().resolve(config.get("Output") + ".kimg-initrd-" + release + ".cpio");
+        try {
+            if (!Files.isRegularFile(initrd)
+                    || Files.getLastModifiedTime(initrd).compareTo(Files.getLastModifiedTime(image.distroKernel())) < 0) {
+                VirtiofsInitrd.build(image.root(), release, initrd, exec);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ImageArtifacts(image.root(), image.output(), image.format(), image.cacheKey(), image.cacheHit(),
+                image.distroKernel(), initrd, image.steps());
+    }
+
+    /** clean: outputs; -f also the modules' build directories; -ff also the cached distribution trees. */
+    private static void clean(Config config, Request request, Console console) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg clean")) {
+            ImageBuilder.clean(config, request.force() >= 2 ? 2 : 1);
+            FileTrees.deleteRecursively(config.outputDirectory().resolve(Manifest.FILE));
+            if (request.force() >= 1) {
+                FileTrees.deleteRecursively(config.buildRoot());
+                console.info("removed " + config.buildRoot());
+            }
+            console.info("removed the outputs in " + config.outputDirectory()
+                    + (request.force() >= 2 ? " and the caches in " + config.cacheDirectory() : ""));
+        }
+    }
+
+    private static void report(Built built, Exec exec) {
+        Console c = exec.console();
+        if (built.kernel() != null) {
+            c.info("kernel " + built.kernel().release() + ": " + built.kernel().bzImage());
+        }
+        for (ModuleOutput m : built.modules()) {
+            c.info("module " + m.name() + ": " + m.destDir());
+        }
+        if (built.image() != null) {
+            c.info("image (" + built.image().format() + (built.image().cacheHit() ? ", cache hit" : "") + "): "
+                    + (built.image().output() != null ? built.image().output() : built.image().root()));
+        }
+        c.info("logs: " + exec.logs().dir());
     }
 
     private static void catConfig(Config config, PrintStream out) {

@@ -47,6 +47,9 @@ public final class Cli {
         root.addSubcommand("cat-config", new Verbs.CatConfig());
         root.addSubcommand("clean", new Verbs.Clean());
         root.addSubcommand("completion", new Verbs.Completion());
+        // `kimg build --help` must work like `kimg --help`: every verb gets -h/--help (and -V/--version).
+        root.getSubcommands().values().stream().distinct()
+                .forEach(verb -> verb.getCommandSpec().mixinStandardHelpOptions(true));
         root.setCaseInsensitiveEnumValuesAllowed(true);
         return root;
     }
@@ -58,8 +61,8 @@ public final class Cli {
         try {
             pr = cl.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
-            err.println("kimg: error: " + e.getMessage());
-            err.println("Try 'kimg --help' (or 'kimg " + "<verb> --help').");
+            // One line, like every other usage error (scripts and tests read the first line).
+            err.println("kimg: error: " + e.getMessage() + " (try 'kimg --help' or 'kimg <verb> --help')");
             return new Parsed(null, ExitCode.USAGE.code);
         }
         List<ParseResult> chain = Flags.chain(pr);
@@ -102,14 +105,18 @@ public final class Cli {
                         throw ConfigError.usage("invalid value for option '--config': no such file: " + kernelConfig);
                     }
                 }
+                // build's own options are the module flags plus these; inherited ones are global or settings.
+                Set<String> ownOptions = Set.of("--incremental", "--config", "--help", "--version");
                 for (CommandLine.Model.OptionSpec o : verbResult.matchedOptions()) {
                     String n = o.longestName();
-                    if (!n.equals("--incremental") && !n.equals("--config") && !n.equals("--help")) {
+                    if (!o.inherited() && !ownOptions.contains(n) && !modules.contains(n.substring(2))) {
                         modules.add(n.substring(2));
                     }
                 }
             } else if (user instanceof Verbs.Run r) {
                 command = r.command == null ? List.of() : r.command;
+            } else if (user instanceof Verbs.Gdb g) {
+                command = g.command == null ? List.of() : g.command;
             } else if (user instanceof Verbs.Ssh s) {
                 command = s.command == null ? List.of() : s.command;
             } else if (user instanceof Verbs.Summary s) {

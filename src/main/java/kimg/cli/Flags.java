@@ -74,25 +74,35 @@ final class Flags {
         return chain.stream().anyMatch(p -> p.hasMatchedOption(name));
     }
 
+    /**
+     * How often a flag was given before and after the verb. picocli lists a matched option once per occurrence
+     * ({@code -ff} twice), and an inherited option's copy on the verb separately from the root's.
+     */
     static int count(List<ParseResult> chain, String name) {
         int n = 0;
         for (ParseResult p : chain) {
-            if (p.hasMatchedOption(name)) {
-                n += p.matchedOption(name).originalStringValues().size();
-                boolean[] values = p.matchedOptionValue(name, new boolean[0]);
-                n = Math.max(n, values.length);
+            for (OptionSpec o : p.matchedOptions()) {
+                if (o.shortestName().equals(name) || o.longestName().equals(name)) {
+                    n++;
+                }
             }
         }
         return n;
     }
 
-    /** Setting name → the values given on the command line, in order. */
+    /**
+     * Setting name → the values given on the command line, in order. Each option appears in matchedOptions()
+     * once per occurrence but carries all of its values, so each is read once; on a verb only the inherited
+     * options are settings (the verb's own, like build's {@code --incremental}, are not).
+     */
     static Map<String, List<String>> overrides(List<ParseResult> chain) {
         var out = new LinkedHashMap<String, List<String>>();
         for (ParseResult p : chain) {
+            boolean root = p == chain.get(0);
+            var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<OptionSpec, Boolean>());
             for (OptionSpec o : p.matchedOptions()) {
                 String longName = o.longestName();
-                if (!longName.startsWith("--")) {
+                if (!longName.startsWith("--") || !(root || o.inherited()) || !seen.add(o)) {
                     continue;
                 }
                 Settings.byFlag(longName.substring(2)).ifPresent(s -> out.computeIfAbsent(s.name(),

@@ -39,7 +39,10 @@ final class Verbs {
     }
 
     @Command(name = "gdb", description = "Start gdb on the built vmlinux attached to the guest's gdb stub (QemuArgs=-s).")
-    static final class Gdb {}
+    static final class Gdb {
+        @Parameters(paramLabel = "GDB-ARGS", arity = "0..*", description = "extra gdb arguments (after --)")
+        List<String> command;
+    }
 
     @Command(name = "summary", description = "Print the resolved configuration, each value with its origin.")
     static final class Summary {

@@ -81,14 +81,18 @@ public final class ConfigLoader {
 
     private void applyCommandLine(Map<String, List<String>> overrides) {
         rank = COMMAND_LINE;
-        for (var e : overrides.entrySet()) {
-            Setting s = Settings.byName(e.getKey())
-                    .orElseThrow(() -> ConfigError.usage("unknown setting '" + e.getKey() + "'"));
-            if (s.name().equals("Include")) {
-                continue; // read after the directory, below the command line's own rank (see result())
+        for (String name : overrides.keySet()) {
+            Settings.byName(name).orElseThrow(() -> ConfigError.usage("unknown setting '" + name + "'"));
+        }
+        // In table order, not the map's: the settings specifiers read (Distribution= ... OutputDirectory=) come
+        // first, so `--hostname=%d -d fedora` sees fedora whatever order the flags were given in.
+        for (Setting s : Settings.all()) {
+            if (!overrides.containsKey(s.name()) || s.name().equals("Include")) {
+                continue; // Include= is read after the directory, below the command line's own rank
             }
-            for (String text : e.getValue()) {
-                assign(s, text, Origin.COMMAND_LINE);
+            for (String text : overrides.get(s.name())) {
+                // Relative paths on the command line are relative to where kimg was started, not to -C.
+                assign(s, text, Origin.commandLine(start));
             }
         }
         rank = FILES;
@@ -125,7 +129,13 @@ public final class ConfigLoader {
                 readLocal(dir);
             }
             if (ini != null) {
-                apply(ini);
+                // On the include chain while it is applied, so that an Include= leading back to it is a cycle.
+                reading.push(realPath(conf));
+                try {
+                    apply(ini);
+                } finally {
+                    reading.pop();
+                }
             }
             Path confD = dir.resolve("mkosi.conf.d");
             if (Files.isDirectory(confD)) {
@@ -220,7 +230,7 @@ public final class ConfigLoader {
     private void findUnincludedModules() {
         for (String includeItem : pendingCommandLineIncludes) {
             for (String item : Words.words(includeItem)) {
-                include(item, Origin.COMMAND_LINE);
+                include(item, Origin.commandLine(start));
             }
         }
         Path dir = project.resolve("modules");
@@ -248,7 +258,12 @@ public final class ConfigLoader {
             if (section.equals("Match")) {
                 continue;
             }
-            if (a.key().equals("Include") && (section.equals("Config") || section.equals("Include"))) {
+            boolean includeSection = section.equals("Config") || section.equals("Include");
+            if (a.key().equals("Include") && (includeSection || Settings.SECTIONS.contains(section))) {
+                if (!includeSection) {
+                    // Like any setting in the wrong section: a nudge, and it still does its job.
+                    warnings.add(origin + ": Include= belongs in [Config], not [" + a.section() + "]");
+                }
                 for (String item : Words.words(a.value())) {
                     include(item, origin);
                 }

@@ -18,13 +18,17 @@ import java.util.stream.Stream;
 public final class ModuleScan {
     private ModuleScan() {}
 
+    /** A path to look at, and whether an Include= named it (only included directories are modules). */
+    private record Todo(Path path, boolean included) {}
+
     public static Set<String> names(Path project) {
         var names = new LinkedHashSet<String>();
         var seen = new HashSet<Path>();
-        Deque<Path> todo = new ArrayDeque<>();
-        todo.add(project);
+        Deque<Todo> todo = new ArrayDeque<>();
+        todo.add(new Todo(project, false));
         while (!todo.isEmpty()) {
-            Path p = todo.poll();
+            Todo t = todo.poll();
+            Path p = t.path();
             Path real;
             try {
                 real = p.toRealPath();
@@ -35,16 +39,17 @@ public final class ModuleScan {
                 continue;
             }
             if (Files.isDirectory(p)) {
-                if (!p.equals(project) && Files.isRegularFile(p.resolve("mkosi.conf"))) {
+                // conf.d subdirectories and mkosi.local/ are read like a top directory but are not modules.
+                if (t.included() && Files.isRegularFile(p.resolve("mkosi.conf"))) {
                     names.add(p.getFileName().toString());
                 }
-                todo.add(p.resolve("mkosi.conf"));
+                todo.add(new Todo(p.resolve("mkosi.conf"), false));
                 if (p.equals(project)) {
-                    todo.add(p.resolve("mkosi.local.conf"));
-                    todo.add(p.resolve("mkosi.local"));
+                    todo.add(new Todo(p.resolve("mkosi.local.conf"), false));
+                    todo.add(new Todo(p.resolve("mkosi.local"), false));
                 }
                 try (Stream<Path> s = Files.list(p.resolve("mkosi.conf.d"))) {
-                    s.sorted().forEach(todo::add);
+                    s.sorted().forEach(e -> todo.add(new Todo(e, false)));
                 } catch (IOException | RuntimeException e) {
                     // no conf.d
                 }
@@ -54,7 +59,7 @@ public final class ModuleScan {
                         if (e instanceof IniFile.Assignment a && a.key().equals("Include")) {
                             for (String item : Words.words(a.value())) {
                                 if (item.indexOf('%') < 0) {
-                                    todo.add(p.getParent().resolve(item).normalize());
+                                    todo.add(new Todo(p.getParent().resolve(item).normalize(), true));
                                 }
                             }
                         }

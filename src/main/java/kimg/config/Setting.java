@@ -30,6 +30,11 @@ public record Setting(
         WORDS,
         /** like a shell splits words, quotes respected (QemuArgs=, Environment=) */
         SHELL,
+        /**
+         * whitespace only, double-quoted spans kept whole and quoted, as the kernel reads its command line
+         * ({@code console=ttyS0,115200} is one parameter; mkosi splits KernelCommandLine= on spaces only)
+         */
+        KERNEL,
         /** the whole value is one item (single settings) */
         NONE
     }

@@ -1,5 +1,6 @@
 package kimg.config;
 
+import static kimg.config.Setting.Split.KERNEL;
 import static kimg.config.Setting.Split.NONE;
 import static kimg.config.Setting.Split.SHELL;
 import static kimg.config.Setting.Split.WORDS;
@@ -53,7 +54,7 @@ public final class Settings {
                     "packages needed only to build modules (build overlay, not the final image)"),
             single("Autologin", "Content", ValueParser.BOOLEAN, Setting.Default.of("false"),
                     "log in as root automatically on the serial console"),
-            list("KernelCommandLine", "Content", WORDS, ValueParser.STRING, "kernel command line of the image"),
+            list("KernelCommandLine", "Content", KERNEL, ValueParser.STRING, "kernel command line of the image"),
             single("Bootable", "Content", ValueParser.FEATURE, Setting.Default.of("auto"),
                     "install a bootloader (direct kernel boot does not need one)"),
             single("Ssh", "Content", List.of("Runtime"), ValueParser.BOOLEAN, Setting.Default.of("false"),
@@ -90,7 +91,7 @@ public final class Settings {
             single("RuntimeBuildSources", "Runtime", ValueParser.BOOLEAN, Setting.Default.of("false"),
                     "share sources at /work/src/<target> and build directories at /work/build/<module>"),
             list("QemuArgs", "Runtime", SHELL, ValueParser.STRING, "extra QEMU arguments, last on its command line"),
-            list("KernelCommandLineExtra", "Runtime", SHELL, ValueParser.STRING,
+            list("KernelCommandLineExtra", "Runtime", KERNEL, ValueParser.STRING,
                     "kernel command line added when booting"),
             single("RAM", "Runtime", ValueParser.SIZE, Setting.Default.of("2G"), "guest memory"),
             single("CPUs", "Runtime", ValueParser.POSITIVE_INT, Setting.Default.of("2"), "guest CPUs"),

@@ -12,7 +12,36 @@ final class Words {
             case NONE -> text.isBlank() ? List.of() : List.of(text.replace('\n', ' ').strip());
             case WORDS -> words(text);
             case SHELL -> shell(text, origin, setting);
+            case KERNEL -> kernel(text, origin, setting);
         };
+    }
+
+    /** Kernel command line parameters: split at whitespace outside double quotes; the quotes stay. */
+    static List<String> kernel(String text, Origin origin, String setting) {
+        var out = new ArrayList<String>();
+        var cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            }
+            if (!quoted && Character.isWhitespace(c)) {
+                if (cur.length() > 0) {
+                    out.add(cur.toString());
+                    cur.setLength(0);
+                }
+            } else {
+                cur.append(c);
+            }
+        }
+        if (quoted) {
+            throw new ConfigError(origin, setting, "unterminated double quote");
+        }
+        if (cur.length() > 0) {
+            out.add(cur.toString());
+        }
+        return out;
     }
 
     static List<String> words(String text) {

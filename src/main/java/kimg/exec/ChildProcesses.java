@@ -7,13 +7,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every process kimg starts is registered here so that none outlives it: on normal exit, Ctrl-C (SIGINT) or
  * SIGTERM the JVM's shutdown hook kills each one with its whole tree (make's compiler jobs, virtiofsd's
- * sandboxed child), descendants first so none is re-parented to init and forgotten.
+ * sandboxed child), taken as a snapshot first so none is forgotten once re-parented to init.
  */
 public final class ChildProcesses {
     private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<Runnable> CLEANUPS = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::killAll, "kimg-child-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            killAll();
+            runCleanups();
+        }, "kimg-child-reaper"));
     }
 
     private ChildProcesses() {}
@@ -29,8 +33,10 @@ public final class ChildProcesses {
     /** Kills a process and every descendant: SIGTERM first, SIGKILL for whatever is left after a grace period. */
     public static void killTree(ProcessHandle root, long graceMillis) {
         var all = new java.util.ArrayList<ProcessHandle>();
-        root.descendants().forEach(all::add);
         all.add(root);
+        root.descendants().forEach(all::add);
+        // The root first: a shell whose child died first could still run its next command. The snapshot keeps
+        // handles on the descendants, so they are signalled even after they are re-parented.
         all.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         for (ProcessHandle h : all) {
@@ -47,6 +53,28 @@ public final class ChildProcesses {
         root.descendants().forEach(ProcessHandle::destroyForcibly);
         all.forEach(ProcessHandle::destroyForcibly);
         LIVE.remove(root);
+    }
+
+    /**
+     * Registers work for the shutdown hook to do after every child is dead (removing a VM's socket directory),
+     * for when kimg is killed before its own {@code finally} runs. Undo with {@link #forgetCleanup}.
+     */
+    public static void atExit(Runnable cleanup) {
+        CLEANUPS.add(cleanup);
+    }
+
+    public static void forgetCleanup(Runnable cleanup) {
+        CLEANUPS.remove(cleanup);
+    }
+
+    private static void runCleanups() {
+        for (Runnable r : Set.copyOf(CLEANUPS)) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // Best effort while the JVM goes down.
+            }
+        }
     }
 
     public static void killAll() {

@@ -43,7 +43,8 @@ public record Cmd(List<String> argv, Path cwd, Map<String, String> env, boolean 
         return sb.toString().strip();
     }
 
-    private static String quote(String s) {
+    /** POSIX sh quoting of one word: left bare when safe, else single-quoted (what `sh -c` reads back as-is). */
+    public static String quote(String s) {
         if (!s.isEmpty() && s.matches("[A-Za-z0-9_./:=,+@%-]+")) {
             return s;
         }

@@ -14,6 +14,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import kimg.ui.Console;
 
 /**
@@ -49,25 +52,39 @@ public final class Exec {
 
     /** Runs a step to completion; throws {@link StepFailed} on a non-zero exit. */
     public Result run(String step, Cmd cmd) {
-        return run(step, cmd, false, true);
+        return run(step, cmd, false, true, null, null);
     }
 
     /** Runs a step and keeps its output lines (for small outputs such as `make -s kernelrelease`). */
     public Result capture(String step, Cmd cmd) {
-        return run(step, cmd, true, true);
+        return run(step, cmd, true, true, null, null);
     }
 
     /** Runs a step and returns its result whatever the exit status. */
     public Result runUnchecked(String step, Cmd cmd) {
-        return run(step, cmd, false, false);
+        return run(step, cmd, false, false, null, null);
     }
 
-    private Result run(String step, Cmd cmd, boolean keep, boolean check) {
+    /**
+     * Runs a step, handing each output line to {@code onLine} as it arrives (the guest console of {@code kimg
+     * run}) instead of the console, whatever the exit status. With a {@code timeout}, the process tree is killed
+     * when it runs longer (its exit status is then whatever the killed process returns).
+     */
+    public Result stream(String step, Cmd cmd, Duration timeout, Consumer<String> onLine) {
+        return run(step, cmd, false, false, timeout, onLine);
+    }
+
+    private Result run(String step, Cmd cmd, boolean keep, boolean check, Duration timeout, Consumer<String> onLine) {
         Path log = logs.newLog(step);
         console.stepStarted(step);
         console.command(cmd.render());
         Instant start = Instant.now();
         Process p = start(cmd, log, true);
+        CompletableFuture<Process> watchdog = timeout == null ? null
+                : p.onExit().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> {
+                    ChildProcesses.killTree(p.toHandle(), 1000);
+                    return p;
+                });
         Deque<String> tail = new ArrayDeque<>();
         List<String> kept = new ArrayList<>();
         try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -84,7 +101,13 @@ public final class Exec {
                 if (keep) {
                     kept.add(line);
                 }
-                console.stepOutput(step, line);
+                if (onLine == null) {
+                    console.stepOutput(step, line);
+                } else {
+                    // A streamed step is watched live (a guest console): keep its log as current as the screen.
+                    w.flush();
+                    onLine.accept(line);
+                }
             }
             int exit = waitFor(p);
             w.write("# exit status " + exit + "\n");
@@ -98,6 +121,9 @@ public final class Exec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
             finish(p);
         }
     }

@@ -1,0 +1,630 @@
+package kimg.image;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.Request;
+import kimg.exec.Cmd;
+import kimg.exec.Exec;
+import kimg.exec.FileTrees;
+import kimg.exec.HostTools;
+import kimg.exec.ProjectLock;
+import kimg.exec.StepFailed;
+import kimg.exec.StepLogs;
+import kimg.ui.Console;
+
+/**
+ * Builds the image in two stages.
+ *
+ * <ol>
+ *   <li><b>Base</b>: the distribution tree from the package manager (mmdebstrap, or dnf --installroot), cached
+ *       under {@code <CacheDirectory>/<dist>~<rel>~<arch>~final~<hash>/root}, keyed by {@link RootfsCacheKey}.
+ *       Built in a temporary directory and renamed into place, so a failed or interrupted run leaves the previous
+ *       cache as it was.</li>
+ *   <li><b>Output</b>: a copy of the cached tree (its own inodes: the guest writes to its root, the cache must not
+ *       change with it) plus guest setup, extra trees, module outputs and post-installation scripts, then the
+ *       format. Assembled in {@code <OutputDirectory>/.kimg-staging-<Output>} and swapped in at the end. It is
+ *       skipped when its inputs ({@link #outputInputs}) match the last build and no -f was given, so a warm
+ *       {@code kimg build} does no copying.</li>
+ * </ol>
+ *
+ * <p>-f rebuilds the output from the cache; -ff also drops the cache. Module outputs ({@link Overlay}) go into
+ * the output tree only, never into the cache.
+ */
+public final class ImageBuilder {
+    /** A host tree to install into the image at {@code destinationInImage} (module outputs). */
+    public record Overlay(Path hostTree, String destinationInImage) {}
+
+    private static final String STAGING_PREFIX = ".kimg-staging-";
+    private static final String PREVIOUS_PREFIX = ".kimg-previous-";
+    private static final String CACHE_TEMP_PREFIX = ".kimg-tmp-";
+    private static final Pattern CACHE_ENTRY = Pattern.compile("[^~/]+~[^~/]+~[^~/]+~(final|build)~[0-9a-f]{16}");
+
+    private final Config config;
+    private final Exec exec;
+    private final Map<String, Duration> steps = new LinkedHashMap<>();
+
+    private ImageBuilder(Config config, Exec exec) {
+        this.config = config;
+        this.exec = exec;
+    }
+
+    /** The lead's entry point: builds (or reuses) the image described by {@code config}. */
+    public static ImageArtifacts build(Config config, Request request, Exec exec, List<Overlay> overlays) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+            return new ImageBuilder(config, exec).run(request.force(), overlays);
+        }
+    }
+
+    /**
+     * The build overlay: a cached tree of the image's packages plus BuildPackages=, for module build scripts.
+     * Returned read-only by convention: mount it read-only or as an overlayfs lower layer, never write into it.
+     */
+    public static Path buildOverlay(Config config, Request request, Exec exec) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+            var builder = new ImageBuilder(config, exec);
+            if (request.force() >= 2) {
+                builder.dropCacheEntries(RootfsSpec.buildTree(config));
+            }
+            return builder.ensureCache(RootfsSpec.buildTree(config)).root();
+        }
+    }
+
+    /**
+     * {@code clean}: level 1 removes the image outputs (tree, archive, state, leftovers of interrupted runs);
+     * level 2 also removes every cached distribution tree kimg made in CacheDirectory.
+     */
+    public static void clean(Config config, int level) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg clean")) {
+            var builder = new ImageBuilder(config, new Exec(StepLogs.under(config.outputDirectory().resolve("logs")),
+                    Console.plain(System.err)));
+            Paths p = builder.paths();
+            builder.removeLeftovers(p);
+            if (level >= 1) {
+                builder.delete(p.stateFile());
+                builder.delete(p.tree());
+                for (String format : List.of("tar", "cpio", "disk")) {
+                    builder.delete(p.outputDirectory().resolve(OutputFormats.archiveName(p.output(), format)));
+                }
+            }
+            if (level >= 2) {
+                builder.dropCacheEntries(null);
+            }
+        }
+    }
+
+    /** Where the outputs of this config live. */
+    record Paths(Path outputDirectory, String output) {
+        Path tree() {
+            return outputDirectory.resolve(output);
+        }
+
+        Path stateFile() {
+            return outputDirectory.resolve("." + output + ".kimg-state");
+        }
+
+        Path staging() {
+            return outputDirectory.resolve(STAGING_PREFIX + output);
+        }
+
+        Path previous() {
+            return outputDirectory.resolve(PREVIOUS_PREFIX + output);
+        }
+
+        Path archive(String format) {
+            String name = OutputFormats.archiveName(output, format);
+            return name == null ? null : outputDirectory.resolve(name);
+        }
+    }
+
+    private Paths paths() {
+        String output = config.get("Output");
+        if (output.isEmpty() || output.contains("/") || output.startsWith(".")) {
+            throw new ConfigError(config.origin("Output"), "Output", "not a plain file name: '" + output + "'");
+        }
+        return new Paths(config.outputDirectory(), output);
+    }
+
+    /** A cached distribution tree. */
+    record CacheEntry(Path directory, RootfsCacheKey key, boolean hit) {
+        Path root() {
+            return directory.resolve("root");
+        }
+    }
+
+    private ImageArtifacts run(int force, List<Overlay> overlays) {
+        Paths p = paths();
+        String format = config.format();
+        RootfsSpec spec = RootfsSpec.finalTree(config);
+        RootfsCacheKey key = RootfsCacheKey.of(spec);
+        mkdirs(p.outputDirectory());
+        removeLeftovers(p);
+
+        if (format.equals("none")) {
+            // -t none: modules only (build -i); the image stays as it is and the VM boots the existing tree.
+            Path tree = Files.isDirectory(p.tree()) ? p.tree() : null;
+            boolean cached = Files.isDirectory(config.cacheDirectory().resolve(key.entryName()).resolve("root"));
+            return artifacts(tree, null, format, key, cached);
+        }
+        // Incremental=no: mkosi's "no cached tree", so every build starts from the package manager.
+        if (force >= 2 || !config.bool("Incremental")) {
+            dropCacheEntries(spec);
+        }
+        CacheEntry cache = ensureCache(spec);
+
+        List<String> outputInputs = outputInputs(cache, p, format, overlays);
+        if (force == 0 && upToDate(p, format, outputInputs)) {
+            exec.console().info("image up to date: " + p.tree());
+            return artifacts(p.tree(), outputOf(p, format), format, key, cache.hit());
+        }
+        assemble(cache, p, format, overlays, outputInputs);
+        return artifacts(p.tree(), outputOf(p, format), format, key, cache.hit());
+    }
+
+    private ImageArtifacts artifacts(Path tree, Path output, String format, RootfsCacheKey key, boolean hit) {
+        Path kernel = tree == null ? null : newestIn(tree.resolve("boot"), "vmlinuz-").orElse(null);
+        Path initrd = tree == null ? null : newestIn(tree.resolve("boot"), "initrd.img-").orElse(null);
+        return new ImageArtifacts(tree, output, format, key.hash(), hit, kernel, initrd, steps);
+    }
+
+    private static Path outputOf(Paths p, String format) {
+        return format.equals("directory") ? p.tree() : p.archive(format);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- base
+
+    private CacheEntry ensureCache(RootfsSpec spec) {
+        RootfsCacheKey key = RootfsCacheKey.of(spec);
+        Path cacheDir = config.cacheDirectory();
+        Path entry = cacheDir.resolve(key.entryName());
+        Path inputsFile = entry.resolve("inputs.txt");
+        if (Files.isDirectory(entry.resolve("root")) && Files.isRegularFile(inputsFile)
+                && readQuietly(inputsFile).equals(inputsText(key))) {
+            exec.console().info("distribution tree from cache: " + entry);
+            return new CacheEntry(entry, key, true);
+        }
+        mkdirs(cacheDir);
+        Path temp = cacheDir.resolve(CACHE_TEMP_PREFIX + key.entryName() + "-" + ProcessHandle.current().pid());
+        delete(temp);
+        mkdirs(temp);
+        boolean done = false;
+        try {
+            Path root = temp.resolve("root");
+            String step = RootfsSpec.isDebianLike(spec.distribution()) ? "mmdebstrap" : "dnf";
+            HostTools.ensure(step, RootfsSpec.isDebianLike(spec.distribution()) ? HostTools.DEBIAN_ROOTFS
+                    : List.of(HostTools.Tool.command("dnf", "dnf")), exec);
+            Cmd cmd = RootfsSpec.isDebianLike(spec.distribution())
+                    ? Cmd.of(MmdebstrapCommand.argv(spec, root))
+                    : dnfCommand(spec, root, temp.resolve("dnf"));
+            runPackageManager(step + (spec.purpose().equals("build") ? "-build-overlay" : ""), cmd);
+            Files.writeString(temp.resolve("inputs.txt"), inputsText(key));
+            delete(temp.resolve("dnf"));
+            delete(entry);
+            move(temp, entry);
+            done = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!done) {
+                delete(temp);
+            }
+        }
+        pruneOlderEntries(spec, entry);
+        return new CacheEntry(entry, key, false);
+    }
+
+    static String inputsText(RootfsCacheKey key) {
+        return String.join("\n", key.inputs()) + "\nhash=" + key.hash() + "\n";
+    }
+
+    private Cmd dnfCommand(RootfsSpec spec, Path root, Path dnfConfig) throws IOException {
+        mkdirs(dnfConfig.resolve("repos.d"));
+        Files.writeString(dnfConfig.resolve("dnf.conf"), DnfCommand.mainConfig());
+        for (var f : DnfCommand.repoFiles(spec).entrySet()) {
+            Files.writeString(dnfConfig.resolve("repos.d").resolve(f.getKey()), f.getValue());
+        }
+        mkdirs(root);
+        return Cmd.of(DnfCommand.argv(spec, root, dnfConfig));
+    }
+
+    /** Runs mmdebstrap/dnf; a failure names the package when the log says which one. */
+    private void runPackageManager(String step, Cmd cmd) {
+        try {
+            timed(step, () -> exec.run(step, cmd));
+        } catch (StepFailed failed) {
+            String why = failed.log() == null ? null : diagnose(readQuietly(failed.log()));
+            if (why == null) {
+                throw failed;
+            }
+            var lines = new ArrayList<String>();
+            lines.add(why);
+            lines.addAll(failed.lastLines());
+            throw new StepFailed(failed.step(), failed.log(), failed.exitStatus(), lines);
+        }
+    }
+
+    private static final Pattern UNABLE_TO_LOCATE = Pattern.compile("Unable to locate package (\\S+)");
+    private static final Pattern NO_CANDIDATE = Pattern.compile("Package '?([^' ]+)'? has no installation candidate");
+    private static final Pattern DNF_NO_MATCH = Pattern.compile("No match for argument: (\\S+)");
+
+    /** The one line of a package manager's log that says what went wrong, or null. */
+    static String diagnose(String log) {
+        for (Pattern p : List.of(UNABLE_TO_LOCATE, NO_CANDIDATE, DNF_NO_MATCH)) {
+            Matcher m = p.matcher(log);
+            if (m.find()) {
+                return "package not found: " + m.group(1);
+            }
+        }
+        for (String line : log.split("\n")) {
+            if (line.startsWith("E: ") || line.startsWith("Error: ")) {
+                return line;
+            }
+        }
+        return null;
+    }
+
+    private void pruneOlderEntries(RootfsSpec spec, Path keep) {
+        String prefix = RootfsCacheKey.entryPrefix(spec);
+        for (Path old : list(config.cacheDirectory())) {
+            String name = old.getFileName().toString();
+            if (name.startsWith(prefix) && CACHE_ENTRY.matcher(name).matches() && !old.equals(keep)) {
+                delete(old);
+            }
+        }
+    }
+
+    /** -ff / clean level 2: drops the entries of {@code spec}'s distribution/release/architecture, or all of them. */
+    private void dropCacheEntries(RootfsSpec spec) {
+        String prefix = spec == null ? "" : RootfsCacheKey.entryPrefix(spec);
+        for (Path entry : list(config.cacheDirectory())) {
+            String name = entry.getFileName().toString();
+            if ((CACHE_ENTRY.matcher(name).matches() && name.startsWith(prefix)) || name.startsWith(CACHE_TEMP_PREFIX)) {
+                delete(entry);
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------- output
+
+    /**
+     * Everything the output stage depends on besides the base tree: a change to any of these rebuilds the output
+     * (copy + setup + format) but never the cache.
+     */
+    List<String> outputInputs(CacheEntry cache, Paths p, String format, List<Overlay> overlays) {
+        var lines = new ArrayList<String>();
+        lines.add("base=" + cache.key().hash());
+        lines.add("base-entry=" + cache.directory().getFileName());
+        lines.add("format=" + format);
+        lines.add("output=" + p.output());
+        var settings = GuestSetup.settings(config, cache.root());
+        lines.add("guest=" + RootfsCacheKey.sha256(GuestSetup.files(settings).toString()));
+        for (ExtraTree t : extraTrees()) {
+            lines.add("extra-tree=" + t.source() + ":" + t.destination() + ":" + TreeFingerprint.ofTree(t.source()));
+        }
+        for (Path script : postinstScripts()) {
+            lines.add("postinst=" + script + ":" + TreeFingerprint.ofFile(script));
+        }
+        lines.add("with-network=" + config.bool("WithNetwork"));
+        for (Overlay o : overlays) {
+            lines.add("overlay=" + o.hostTree() + ":" + o.destinationInImage() + ":"
+                    + TreeFingerprint.ofTree(o.hostTree()));
+        }
+        if (format.equals("disk")) {
+            lines.add("repart=" + repartDefinitions().map(TreeFingerprint::ofFile).orElse("builtin"));
+        }
+        return lines;
+    }
+
+    private boolean upToDate(Paths p, String format, List<String> inputs) {
+        if (!Files.isDirectory(p.tree()) || !Files.isRegularFile(p.stateFile())) {
+            return false;
+        }
+        Path archive = p.archive(format);
+        if (archive != null && !Files.isRegularFile(archive)) {
+            return false;
+        }
+        return readQuietly(p.stateFile()).equals(String.join("\n", inputs) + "\n");
+    }
+
+    record ExtraTree(Path source, String destination) {}
+
+    /** mkosi.extra/ (when present) then ExtraTrees= in order, so later trees overwrite earlier ones. */
+    List<ExtraTree> extraTrees() {
+        var out = new ArrayList<ExtraTree>();
+        Path implicit = config.directory().resolve("mkosi.extra");
+        var explicit = new ArrayList<ExtraTree>();
+        for (String item : config.list("ExtraTrees")) {
+            int colon = item.indexOf(':');
+            Path src = Path.of(colon < 0 ? item : item.substring(0, colon));
+            String dst = colon < 0 ? "/" : item.substring(colon + 1);
+            explicit.add(new ExtraTree(src, dst.startsWith("/") ? dst : "/" + dst));
+        }
+        if (Files.isDirectory(implicit) && explicit.stream().noneMatch(t -> t.source().equals(implicit))) {
+            out.add(new ExtraTree(implicit, "/"));
+        }
+        out.addAll(explicit);
+        for (ExtraTree t : out) {
+            if (!Files.isDirectory(t.source())) {
+                throw new ConfigError(config.origin("ExtraTrees"), "ExtraTrees",
+                        "not a directory: " + t.source() + " (kimg copies directory trees only)");
+            }
+        }
+        return out;
+    }
+
+    /** mkosi.postinst (when present) then PostInstallationScripts= in order. */
+    List<Path> postinstScripts() {
+        var out = new ArrayList<Path>();
+        Path implicit = config.directory().resolve("mkosi.postinst");
+        if (Files.isRegularFile(implicit)) {
+            out.add(implicit);
+        }
+        for (String s : config.list("PostInstallationScripts")) {
+            Path script = Path.of(s);
+            if (!out.contains(script)) {
+                out.add(script);
+            }
+        }
+        for (Path s : out) {
+            if (!Files.isExecutable(s)) {
+                throw new ConfigError(config.origin("PostInstallationScripts"), "PostInstallationScripts",
+                        "not an executable file: " + s);
+            }
+        }
+        return out;
+    }
+
+    Optional<Path> repartDefinitions() {
+        Path dir = config.directory().resolve("mkosi.repart");
+        return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+    }
+
+    private void assemble(CacheEntry cache, Paths p, String format, List<Overlay> overlays, List<String> inputs) {
+        Path staging = p.staging();
+        delete(staging);
+        mkdirs(staging);
+        boolean done = false;
+        try {
+            Path root = staging.resolve("root");
+            if (!extraTrees().isEmpty() || !overlays.isEmpty() || !postinstScripts().isEmpty()) {
+                HostTools.ensure("image", HostTools.SANDBOX, exec);
+            }
+            // --reflink=auto shares blocks only where the file system copies on write; every file is a new inode.
+            timed("image-copy", () -> exec.run("image-copy",
+                    Cmd.of("cp", "-a", "--reflink=auto", cache.root().toString(), root.toString())));
+            timed("guest-setup", () -> GuestSetup.apply(root, GuestSetup.files(GuestSetup.settings(config, root))));
+            for (ExtraTree t : extraTrees()) {
+                timed("extra-tree", () -> exec.run("extra-tree",
+                        Cmd.of(TreeCopyCommand.argv(root, t.source(), t.destination()))));
+            }
+            int n = 0;
+            for (Overlay o : overlays) {
+                if (!Files.isDirectory(o.hostTree())) {
+                    throw StepFailed.because("install-" + n, "module output missing: " + o.hostTree());
+                }
+                String step = "install-" + o.hostTree().getFileName();
+                timed(step, () -> exec.run(step,
+                        Cmd.of(TreeCopyCommand.argv(root, o.hostTree(), o.destinationInImage()))));
+                n++;
+            }
+            Path scriptOutputs = staging.resolve("outputs");
+            mkdirs(scriptOutputs);
+            Map<String, String> env = new LinkedHashMap<>(config.environment());
+            for (Path script : postinstScripts()) {
+                String step = "postinst-" + script.getFileName();
+                timed(step, () -> exec.run(step, Cmd.of(PostinstSandbox.argv(PostinstSandbox.hostLayout(), script,
+                        root, config.directory(), scriptOutputs, config.bool("WithNetwork"), env))));
+            }
+            if (!format.equals("directory")) {
+                writeFormat(root, staging, p, format);
+            }
+            swapIn(p, staging, format, scriptOutputs, inputs);
+            done = true;
+        } finally {
+            if (!done) {
+                delete(staging);
+            }
+        }
+    }
+
+    private void writeFormat(Path root, Path staging, Paths p, String format) {
+        Path archive = staging.resolve(OutputFormats.archiveName(p.output(), format));
+        switch (format) {
+            case "tar" -> timed("tar", () -> exec.run("tar", Cmd.of(OutputFormats.tarArgv(root, archive))));
+            case "cpio" -> {
+                HostTools.ensure("cpio", HostTools.CPIO, exec);
+                Path list = staging.resolve("cpio-files");
+                writeFileList(root, list);
+                timed("cpio", () -> exec.run("cpio", Cmd.of(OutputFormats.cpioArgv(list, archive)).in(root)));
+            }
+            case "disk" -> {
+                HostTools.ensure("disk", HostTools.DISK, exec);
+                Path definitions = repartDefinitions().orElseGet(() -> builtinRepart(staging));
+                long size = OutputFormats.diskSize(treeBytes(root));
+                timed("systemd-repart", () -> exec.run("systemd-repart",
+                        Cmd.of(OutputFormats.repartArgv(definitions, root, size, archive))));
+            }
+            default -> throw new IllegalArgumentException("unknown format " + format);
+        }
+    }
+
+    /** Used when the project has no mkosi.repart/: one ext4 root partition with the whole tree. */
+    static final String BUILTIN_REPART = "[Partition]\nType=root\nFormat=ext4\nCopyFiles=/\n";
+
+    private Path builtinRepart(Path staging) {
+        Path dir = staging.resolve("repart");
+        mkdirs(dir);
+        try {
+            Files.writeString(dir.resolve("10-root.conf"), BUILTIN_REPART);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /** The newc list: every entry below the tree, relative, NUL-separated, parents before children. */
+    static void writeFileList(Path root, Path list) {
+        try (Stream<Path> walk = Files.walk(root); var out = Files.newOutputStream(list)) {
+            for (Path e : walk.skip(1).map(root::relativize).sorted().toList()) {
+                out.write(e.toString().getBytes(StandardCharsets.UTF_8));
+                out.write(0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long treeBytes(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Replaces the previous output with the staged one. The state file goes first (a crash in between means the
+     * next run rebuilds, never that it trusts a half-swapped output); the old tree is renamed aside and restored
+     * by {@link #removeLeftovers} if we die before the new one is in place.
+     */
+    private void swapIn(Paths p, Path staging, String format, Path scriptOutputs, List<String> inputs) {
+        Instant start = Instant.now();
+        delete(p.stateFile());
+        if (format.equals("directory") || Files.isDirectory(staging.resolve("root"))) {
+            if (Files.exists(p.tree(), LinkOption.NOFOLLOW_LINKS)) {
+                delete(p.previous());
+                move(p.tree(), p.previous());
+            }
+            move(staging.resolve("root"), p.tree());
+            delete(p.previous());
+        }
+        Path archive = p.archive(format);
+        if (archive != null) {
+            move(staging.resolve(archive.getFileName().toString()), archive);
+        }
+        for (Path produced : list(scriptOutputs)) {
+            Path target = p.outputDirectory().resolve(produced.getFileName().toString());
+            delete(target);
+            move(produced, target);
+        }
+        delete(staging);
+        try {
+            Files.writeString(p.stateFile(), String.join("\n", inputs) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        steps.put("image-swap", Duration.between(start, Instant.now()));
+    }
+
+    /**
+     * Under the project lock nothing else is building, so staging and temp directories are leftovers of an
+     * interrupted run; a tree renamed aside without its replacement in place is put back.
+     */
+    private void removeLeftovers(Paths p) {
+        if (Files.isDirectory(p.previous())) {
+            if (!Files.exists(p.tree(), LinkOption.NOFOLLOW_LINKS)) {
+                move(p.previous(), p.tree());
+            } else {
+                delete(p.previous());
+            }
+        }
+        for (Path e : list(p.outputDirectory())) {
+            if (e.getFileName().toString().startsWith(STAGING_PREFIX)) {
+                delete(e);
+            }
+        }
+        for (Path e : list(config.cacheDirectory())) {
+            if (e.getFileName().toString().startsWith(CACHE_TEMP_PREFIX)) {
+                delete(e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- helpers
+
+    private void timed(String step, Runnable r) {
+        Instant start = Instant.now();
+        r.run();
+        steps.merge(step, Duration.between(start, Instant.now()), Duration::plus);
+    }
+
+    private static Optional<Path> newestIn(Path dir, String prefix) {
+        return list(dir).stream().filter(f -> f.getFileName().toString().startsWith(prefix))
+                .filter(Files::isRegularFile).max(Comparator.comparing(f -> f.getFileName().toString()));
+    }
+
+    private static List<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        var out = new ArrayList<Path>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            ds.forEach(out::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    private static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new UncheckedIOException("cannot rename " + from + " to " + to
+                    + " atomically (different file systems?)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes a file or tree; first unmounts anything a killed package manager left mounted inside it. */
+    private void delete(Path path) {
+        if (path == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        for (String mount : Mounts.below(path)) {
+            exec.runUnchecked("umount-stale", Cmd.of("umount", "--lazy", mount));
+        }
+        if (!Mounts.below(path).isEmpty()) {
+            throw StepFailed.because("cleanup", "cannot remove " + path + ": something is still mounted inside");
+        }
+        FileTrees.deleteRecursively(path);
+    }
+}

@@ -1,0 +1,88 @@
+package kimg.image;
+
+import java.util.List;
+import java.util.TreeSet;
+import kimg.config.Config;
+
+/**
+ * Everything that shapes a cached distribution tree, and nothing else: the package manager's inputs. The output
+ * stage (guest setup, extra trees, post-installation scripts, module outputs, format) is deliberately not here,
+ * so changing it never re-runs the package manager.
+ *
+ * @param distribution debian, ubuntu, fedora or centos
+ * @param release      bookworm, noble, 41, 9, ...
+ * @param architecture kimg's name (x86-64, arm64)
+ * @param mirror       package mirror URL, "" for the package manager's default
+ * @param repositories Debian/Ubuntu: components besides main; Fedora/CentOS: extra repository ids to enable
+ * @param packages     sorted, without duplicates, including what the guest needs (see {@link #guestPackages})
+ * @param variant      mmdebstrap's --variant (kimg always uses minbase; kept here because it shapes the tree)
+ * @param withDocs     WithDocs=: keep /usr/share/doc, man and info pages
+ * @param purpose      "final" for the image, "build" for the build overlay (base + BuildPackages)
+ */
+public record RootfsSpec(
+        String distribution,
+        String release,
+        String architecture,
+        String mirror,
+        List<String> repositories,
+        List<String> packages,
+        String variant,
+        boolean withDocs,
+        String purpose) {
+
+    /** minbase: essential + apt, about 180 MB. The guest's extras come from Packages= and guestPackages(). */
+    public static final String VARIANT = "minbase";
+
+    public RootfsSpec {
+        repositories = List.copyOf(repositories);
+        packages = List.copyOf(new TreeSet<>(packages));
+    }
+
+    /** The tree of the final image: Packages= (every enabled module's packages merged in by the config loader). */
+    public static RootfsSpec finalTree(Config config) {
+        return of(config, config.list("Packages"), "final");
+    }
+
+    /** The build overlay's tree: the final image's packages plus BuildPackages=, never shipped in the image. */
+    public static RootfsSpec buildTree(Config config) {
+        var all = new java.util.ArrayList<>(config.list("Packages"));
+        all.addAll(config.list("BuildPackages"));
+        return of(config, all, "build");
+    }
+
+    private static RootfsSpec of(Config config, List<String> packages, String purpose) {
+        var all = new java.util.ArrayList<>(packages);
+        all.addAll(guestPackages(config.distribution()));
+        if (config.bool("Ssh")) {
+            all.add("openssh-server"); // same name in Debian, Ubuntu, Fedora and CentOS
+        }
+        return new RootfsSpec(config.distribution(), config.release(), config.architecture(), config.get("Mirror"),
+                config.list("Repositories"), all, VARIANT, config.bool("WithDocs"), purpose);
+    }
+
+    /**
+     * What kimg's guest side needs on top of the distribution's minimal set. Debian's minbase already has sh,
+     * mount/setsid (util-linux), base64 (coreutils) and login; it lacks modprobe. The default image does not boot
+     * systemd (kimg's init is the fast path); add systemd to Packages= to get it.
+     */
+    public static List<String> guestPackages(String distribution) {
+        return switch (distribution) {
+            case "debian", "ubuntu" -> List.of("kmod");
+            default -> List.of("bash", "coreutils", "kmod", "util-linux");
+        };
+    }
+
+    public static boolean isDebianLike(String distribution) {
+        return distribution.equals("debian") || distribution.equals("ubuntu");
+    }
+
+    /** The architecture as the distribution names it. */
+    public String nativeArchitecture() {
+        boolean debian = isDebianLike(distribution);
+        return switch (architecture) {
+            case "x86-64" -> debian ? "amd64" : "x86_64";
+            case "arm64" -> debian ? "arm64" : "aarch64";
+            default -> architecture;
+        };
+    }
+}

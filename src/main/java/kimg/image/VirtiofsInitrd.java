@@ -1,0 +1,142 @@
+package kimg.image;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import kimg.exec.Cmd;
+import kimg.exec.Exec;
+import kimg.exec.FileTrees;
+import kimg.exec.HostTools;
+
+/**
+ * The small initrd that lets a distribution kernel (booted when no kernel sources are configured) mount its root
+ * over VirtioFS: a static busybox, the virtio/fuse/virtiofs modules of that kernel with their dependencies (from
+ * the image's modules.dep, in load order), and an /init that loads them, mounts the {@code root} tag and switches
+ * to kimg's guest init. Distribution initrds (initramfs-tools, dracut) look for a block device and cannot do this.
+ */
+public final class VirtiofsInitrd {
+    /** Modules the root mount needs; those built into the kernel are simply absent from modules.dep. */
+    static final List<String> NEEDED = List.of("virtio_pci", "virtio_console", "virtiofs");
+
+    private VirtiofsInitrd() {}
+
+    /**
+     * Parses modules.dep ("kernel/fs/fuse/virtiofs.ko: kernel/fs/fuse/fuse.ko ...") into module path → deps.
+     */
+    static Map<String, List<String>> parseModulesDep(String text) {
+        var out = new LinkedHashMap<String, List<String>>();
+        for (String line : text.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String rest = line.substring(colon + 1).strip();
+            out.put(line.substring(0, colon).strip(), rest.isEmpty() ? List.of() : List.of(rest.split("\\s+")));
+        }
+        return out;
+    }
+
+    static String moduleName(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        return file.replaceFirst("\\.ko(\\.(xz|zst|gz))?$", "").replace('-', '_');
+    }
+
+    /** The module files to load, dependencies before dependents, each once. */
+    static List<String> loadOrder(Map<String, List<String>> deps, List<String> wanted) {
+        var byName = new LinkedHashMap<String, String>();
+        deps.keySet().forEach(p -> byName.put(moduleName(p), p));
+        Set<String> order = new LinkedHashSet<>();
+        for (String w : wanted) {
+            String path = byName.get(w);
+            if (path != null) {
+                visit(path, deps, order);
+            }
+        }
+        return new ArrayList<>(order);
+    }
+
+    private static void visit(String path, Map<String, List<String>> deps, Set<String> order) {
+        if (order.contains(path)) {
+            return;
+        }
+        // modules.dep lists the full closure, deepest last: load it in reverse.
+        List<String> d = new ArrayList<>(deps.getOrDefault(path, List.of()));
+        java.util.Collections.reverse(d);
+        for (String dep : d) {
+            visit(dep, deps, order);
+        }
+        order.add(path);
+    }
+
+    static String initScript(List<String> modules) {
+        var sb = new StringBuilder();
+        sb.append("#!/bin/busybox sh\n");
+        sb.append("# kimg initrd: load the VirtioFS modules, mount the root share, hand over to kimg's init.\n");
+        sb.append("/bin/busybox --install -s /bin\n");
+        sb.append("mount -t proc proc /proc\nmount -t sysfs sysfs /sys\nmount -t devtmpfs devtmpfs /dev\n");
+        for (String m : modules) {
+            String file = m.substring(m.lastIndexOf('/') + 1).replaceFirst("\\.(xz|zst|gz)$", "");
+            sb.append("insmod /modules/").append(file).append(" 2>/dev/null\n");
+        }
+        sb.append("mkdir -p /newroot\n");
+        sb.append("mount -t virtiofs root /newroot || { echo 'kimg initrd: cannot mount the root share'; exec sh; }\n");
+        sb.append("init=/usr/lib/kimg/init\n");
+        sb.append("for arg in $(cat /proc/cmdline); do case \"$arg\" in init=*) init=${arg#init=};; esac; done\n");
+        sb.append("umount /proc /sys\nmount --move /dev /newroot/dev 2>/dev/null || umount /dev\n");
+        sb.append("exec switch_root /newroot \"$init\"\n");
+        return sb.toString();
+    }
+
+    /**
+     * Writes {@code out} (a newc cpio) for the kernel {@code release} installed in {@code imageRoot}.
+     */
+    public static Path build(Path imageRoot, String release, Path out, Exec exec) {
+        HostTools.ensure("initrd", List.of(HostTools.Tool.file("busybox", "busybox-static", "/bin/busybox"),
+                HostTools.Tool.command("cpio", "cpio"), HostTools.Tool.command("xz", "xz-utils")), exec);
+        Path modulesDir = imageRoot.resolve("usr/lib/modules").resolve(release);
+        Path stage = out.resolveSibling(out.getFileName() + ".d");
+        try {
+            FileTrees.deleteRecursively(stage);
+            for (String d : List.of("bin", "proc", "sys", "dev", "modules", "newroot")) {
+                Files.createDirectories(stage.resolve(d));
+            }
+            Files.copy(Path.of("/bin/busybox"), stage.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+            List<String> modules = List.of();
+            Path dep = modulesDir.resolve("modules.dep");
+            if (Files.isRegularFile(dep)) {
+                modules = loadOrder(parseModulesDep(Files.readString(dep)), NEEDED);
+                for (String m : modules) {
+                    Path src = modulesDir.resolve(m);
+                    Path dst = stage.resolve("modules").resolve(src.getFileName().toString());
+                    Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+                    if (m.endsWith(".xz")) {
+                        exec.run("initrd-unxz", Cmd.of("xz", "-d", "-f", dst.toString()));
+                    } else if (m.endsWith(".zst")) {
+                        exec.run("initrd-unzstd", Cmd.of("zstd", "-d", "-f", "--rm", "-q", dst.toString()));
+                    }
+                }
+            }
+            Path init = stage.resolve("init");
+            Files.writeString(init, initScript(modules));
+            Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+            // cpio reads the file list on stdin; a tiny fixed shell pipeline with no config values in it.
+            exec.run("initrd-cpio", Cmd.of("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > \"$0\"",
+                    tmp.toString()).in(stage));
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            FileTrees.deleteRecursively(stage);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package kimg.vm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import kimg.config.Config;
+import kimg.exec.Cmd;
+import kimg.exec.Exec;
+import kimg.exec.StepFailed;
+
+/**
+ * How QEMU runs the guest's CPUs: KVM with a CPU model, or TCG (emulation).
+ *
+ * <p>An openable /dev/kvm does not mean KVM works: on a host that is itself a VM with nested PVM (kvm_pvm),
+ * {@code -cpu host} and {@code -cpu max} abort ("failed to set MSR 0x10a") and other models run the firmware but
+ * never get a kernel past decompression. So KVM=auto trusts only a short probe boot, whose answer is cached per
+ * host (host kernel release, QEMU version, CPU flags).
+ *
+ * @param cpu the -cpu model under KVM; null under TCG (QEMU's default model)
+ */
+public record Accelerator(Kind kind, String cpu) {
+    public enum Kind {
+        KVM,
+        TCG
+    }
+
+    /** CPU models tried under KVM, best first. */
+    static final List<String> KVM_CPU_MODELS = List.of("host", "qemu64");
+    /** KVM reaches the banner in well under a second; TCG (the control probe) in about two on a busy host. */
+    static final long PROBE_SECONDS = 8;
+    /** What a kernel prints once it is past decompression and has a console. */
+    static final String PROBE_BANNER = "Linux version";
+
+    public static Accelerator kvm(String cpu) {
+        return new Accelerator(Kind.KVM, cpu);
+    }
+
+    public static Accelerator tcg() {
+        return new Accelerator(Kind.TCG, null);
+    }
+
+    public List<String> qemuArgs() {
+        return kind == Kind.KVM ? List.of("-accel", "kvm", "-cpu", cpu) : List.of("-accel", "tcg");
+    }
+
+    /** The cache file's text: {@code kvm MODEL} or {@code tcg}. */
+    String text() {
+        return kind == Kind.KVM ? "kvm " + cpu : "tcg";
+    }
+
+    static Accelerator parse(String text) {
+        String t = text.strip();
+        if (t.startsWith("kvm ")) {
+            return kvm(t.substring(4));
+        }
+        if (t.equals("tcg")) {
+            return tcg();
+        }
+        throw new IllegalArgumentException("not an accelerator: " + text);
+    }
+
+    /**
+     * Honours KVM=yes|no, and for auto probes (once per host) with {@code probeKernel}; warns in one line when it
+     * falls back to TCG.
+     */
+    public static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot) {
+        return choose(config, exec, probeKernel, cacheRoot, Path.of("/dev/kvm"));
+    }
+
+    static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot, Path kvm) {
+        switch (config.get("KVM")) {
+            case "no":
+                return tcg();
+            case "yes":
+                return kvm("host");
+            default:
+                break;
+        }
+        if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
+            exec.console().warn("KVM is not available (" + kvm + " missing or not accessible): using TCG, which is slow");
+            return tcg();
+        }
+        Path cached = cacheRoot.resolve("accelerator").resolve(hostKey(exec) + ".txt");
+        Accelerator found;
+        try {
+            found = Files.exists(cached) ? parse(Files.readString(cached)) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            found = null;
+        }
+        if (found == null) {
+            found = probe(exec, probeKernel);
+            // A kernel that boots nowhere says nothing about KVM: keep "tcg" only if this one boots under TCG.
+            if (found.kind() == Kind.KVM || boots(exec, probeKernel, tcg())) {
+                store(cached, found);
+            }
+        }
+        if (found.kind() == Kind.TCG) {
+            exec.console().warn("/dev/kvm opens but no KVM boot worked on this host (cached in " + cached
+                    + "): using TCG, which is slow; KVM=yes forces KVM");
+        }
+        return found;
+    }
+
+    private static Accelerator probe(Exec exec, Path kernel) {
+        for (String cpu : KVM_CPU_MODELS) {
+            if (boots(exec, kernel, kvm(cpu))) {
+                return kvm(cpu);
+            }
+        }
+        return tcg();
+    }
+
+    /** Boots the kernel without a root file system: it panics, and panic=-1 with -no-reboot ends QEMU. */
+    static List<String> probeArgv(Path kernel, Accelerator accel) {
+        var argv = new java.util.ArrayList<String>(List.of(QemuCommand.QEMU_X86_64, "-nodefaults", "-no-user-config",
+                "-display", "none", "-serial", "stdio", "-no-reboot", "-m", "256M"));
+        argv.addAll(accel.qemuArgs());
+        argv.addAll(List.of("-kernel", kernel.toString(), "-append", "console=ttyS0 panic=-1 root=/dev/kimg-probe"));
+        return argv;
+    }
+
+    private static boolean boots(Exec exec, Path kernel, Accelerator accel) {
+        var banner = new java.util.concurrent.atomic.AtomicBoolean();
+        String step = "accel-probe-" + (accel.cpu() == null ? "tcg" : accel.cpu());
+        Exec.Result r = exec.stream(step, Cmd.of(probeArgv(kernel, accel)),
+                java.time.Duration.ofSeconds(PROBE_SECONDS), line -> {
+                    if (line.contains(PROBE_BANNER)) {
+                        banner.set(true);
+                    }
+                });
+        return r.exitStatus() == 0 && banner.get();
+    }
+
+    private static void store(Path cached, Accelerator found) {
+        try {
+            Files.createDirectories(cached.getParent());
+            Path tmp = Files.createTempFile(cached.getParent(), "probe", ".tmp");
+            Files.writeString(tmp, found.text() + "\n");
+            Files.move(tmp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Not cached: the next boot probes again, which is only slower.
+        }
+    }
+
+    /** Host kernel release + QEMU version + CPU flags: what decides whether KVM works. */
+    static String hostKey(Exec exec) {
+        String qemu;
+        try {
+            qemu = exec.capture("qemu-version", Cmd.of(QemuCommand.QEMU_X86_64, "--version")).text();
+        } catch (StepFailed e) {
+            qemu = "?";
+        }
+        String release = read("/proc/sys/kernel/osrelease");
+        String flags = read("/proc/cpuinfo").lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+        return sha256(release + "\n" + qemu + "\n" + flags).substring(0, 16);
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** ~/.cache/kimg (or $XDG_CACHE_HOME/kimg): per-host answers, not per project. */
+    public static Path defaultCacheRoot(Map<String, String> env) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("kimg");
+    }
+}

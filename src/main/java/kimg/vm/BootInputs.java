@@ -1,0 +1,153 @@
+package kimg.vm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import kimg.config.BuildSource;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.ModuleDef;
+import kimg.config.Value;
+import kimg.image.ImageArtifacts;
+import kimg.module.KernelArtifacts;
+
+/**
+ * Everything a boot needs from the earlier stages: what to boot and which host trees the guest sees.
+ *
+ * @param kernel       the kernel image given to QEMU's -kernel
+ * @param initrd       nullable: only the distribution's kernel needs one (it must load virtiofs)
+ * @param root         the image tree served as the guest's root file system
+ * @param vmlinux      nullable: the kernel's ELF with debug info, for gdb
+ * @param kernelSource nullable: the host source tree of a built kernel, for gdb's substitute-path
+ * @param gdbScript    nullable: vmlinux-gdb.py of a built kernel
+ * @param shares       the root share first, then every other share in the order of kimg.mounts=
+ */
+public record BootInputs(
+        Path kernel, Path initrd, Path root, Path vmlinux, Path kernelSource, Path gdbScript, List<Share> shares) {
+
+    public static final String ROOT_TAG = "root";
+    /** Where RuntimeTrees=SRC without a destination appears: {@code /root/src/<basename of SRC>}. */
+    public static final String RUNTIME_TREES_HOME = "/root/src";
+
+    public BootInputs {
+        shares = List.copyOf(shares);
+    }
+
+    /** The shares mounted by the guest's init (every share but the root file system). */
+    public List<Share> mounts() {
+        return shares.stream().filter(s -> !s.isRoot()).toList();
+    }
+
+    /**
+     * Chooses the kernel (Linux=, else the built one, else the image's own) and lists the shares: the root tree,
+     * every RuntimeTrees= entry, and with RuntimeBuildSources=yes every BuildSources= tree at /work/src/TARGET
+     * and every module's build directory at /work/build/MODULE (the kernel's holds modules/, which the guest
+     * binds onto /usr/lib/modules).
+     */
+    public static BootInputs from(Config config, KernelArtifacts kernel, ImageArtifacts image) {
+        if (image.root() == null) {
+            throw new ConfigError(config.origin("Format"), "Format", "nothing to boot: there is no image tree yet"
+                    + " (build once with a format other than none)");
+        }
+        var shares = new ArrayList<Share>();
+        shares.add(new Share(ROOT_TAG, image.root(), "/", false, Share.Cache.AUTO));
+        shares.addAll(runtimeTrees(config));
+        if (config.bool("RuntimeBuildSources")) {
+            shares.addAll(buildShares(config, kernel));
+        }
+        checkDistinctGuestPaths(config, shares);
+
+        String firmware = config.get("Firmware");
+        if (!firmware.equals("auto") && !firmware.equals("linux")) {
+            throw new ConfigError(config.origin("Firmware"), "Firmware",
+                    "'" + firmware + "' is not supported: kimg boots the kernel directly (use auto or linux)");
+        }
+        if (!config.get("Linux").isEmpty()) {
+            // An explicit kernel image: no initrd, and debug info only if it is the one we built.
+            Path linux = config.path("Linux");
+            boolean built = kernel != null && linux.equals(kernel.bzImage());
+            return new BootInputs(linux, null, image.root(), built ? kernel.vmlinux() : null,
+                    built ? kernel.sourceTree() : null, built ? kernel.gdbScript() : null, shares);
+        }
+        if (kernel != null) {
+            return new BootInputs(kernel.bzImage(), null, image.root(), kernel.vmlinux(), kernel.sourceTree(),
+                    kernel.gdbScript(), shares);
+        }
+        if (image.distroKernel() != null) {
+            return new BootInputs(image.distroKernel(), image.distroInitrd(), image.root(), null, null, null, shares);
+        }
+        throw new ConfigError(null, "Linux", "nothing to boot: no kernel was built (BuildSources=SRC:kernel) and"
+                + " the image has no kernel of its own (add linux-image-amd64 to Packages=, or set Linux=)");
+    }
+
+    /** {@code RuntimeTrees=SRC[:DST][:ro]}; values were made absolute by the config parser. */
+    static List<Share> runtimeTrees(Config config) {
+        var out = new ArrayList<Share>();
+        int index = 0;
+        for (Value v : config.values("RuntimeTrees")) {
+            String text = v.text();
+            int colon = text.indexOf(':');
+            Path src = Path.of(colon < 0 ? text : text.substring(0, colon));
+            String rest = colon < 0 ? "" : text.substring(colon + 1);
+            boolean readOnly = false;
+            if (rest.equals("ro")) {
+                readOnly = true;
+                rest = "";
+            } else if (rest.endsWith(":ro")) {
+                readOnly = true;
+                rest = rest.substring(0, rest.length() - 3);
+            }
+            String dst = rest.isEmpty() ? RUNTIME_TREES_HOME + "/" + src.getFileName() : rest;
+            checkGuestPath(v, "RuntimeTrees", dst);
+            out.add(new Share("tree" + index++, src, dst, readOnly, Share.Cache.NEVER));
+        }
+        return out;
+    }
+
+    private static List<Share> buildShares(Config config, KernelArtifacts kernel) {
+        var out = new ArrayList<Share>();
+        for (BuildSource source : config.buildSources()) {
+            if (!source.target().isEmpty()) {
+                out.add(new Share(tag("src-", source.target(), out.size()), source.source(),
+                        "/work/src/" + source.target(), false, Share.Cache.NEVER));
+            }
+        }
+        Set<String> modules = new LinkedHashSet<>();
+        if (kernel != null) {
+            modules.add("kernel");
+        }
+        config.enabledModules().stream().map(ModuleDef::name).forEach(modules::add);
+        for (String module : modules) {
+            out.add(new Share(tag("build-", module, out.size()), config.moduleBuildDirectory(module),
+                    "/work/build/" + module, false, Share.Cache.NEVER));
+        }
+        return out;
+    }
+
+    /** A readable tag when the name fits the device's 36 bytes, else a numbered one. */
+    private static String tag(String prefix, String name, int index) {
+        String t = prefix + name;
+        return t.length() <= Share.MAX_TAG_BYTES && t.matches("[A-Za-z0-9._-]+") ? t : prefix + index;
+    }
+
+    private static void checkGuestPath(Value v, String setting, String guestPath) {
+        // kimg.mounts= is TAG:PATH[:ro] items joined by commas on the kernel command line, split on blanks.
+        if (!guestPath.startsWith("/") || guestPath.matches(".*[\\s,:].*")) {
+            throw new ConfigError(v.origin(), setting, "guest path must be absolute and hold no blank, ',' or"
+                    + " ':': '" + guestPath + "'");
+        }
+    }
+
+    private static void checkDistinctGuestPaths(Config config, List<Share> shares) {
+        Set<String> seen = new HashSet<>();
+        for (Share s : shares) {
+            if (!seen.add(s.guestPath())) {
+                throw new ConfigError(config.origin("RuntimeTrees"), "RuntimeTrees",
+                        "two shares would be mounted at " + s.guestPath() + " in the guest");
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package kimg.vm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+
+/** The QEMU command line of a boot: a pure function of the config, the boot inputs and the chosen accelerator. */
+public final class QemuCommand {
+    public static final String QEMU_X86_64 = "qemu-system-x86_64";
+    /** The guest port the forwarded SshPort= reaches. */
+    static final int GUEST_SSH_PORT = 22;
+
+    private QemuCommand() {}
+
+    /**
+     * @param sockets      the vhost-user socket of each share, in the order of {@code inputs.shares()}
+     * @param guestCommand the command for {@code kimg run}; empty for an interactive boot
+     */
+    public static List<String> argv(
+            Config config, BootInputs inputs, Accelerator accel, List<Path> sockets, List<String> guestCommand) {
+        if (sockets.size() != inputs.shares().size()) {
+            throw new IllegalArgumentException(sockets.size() + " sockets for " + inputs.shares().size() + " shares");
+        }
+        if (!config.architecture().equals("x86-64")) {
+            throw new ConfigError(config.origin("Architecture"), "Architecture",
+                    "booting " + config.architecture() + " guests is not supported yet (x86-64 only)");
+        }
+        GdbStub gdb = GdbStub.from(config);
+        String ram = megabytes(config.get("RAM")) + "M";
+
+        var argv = new ArrayList<String>(List.of(QEMU_X86_64,
+                // No default NIC, VGA or monitor: only the devices listed below, which also boots faster.
+                "-nodefaults", "-no-user-config", "-display", "none",
+                // The serial console on stdio, with QEMU's monitor behind Ctrl-A c (Ctrl-A x quits).
+                "-serial", "mon:stdio",
+                // A guest reboot (panic=-1, sysrq b) ends QEMU instead of booting again.
+                "-no-reboot"));
+        argv.addAll(accel.qemuArgs());
+        argv.addAll(List.of("-smp", config.get("CPUs"), "-m", ram,
+                // vhost-user-fs needs guest memory that virtiofsd can map: a shared memfd.
+                "-object", "memory-backend-memfd,id=mem,size=" + ram + ",share=on", "-numa", "node,memdev=mem"));
+        argv.addAll(List.of("-kernel", inputs.kernel().toString()));
+        if (inputs.initrd() != null) {
+            argv.addAll(List.of("-initrd", inputs.initrd().toString()));
+        }
+        argv.addAll(List.of("-append",
+                String.join(" ", KernelCommandLine.words(config, inputs, guestCommand, gdb.enabled()))));
+        for (int i = 0; i < sockets.size(); i++) {
+            Share share = inputs.shares().get(i);
+            argv.addAll(List.of(
+                    "-chardev", "socket,id=fs" + i + ",path=" + optionValue(sockets.get(i).toString()),
+                    "-device", "vhost-user-fs-pci,queue-size=1024,chardev=fs" + i + ",tag=" + share.tag()));
+        }
+        if (config.bool("Ssh")) {
+            // User networking with sshd reachable from this host only.
+            argv.addAll(List.of(
+                    "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + config.get("SshPort") + "-:" + GUEST_SSH_PORT,
+                    "-device", "virtio-net-pci,netdev=net0"));
+        }
+        argv.addAll(gdb.qemuArgs());
+        argv.addAll(gdb.otherArgs());
+        return argv;
+    }
+
+    /** QEMU's option syntax separates key=value pairs with commas; a comma inside a value is written twice. */
+    static String optionValue(String value) {
+        return value.replace(",", ",,");
+    }
+
+    /** RAM= as whole MiB: a bare number is bytes for kimg (as for mkosi) but MiB for QEMU's -m. */
+    static long megabytes(String size) {
+        String s = size.toUpperCase(Locale.ROOT);
+        char unit = s.charAt(s.length() - 1);
+        long n = Character.isDigit(unit) ? Long.parseLong(s) : Long.parseLong(s.substring(0, s.length() - 1));
+        long bytes = switch (unit) {
+            case 'K' -> n << 10;
+            case 'M' -> n << 20;
+            case 'G' -> n << 30;
+            case 'T' -> n << 40;
+            default -> n;
+        };
+        return Math.max(1, bytes >> 20);
+    }
+}

@@ -1,0 +1,130 @@
+package kimg.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** REFERENCE.md §5: specifiers. One test per specifier. */
+class SpecifierRulesTest {
+    @TempDir
+    Path dir;
+
+    ConfigTree tree;
+
+    @BeforeEach
+    void setUp() {
+        tree = new ConfigTree(dir);
+    }
+
+    private String hostnameFrom(String value, String... commandLine) {
+        tree.file("mkosi.conf", "[Content]", "Hostname=" + value);
+        return tree.load(commandLine).get("Hostname");
+    }
+
+    @Test
+    void percentDIsTheDistribution() {
+        assertEquals("vm-fedora", hostnameFrom("vm-%d", "Distribution=fedora"));
+    }
+
+    @Test
+    void percentRIsTheRelease() {
+        assertEquals("vm-bookworm", hostnameFrom("vm-%r"));
+        assertEquals("vm-9", hostnameFrom("vm-%r", "Distribution=centos"), "the default follows Distribution=");
+    }
+
+    @Test
+    void percentAIsTheArchitecture() {
+        assertEquals("vm-arm64", hostnameFrom("vm-%a", "Architecture=arm64"));
+    }
+
+    @Test
+    void percentTIsTheFormat() {
+        assertEquals("vm-directory", hostnameFrom("vm-%t"));
+        assertEquals("vm-tar", hostnameFrom("vm-%t", "Format=tar"));
+    }
+
+    @Test
+    void percentLowerOIsTheOutputName() {
+        assertEquals("image", hostnameFrom("%o"));
+        assertEquals("rootfs", hostnameFrom("%o", "Output=rootfs"));
+    }
+
+    @Test
+    void percentUpperOIsTheOutputDirectory() {
+        assertEquals(tree.path("mkosi.output").toString(), hostnameFrom("%O"));
+        tree.file("mkosi.conf", "[Output]", "OutputDirectory=out", "[Content]", "Hostname=%O");
+        assertEquals(tree.path("out").toString(), tree.load().get("Hostname"));
+    }
+
+    @Test
+    void percentCIsTheDirectoryOfTheCurrentConfigFile() {
+        tree.file("mkosi.conf", "[Config]", "Include=conf/sub.conf", "[Content]", "Packages=%C")
+                .file("conf/sub.conf", "[Content]", "Packages=%C/x");
+
+        assertEquals(List.of(tree.path("conf") + "/x", tree.root.toString()), tree.load().list("Packages"));
+    }
+
+    @Test
+    void percentPIsTheWorkingDirectory() {
+        tree.file("mkosi.conf.d/10-x.conf", "[Content]", "Packages=%P");
+
+        assertEquals(List.of(tree.root.toString()), tree.load().list("Packages"));
+    }
+
+    @Test
+    void percentUpperDIsTheDirectoryKimgWasStartedIn(@TempDir Path start) {
+        tree.file("mkosi.conf", "[Content]", "Packages=%D");
+
+        assertEquals(List.of(start.toAbsolutePath().normalize().toString()),
+                tree.loadFrom(start).list("Packages"));
+    }
+
+    @Test
+    void percentPercentIsAPercentSign() {
+        assertEquals("100%d", hostnameFrom("100%%d"));
+    }
+
+    @Test
+    void unknownSpecifierIsAnErrorAtFileAndLine() {
+        tree.file("mkosi.conf", "[Content]", "Hostname=%q");
+
+        ConfigError e = tree.loadFails();
+
+        assertEquals(tree.at("mkosi.conf", 2), e.origin().toString());
+        assertEquals("Hostname", e.setting());
+        assertTrue(e.getMessage().contains("%q"), e.getMessage());
+    }
+
+    @Test
+    void specifiersSeeTheValueResolvedSoFar() {
+        tree.file("mkosi.conf", "[Content]", "Packages=early-%d", "[Distribution]", "Distribution=fedora",
+                "[Content]", "Packages=late-%d");
+
+        assertEquals(List.of("early-debian", "late-fedora"), tree.load().list("Packages"));
+    }
+
+    @Test
+    void commandLineSpecifiersSeeTheCommandLinesOwnValues() {
+        // Request.overrides is an unordered map: try several key sets so that any hash order is exercised.
+        for (String other : List.of("Packages=x", "RAM=3G", "CPUs=3", "Ssh=yes", "Mirror=m", "QemuArgs=-s")) {
+            Config c = tree.load("Hostname=%d-%r-%a-%t-%o", other, "Distribution=fedora", "Release=40",
+                    "Architecture=arm64", "Format=tar", "Output=img-%d");
+
+            assertEquals("fedora-40-arm64-tar-img-fedora", c.get("Hostname"), other);
+        }
+    }
+
+    @Test
+    void specifiersAreExpandedInIncludeAndMatch() {
+        tree.file("mkosi.conf", "[Config]", "Include=%d.conf")
+                .file("fedora.conf", "[Match]", "Distribution=%d", "PathExists=%C/fedora.conf", "[Content]",
+                        "Packages=fedora-include");
+
+        assertEquals(List.of("fedora-include"), tree.load("Distribution=fedora").list("Packages"));
+    }
+}

@@ -1,0 +1,112 @@
+package kimg.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kimg.config.Config;
+import org.junit.jupiter.api.Test;
+
+/** Every command line the image stage runs, against golden files. */
+class CommandLinesTest {
+    private static final Path PROJECT = Path.of("/home/dev/project");
+
+    private static RootfsSpec spec(Map<String, List<String>> values) {
+        return RootfsSpec.finalTree(Config.ofValues(PROJECT, values));
+    }
+
+    @Test
+    void mmdebstrapDefaultIsMinbaseBookwormWithKmodAndNoDocs() {
+        Golden.assertArgv("mmdebstrap-default",
+                MmdebstrapCommand.argv(spec(Map.of()), Path.of("/cache/.kimg-tmp-x/root")));
+    }
+
+    @Test
+    void mmdebstrapTakesMirrorComponentsPackagesAndDocs() {
+        var v = new LinkedHashMap<String, List<String>>();
+        v.put("Release", List.of("trixie"));
+        v.put("Architecture", List.of("arm64"));
+        v.put("Mirror", List.of("http://mirror.example/debian"));
+        v.put("Repositories", List.of("contrib", "non-free", "main"));
+        v.put("Packages", List.of("vim", "btrfs-progs", "kmod", "gdb"));
+        v.put("WithDocs", List.of("true"));
+        v.put("Ssh", List.of("true"));
+        Golden.assertArgv("mmdebstrap-mirror", MmdebstrapCommand.argv(spec(v), Path.of("/c/root")));
+    }
+
+    @Test
+    void mmdebstrapForUbuntuUsesTheToolsDefaultMirror() {
+        Golden.assertArgv("mmdebstrap-ubuntu", MmdebstrapCommand.argv(
+                spec(Map.of("Distribution", List.of("ubuntu"))), Path.of("/c/root")));
+    }
+
+    @Test
+    void dnfForFedora() {
+        var s = spec(Map.of("Distribution", List.of("fedora"), "Packages", List.of("gcc", "make")));
+        Golden.assertArgv("dnf-fedora", DnfCommand.argv(s, Path.of("/c/root"), Path.of("/c/dnf")));
+        String repos = DnfCommand.repoFiles(s).get("fedora.repo");
+        assertTrue(repos.contains("metalink=https://mirrors.fedoraproject.org/metalink?repo=fedora-$releasever"));
+        assertTrue(repos.contains("[updates-testing]"));
+        assertTrue(repos.contains("enabled=0"), "repositories are enabled on the command line only");
+    }
+
+    @Test
+    void dnfForCentosStreamWithMirrorAndExtraRepositories() {
+        var s = spec(Map.of("Distribution", List.of("centos"), "Repositories", List.of("crb", "epel"),
+                "Mirror", List.of("https://mirror.example/centos-stream/"), "WithDocs", List.of("yes")));
+        assertEquals("9", s.release());
+        Golden.assertArgv("dnf-centos", DnfCommand.argv(s, Path.of("/c/root"), Path.of("/c/dnf")));
+        String repos = DnfCommand.repoFiles(s).get("centos.repo");
+        assertTrue(repos.contains("baseurl=https://mirror.example/centos-stream/9-stream/BaseOS/$basearch/os/"),
+                repos);
+        assertTrue(DnfCommand.repoFiles(s).get("epel.repo").contains("[epel]"));
+        assertTrue(DnfCommand.mainConfig().contains("skip_if_unavailable=False"));
+    }
+
+    @Test
+    void tarCpioAndRepart() {
+        Golden.assertArgv("tar", OutputFormats.tarArgv(Path.of("/out/.kimg-staging-image/root"),
+                Path.of("/out/.kimg-staging-image/image.tar")));
+        Golden.assertArgv("cpio", OutputFormats.cpioArgv(Path.of("/out/.kimg-staging-image/cpio-files"),
+                Path.of("/out/.kimg-staging-image/image.cpio")));
+        Golden.assertArgv("repart", OutputFormats.repartArgv(Path.of("/home/dev/project/mkosi.repart"),
+                Path.of("/out/.kimg-staging-image/root"), OutputFormats.diskSize(200L << 20),
+                Path.of("/out/.kimg-staging-image/image.raw")));
+    }
+
+    @Test
+    void outputNamesAndDiskSize() {
+        assertEquals("image.tar", OutputFormats.archiveName("image", "tar"));
+        assertEquals("image.cpio", OutputFormats.archiveName("image", "cpio"));
+        assertEquals("image.raw", OutputFormats.archiveName("image", "disk"));
+        assertNull(OutputFormats.archiveName("image", "directory"));
+        assertNull(OutputFormats.archiveName("image", "none"));
+        assertEquals((200 + 60 + 64) << 20, OutputFormats.diskSize(200L << 20));
+        assertEquals(0, OutputFormats.diskSize(12345) % (1 << 20), "whole MiB");
+    }
+
+    @Test
+    void postinstSandbox() {
+        var layout = new LinkedHashMap<String, String>();
+        layout.put("usr", "");
+        layout.put("bin", "usr/bin");
+        layout.put("lib", "usr/lib");
+        layout.put("etc", "");
+        Golden.assertArgv("postinst", PostinstSandbox.argv(layout, Path.of("/home/dev/project/mkosi.postinst"),
+                Path.of("/out/.kimg-staging-image/root"), PROJECT, Path.of("/out/.kimg-staging-image/outputs"),
+                false, Map.of("CC", "clang")));
+        List<String> withNetwork = PostinstSandbox.argv(layout, Path.of("/s"), Path.of("/r"), PROJECT,
+                Path.of("/o"), true, Map.of());
+        assertTrue(!withNetwork.contains("--unshare-net"), "WithNetwork=yes keeps the network");
+    }
+
+    @Test
+    void treeCopy() {
+        Golden.assertArgv("tree-copy", TreeCopyCommand.argv(Path.of("/out/.kimg-staging-image/root"),
+                Path.of("/home/dev/project/mkosi.extra"), "/"));
+    }
+}

@@ -1,0 +1,222 @@
+package kimg.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.Request;
+import kimg.exec.Exec;
+import kimg.exec.StepFailed;
+import kimg.exec.StepLogs;
+import kimg.ui.Console;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The output stage without a package manager: a tiny fake distribution tree is planted in the cache under the
+ * key the config asks for, so every build is a cache hit and the rest (copy, guest setup, scripts, formats,
+ * atomic replacement, leftovers, clean) runs for real in milliseconds.
+ */
+class ImageBuilderTest {
+    @TempDir
+    Path project;
+
+    private Config config(Map<String, List<String>> extra) {
+        var v = new LinkedHashMap<String, List<String>>();
+        v.put("Distribution", List.of("debian"));
+        v.putAll(extra);
+        return Config.ofValues(project, v);
+    }
+
+    private Path plantCache(Config config) throws Exception {
+        RootfsCacheKey key = RootfsCacheKey.of(RootfsSpec.finalTree(config));
+        Path entry = config.cacheDirectory().resolve(key.entryName());
+        Files.createDirectories(entry.resolve("root/etc"));
+        Files.createDirectories(entry.resolve("root/usr/bin"));
+        Files.writeString(entry.resolve("root/etc/shadow"), "root:*:1:0:99999:7:::\n");
+        Files.writeString(entry.resolve("root/etc/os-release"), "ID=fake\n");
+        Files.writeString(entry.resolve("inputs.txt"), ImageBuilder.inputsText(key));
+        return entry;
+    }
+
+    private static ImageArtifacts build(Config config, int force) {
+        Request r = Request.of("build", config.directory());
+        r = new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), force, false, List.of(), null, 1,
+                false, false, List.of());
+        var exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), Console.plain(System.err));
+        return ImageBuilder.build(config, r, exec, List.of());
+    }
+
+    private static Object inode(Path p) throws Exception {
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
+
+    @Test
+    void buildsTheOutputTreeFromTheCacheWithGuestSetup() throws Exception {
+        Config c = config(Map.of("Hostname", List.of("unit")));
+        Path entry = plantCache(c);
+        ImageArtifacts a = build(c, 0);
+        assertTrue(a.cacheHit());
+        assertEquals(project.resolve("mkosi.output/image"), a.root());
+        assertEquals(a.root(), a.output());
+        assertEquals("ID=fake\n", Files.readString(a.root().resolve("etc/os-release")));
+        assertEquals("unit\n", Files.readString(a.root().resolve("etc/hostname")));
+        assertTrue(Files.isExecutable(a.root().resolve("usr/lib/kimg/init")));
+        assertFalse(Files.exists(entry.resolve("root/usr/lib/kimg")), "the cache is never written to");
+        assertTrue(a.steps().containsKey("image-copy"));
+        assertNull(a.distroKernel());
+    }
+
+    @Test
+    void anUnchangedBuildKeepsTheImageAndAChangedSettingRebuildsIt() throws Exception {
+        Config c = config(Map.of());
+        plantCache(c);
+        ImageArtifacts first = build(c, 0);
+        Object inode = inode(first.root());
+        ImageArtifacts again = build(c, 0);
+        assertEquals(inode, inode(again.root()));
+        assertFalse(again.steps().containsKey("image-copy"));
+
+        ImageArtifacts renamed = build(config(Map.of("Hostname", List.of("other"))), 0);
+        assertEquals("other\n", Files.readString(renamed.root().resolve("etc/hostname")));
+        assertTrue(renamed.cacheHit(), "a guest setting never rebuilds the cache");
+    }
+
+    @Test
+    void forceRebuildsTheImage() throws Exception {
+        Config c = config(Map.of());
+        plantCache(c);
+        Path marker = build(c, 0).root().resolve("guest-wrote-this");
+        Files.writeString(marker, "x");
+        build(c, 0);
+        assertTrue(Files.exists(marker));
+        build(c, 1);
+        assertFalse(Files.exists(marker));
+    }
+
+    @Test
+    void aFailingPostinstKeepsThePreviousImageAndRemovesTheStaging() throws Exception {
+        Config good = config(Map.of());
+        plantCache(good);
+        ImageArtifacts first = build(good, 0);
+        Object inode = inode(first.root());
+
+        Path script = project.resolve("mkosi.postinst");
+        Files.writeString(script, "#!/bin/sh\ntouch \"$BUILDROOT/etc/partial\"\nexit 7\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        StepFailed e = assertThrows(StepFailed.class, () -> build(good, 0));
+        assertEquals("postinst-mkosi.postinst", e.step());
+        assertEquals(7, e.exitStatus());
+        assertEquals(inode, inode(first.root()));
+        assertFalse(Files.exists(first.root().resolve("etc/partial")));
+        assertFalse(Files.exists(project.resolve("mkosi.output/.kimg-staging-image")));
+
+        Files.writeString(script, "#!/bin/sh\nset -e\ntouch \"$BUILDROOT/etc/complete\"\n");
+        assertTrue(Files.exists(build(good, 0).root().resolve("etc/complete")), "a changed script rebuilds");
+    }
+
+    @Test
+    void leftoversOfAnInterruptedRunAreCleanedAndAnAsideTreeRestored() throws Exception {
+        Config c = config(Map.of("Format", List.of("none")));
+        Path out = project.resolve("mkosi.output");
+        Files.createDirectories(out.resolve(".kimg-staging-image/root"));
+        Files.createDirectories(out.resolve(".kimg-previous-image/etc"));
+        Files.writeString(out.resolve(".kimg-previous-image/etc/hostname"), "old\n");
+        ImageArtifacts a = build(c, 0);
+        assertEquals(out.resolve("image"), a.root(), "the tree renamed aside is put back");
+        assertEquals("old\n", Files.readString(out.resolve("image/etc/hostname")));
+        assertFalse(Files.exists(out.resolve(".kimg-staging-image")));
+        assertNull(a.output());
+        assertEquals("none", a.format());
+    }
+
+    @Test
+    void formatNoneWithoutAnImageHasNoRoot() {
+        ImageArtifacts a = build(config(Map.of("Format", List.of("none"))), 0);
+        assertNull(a.root());
+        assertFalse(a.cacheHit());
+    }
+
+    @Test
+    void tarAndCpioKeepTheTreeNextToTheArchive() throws Exception {
+        Config tar = config(Map.of("Format", List.of("tar")));
+        plantCache(tar);
+        ImageArtifacts t = build(tar, 0);
+        assertEquals(project.resolve("mkosi.output/image.tar"), t.output());
+        assertTrue(Files.size(t.output()) > 0);
+        assertTrue(Files.isDirectory(t.root()));
+        ImageArtifacts c = build(config(Map.of("Format", List.of("cpio"))), 0);
+        assertEquals(project.resolve("mkosi.output/image.cpio"), c.output());
+        byte[] magic = new byte[6];
+        try (var in = Files.newInputStream(c.output())) {
+            in.readNBytes(magic, 0, 6);
+        }
+        assertEquals("070701", new String(magic));
+    }
+
+    @Test
+    void cleanRemovesOutputsThenCaches() throws Exception {
+        Config c = config(Map.of("Format", List.of("tar")));
+        Path entry = plantCache(c);
+        build(c, 0);
+        ImageBuilder.clean(c, 1);
+        assertFalse(Files.exists(project.resolve("mkosi.output/image")));
+        assertFalse(Files.exists(project.resolve("mkosi.output/image.tar")));
+        assertFalse(Files.exists(project.resolve("mkosi.output/.image.kimg-state")));
+        assertTrue(Files.exists(entry));
+        ImageBuilder.clean(c, 2);
+        assertFalse(Files.exists(entry));
+    }
+
+    @Test
+    void badOutputNameIsAConfigError() {
+        ConfigError e = assertThrows(ConfigError.class, () -> build(config(Map.of("Output", List.of("a/b"))), 0));
+        assertEquals("Output", e.setting());
+    }
+
+    @Test
+    void extraTreesMustBeDirectories() throws Exception {
+        Path file = project.resolve("file");
+        Files.writeString(file, "");
+        Config c = config(Map.of("ExtraTrees", List.of(file.toString())));
+        plantCache(c);
+        ConfigError e = assertThrows(ConfigError.class, () -> build(c, 0));
+        assertEquals("ExtraTrees", e.setting());
+    }
+
+    @Test
+    void packageManagerLogsAreDiagnosed() {
+        assertEquals("package not found: nosuch",
+                ImageBuilder.diagnose("I: running apt-get update...\nE: Unable to locate package nosuch\n"));
+        assertEquals("package not found: foo",
+                ImageBuilder.diagnose("E: Package 'foo' has no installation candidate\n"));
+        assertEquals("package not found: bar", ImageBuilder.diagnose("No match for argument: bar\nError: ...\n"));
+        assertEquals("E: Failed to fetch http://x/dists/bookworm/InRelease",
+                ImageBuilder.diagnose("W: something\nE: Failed to fetch http://x/dists/bookworm/InRelease\n"));
+        assertNull(ImageBuilder.diagnose("all good\n"));
+    }
+
+    @Test
+    void buildOverlayIsItsOwnCachedTreeWithBuildPackages() throws Exception {
+        Config c = config(Map.of("Packages", List.of("vim"), "BuildPackages", List.of("gcc")));
+        RootfsCacheKey key = RootfsCacheKey.of(RootfsSpec.buildTree(c));
+        Path entry = c.cacheDirectory().resolve(key.entryName());
+        Files.createDirectories(entry.resolve("root/usr/bin"));
+        Files.writeString(entry.resolve("inputs.txt"), ImageBuilder.inputsText(key));
+        var exec = new Exec(StepLogs.under(project.resolve("logs")), Console.plain(System.err));
+        assertEquals(entry.resolve("root"), ImageBuilder.buildOverlay(c, Request.of("build", project), exec));
+        assertTrue(entry.getFileName().toString().contains("~build~"));
+    }
+}

@@ -1,0 +1,49 @@
+package kimg.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import kimg.exec.Exec;
+import kimg.exec.StepFailed;
+import org.junit.jupiter.api.Test;
+
+class ConsoleWatchTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final VmRunner.ConsoleWatch watch = new VmRunner.ConsoleWatch(new PrintStream(out, true));
+
+    private static Exec.Result qemuExit(int status) {
+        return new Exec.Result(status, Path.of("/logs/03-qemu.log"), Duration.ZERO, List.of());
+    }
+
+    @Test
+    void exitStatusMarkerIsTheResultAndNotPrinted() {
+        watch.accept("6.1.192\r");
+        watch.accept("KIMG_EXIT_STATUS=3\r");
+        watch.accept("[    2.5] reboot: Power down\r");
+        assertEquals(3, watch.verdict(qemuExit(0)));
+        assertEquals("6.1.192\n", out.toString().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void guestPanicFailsWithTheLastConsoleLines() {
+        watch.accept("[    1.0] VFS: Unable to mount root fs");
+        watch.accept("[    1.1] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)");
+        StepFailed e = assertThrows(StepFailed.class, () -> watch.verdict(qemuExit(0)));
+        assertEquals("the guest kernel panicked", e.lastLines().get(0));
+        assertTrue(e.lastLines().get(2).contains("Kernel panic"));
+        assertTrue(e.exitStatus() != 0);
+    }
+
+    @Test
+    void aGuestThatNeverReportsFails() {
+        watch.accept("login:");
+        StepFailed e = assertThrows(StepFailed.class, () -> watch.verdict(qemuExit(0)));
+        assertTrue(e.lastLines().get(0).contains("without reporting"));
+    }
+}

@@ -1,0 +1,99 @@
+package kimg.vm;
+
+import static kimg.vm.VmFixtures.config;
+import static kimg.vm.VmFixtures.image;
+import static kimg.vm.VmFixtures.kernel;
+import static kimg.vm.VmFixtures.sockets;
+import static kimg.vm.VmFixtures.values;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import kimg.Golden;
+import kimg.config.Config;
+import kimg.vm.VirtiofsdCommand.Flavour;
+import kimg.vm.VirtiofsdCommand.Virtiofsd;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every generated command line against its golden file, {@code src/test/resources/vm/<case>.argv} (one argument
+ * per line; see {@link Golden} for regenerating them).
+ */
+class GoldenCommandLinesTest {
+    static final Virtiofsd C = new Virtiofsd(Path.of("/usr/lib/qemu/virtiofsd"), Flavour.C);
+    static final Virtiofsd RUST = new Virtiofsd(Path.of("/usr/libexec/virtiofsd"), Flavour.RUST);
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                golden("qemu-tcg", () -> qemu(config(Map.of()), Accelerator.tcg(), List.of())),
+                golden("qemu-kvm", () -> qemu(config(Map.of()), Accelerator.kvm("host"), List.of())),
+                golden("qemu-kvm-fallback-cpu", () -> qemu(config(Map.of()), Accelerator.kvm("qemu64"), List.of())),
+                golden("qemu-runtime-trees", () -> qemu(config(values(
+                        Map.entry("RuntimeTrees", List.of("/home/dev/data", "/home/dev/tools:/opt/tools:ro",
+                                "/srv/scratch:ro")))), Accelerator.tcg(), List.of())),
+                golden("qemu-runtime-build-sources", () -> qemu(VmFixtures.withModules(config(values(
+                        Map.entry("BuildSources", List.of("/home/dev/linux:kernel",
+                                "/home/dev/btrfs-progs:btrfs-progs")),
+                        Map.entry("RuntimeBuildSources", List.of("true")))), "kernel", "btrfs-progs"),
+                        Accelerator.tcg(), List.of())),
+                golden("qemu-gdb", () -> qemu(config(values(
+                        Map.entry("QemuArgs", List.of("-s", "-S", "-device", "virtio-rng-pci")),
+                        Map.entry("GdbPort", List.of("1235")))), Accelerator.tcg(), List.of())),
+                golden("qemu-distro-kernel", () -> {
+                    Config c = config(Map.of());
+                    BootInputs in = BootInputs.from(c, null, VmFixtures.imageWithDistroKernel());
+                    return QemuCommand.argv(c, in, Accelerator.tcg(), sockets(in), List.of());
+                }),
+                golden("qemu-run-command", () -> qemu(config(values(
+                        Map.entry("KernelCommandLine", List.of("loglevel=4")),
+                        Map.entry("KernelCommandLineExtra", List.of("systemd.unit=rescue.target")),
+                        Map.entry("RAM", List.of("512M")),
+                        Map.entry("CPUs", List.of("1")))), Accelerator.tcg(), List.of("sh", "-c", "exit 3"))),
+                golden("qemu-ssh", () -> qemu(config(values(Map.entry("Ssh", List.of("true")),
+                        Map.entry("SshPort", List.of("2022")))), Accelerator.tcg(), List.of())),
+                golden("kvm-probe", () -> Accelerator.probeArgv(Path.of("/boot/bzImage"), Accelerator.kvm("host"))),
+                golden("virtiofsd-c-root", () -> VirtiofsdCommand.argv(C, rootShare(), sock("root"))),
+                golden("virtiofsd-c-build-dir", () -> VirtiofsdCommand.argv(C, buildShare(), sock("build-kernel"))),
+                golden("virtiofsd-rust-root", () -> VirtiofsdCommand.argv(RUST, rootShare(), sock("root"))),
+                golden("virtiofsd-rust-build-dir",
+                        () -> VirtiofsdCommand.argv(RUST, buildShare(), sock("build-kernel"))),
+                golden("gdb", () -> {
+                    BootInputs in = BootInputs.from(config(Map.of()), kernel(), image());
+                    return GdbCommand.cmd(in, 1234, List.of()).argv();
+                }),
+                golden("ssh", () -> Ssh.argv(config(values(Map.entry("SshPort", List.of("2022")))),
+                        VmFixtures.PROJECT.resolve("mkosi.key"), List.of("uname", "-a"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesGoldenFile(String name, Supplier<List<String>> argv) {
+        Golden.assertArgv("vm/" + name + ".argv", argv.get());
+    }
+
+    private static Arguments golden(String name, Supplier<List<String>> argv) {
+        return Arguments.of(name, argv);
+    }
+
+    private static List<String> qemu(Config c, Accelerator accel, List<String> command) {
+        BootInputs in = BootInputs.from(c, kernel(), image());
+        return QemuCommand.argv(c, in, accel, sockets(in), command);
+    }
+
+    private static Share rootShare() {
+        return new Share("root", VmFixtures.PROJECT.resolve("mkosi.output/image"), "/", false, Share.Cache.AUTO);
+    }
+
+    private static Share buildShare() {
+        return new Share("build-kernel", VmFixtures.BUILD_ROOT.resolve("kernel"), "/work/build/kernel", false,
+                Share.Cache.NEVER);
+    }
+
+    private static Path sock(String tag) {
+        return Path.of("/tmp/kimg-vm-1/" + tag + ".sock");
+    }
+}

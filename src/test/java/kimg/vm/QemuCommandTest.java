@@ -1,0 +1,54 @@
+package kimg.vm;
+
+import static kimg.vm.VmFixtures.config;
+import static kimg.vm.VmFixtures.image;
+import static kimg.vm.VmFixtures.kernel;
+import static kimg.vm.VmFixtures.values;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import org.junit.jupiter.api.Test;
+
+class QemuCommandTest {
+    @Test
+    void ramIsConvertedToMebibytes() {
+        assertEquals(2048, QemuCommand.megabytes("2G"));
+        assertEquals(512, QemuCommand.megabytes("512M"));
+        assertEquals(1024, QemuCommand.megabytes("1073741824"));
+        assertEquals(1, QemuCommand.megabytes("4K"));
+    }
+
+    @Test
+    void commasInOptionValuesAreDoubled() {
+        assertEquals("/tmp/a,,b/root.sock", QemuCommand.optionValue("/tmp/a,b/root.sock"));
+    }
+
+    @Test
+    void qemuArgsComeLast() {
+        Config c = config(values(Map.entry("QemuArgs", List.of("-device", "virtio-rng-pci"))));
+        BootInputs in = BootInputs.from(c, kernel(), image());
+        List<String> argv = QemuCommand.argv(c, in, Accelerator.tcg(), VmFixtures.sockets(in), List.of());
+        assertEquals(List.of("-device", "virtio-rng-pci"), argv.subList(argv.size() - 2, argv.size()));
+    }
+
+    @Test
+    void everyShareNeedsItsSocket() {
+        Config c = config(Map.of());
+        BootInputs in = BootInputs.from(c, kernel(), image());
+        assertThrows(IllegalArgumentException.class,
+                () -> QemuCommand.argv(c, in, Accelerator.tcg(), List.<Path>of(), List.of()));
+    }
+
+    @Test
+    void otherArchitecturesAreAConfigError() {
+        Config c = config(values(Map.entry("Architecture", List.of("arm64"))));
+        BootInputs in = BootInputs.from(c, kernel(), image());
+        assertThrows(ConfigError.class,
+                () -> QemuCommand.argv(c, in, Accelerator.tcg(), VmFixtures.sockets(in), List.of()));
+    }
+}
