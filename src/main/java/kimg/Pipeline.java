@@ -52,7 +52,7 @@ public final class Pipeline {
             default:
                 break;
         }
-        Console console = Console.forTerminal(request.debug());
+        Console console = Console.forTerminal(request.debug(), err);
         config.warnings().forEach(console::warn);
         Exec exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), console);
         switch (request.verb()) {
