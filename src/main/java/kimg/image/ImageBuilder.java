@@ -282,13 +282,22 @@ public final class ImageBuilder {
         return null;
     }
 
+    /**
+     * Keeps the new entry and the most recent other one of the same distribution/release/architecture/purpose
+     * (toggling a package back and forth costs no rebuild), and deletes the rest: each is a whole tree.
+     */
     private void pruneOlderEntries(RootfsSpec spec, Path keep) {
         String prefix = RootfsCacheKey.entryPrefix(spec);
+        var others = new ArrayList<Path>();
         for (Path old : list(config.cacheDirectory())) {
             String name = old.getFileName().toString();
             if (name.startsWith(prefix) && CACHE_ENTRY.matcher(name).matches() && !old.equals(keep)) {
-                delete(old);
+                others.add(old);
             }
+        }
+        others.sort(Comparator.comparing((Path e) -> e.resolve("inputs.txt").toFile().lastModified()).reversed());
+        for (Path old : others.subList(Math.min(1, others.size()), others.size())) {
+            delete(old);
         }
     }
 
