@@ -302,6 +302,11 @@ class ImageBuildIT {
             h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertFalse(h.isAlive(), "left behind: " + h.info().commandLine().orElse("?"));
         }
+        // Also what kimg started after our snapshot (a step begun while it was being stopped).
+        List<String> orphans = ProcessHandle.allProcesses()
+                .map(h -> h.info().commandLine().orElse(""))
+                .filter(c -> c.contains(".kimg-staging-") || c.contains(".kimg-tmp-")).toList();
+        assertEquals(List.of(), orphans, "no process kimg started outlives it");
     }
 
     private static List<String> mountsBelow(Path dir) throws IOException {
@@ -329,6 +334,10 @@ class ImageBuildIT {
 
         // Killed while the image is being reassembled (-f).
         Process assembling = startBuildUntil("image-copy", dir.toString(), "1");
+        for (int i = 0; i < 200 && assembling.descendants()
+                .noneMatch(h -> h.info().command().orElse("").endsWith("/cp")); i++) {
+            Thread.sleep(10); // stop it while cp is copying the tree, not before
+        }
         terminate(assembling);
         assertEquals(treeInode, inode(good.root()), "the previous image survives an interrupted -f");
 
