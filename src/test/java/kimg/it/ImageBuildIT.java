@@ -173,6 +173,13 @@ class ImageBuildIT {
         Path dir = project("content");
         Files.createDirectories(dir.resolve("mkosi.extra/etc"));
         Files.writeString(dir.resolve("mkosi.extra/etc/kimg-extra"), "extra\n");
+        // Merged /usr: the image's /lib is a symlink to usr/lib, and /var/run an absolute one to /run.
+        Files.createDirectories(dir.resolve("mkosi.extra/lib/kimg-test"));
+        Files.writeString(dir.resolve("mkosi.extra/lib/kimg-test/data"), "lib\n");
+        Files.createDirectories(dir.resolve("mkosi.extra/var/run/kimg"));
+        Files.writeString(dir.resolve("mkosi.extra/var/run/kimg/pid"), "1\n");
+        Files.createDirectories(dir.resolve("mkosi.extra/usr/bin"));
+        Files.writeString(dir.resolve("mkosi.extra/usr/bin/.hidden-tool"), "#!/bin/sh\n");
         Path script = dir.resolve("mkosi.postinst");
         Files.writeString(script, "#!/bin/sh\nset -e\necho \"$1\" > \"$BUILDROOT/etc/kimg-postinst\"\n"
                 + "test -f \"$SRCDIR/mkosi.postinst\"\necho report > \"$OUTPUTDIR/postinst-report.txt\"\n");
@@ -186,6 +193,12 @@ class ImageBuildIT {
                 List.of(new ImageBuilder.Overlay(dir.resolve("modules-out"), "/usr/lib/modules")));
 
         assertEquals("extra\n", Files.readString(a.root().resolve("etc/kimg-extra")));
+        assertEquals("lib\n", Files.readString(a.root().resolve("usr/lib/kimg-test/data")));
+        assertTrue(Files.isSymbolicLink(a.root().resolve("lib")), "the /lib symlink is kept");
+        assertEquals("1\n", Files.readString(a.root().resolve("run/kimg/pid")), "/var/run resolved in the image");
+        assertFalse(Files.exists(Path.of("/run/kimg/pid")), "never on the host");
+        assertTrue(Files.exists(a.root().resolve("usr/bin/.hidden-tool")));
+        assertTrue(Files.exists(a.root().resolve("usr/bin/bash")), "merging keeps what was there");
         assertEquals("final\n", Files.readString(a.root().resolve("etc/kimg-postinst")));
         assertEquals("report\n", Files.readString(dir.resolve("mkosi.output/postinst-report.txt")));
         assertTrue(Files.exists(a.root().resolve("usr/lib/modules/6.1.0-kimg/kernel/fs/minix/minix.ko")));
