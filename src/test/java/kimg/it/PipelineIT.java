@@ -127,4 +127,30 @@ class PipelineIT {
         assertTrue(r.err().contains("blktests"), r.err());
         assertEquals(List.of(), r.err().lines().filter(l -> l.startsWith("\tat ")).toList(), "no stack trace");
     }
+
+    /**
+     * The README's main command on a machine without kernel sources: Debian's own kernel is installed in the image
+     * and boots with root on VirtioFS through the initrd kimg makes for it.
+     */
+    @Test
+    @Order(5)
+    void distributionKernelBootsWithKimgsInitrdWhenNoKernelSourceIsConfigured() throws IOException {
+        Path distro = KernelFixture.repositoryRoot().resolve("target/it-projects/pipeline-distro-kernel");
+        Files.createDirectories(distro);
+        Files.writeString(distro.resolve("mkosi.conf"), String.join("\n",
+                "[Distribution]",
+                "Distribution=debian",
+                "Release=bookworm",
+                "[Content]",
+                "Packages=linux-image-amd64",
+                "[Runtime]",
+                "RAM=1G",
+                ""));
+        Run r = kimg("-C", distro.toString(), "-f", "run", "--", "sh", "-c", "uname -r; grep -c ' / virtiofs ' /proc/mounts");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().endsWith("-amd64")), "Debian's kernel booted: " + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().equals("1")), "root on virtiofs: " + r.out());
+        assertTrue(Files.list(distro.resolve("mkosi.output")).anyMatch(p -> p.getFileName().toString()
+                .startsWith("image.kimg-initrd-")), "kimg's initrd is kept next to the image");
+    }
 }
