@@ -56,7 +56,12 @@ public final class Cli {
 
     public static Parsed parse(String[] args, Path cwd, PrintStream out, PrintStream err) {
         Path project = projectDirectory(args, cwd);
-        CommandLine cl = commandLine(Files.isDirectory(project) ? ModuleScan.names(project) : Set.of());
+        // --kernel always exists: the kernel needs no modules/kernel directory, only BuildSources=SRC:kernel.
+        var moduleFlags = new java.util.LinkedHashSet<String>(List.of("kernel"));
+        if (Files.isDirectory(project)) {
+            moduleFlags.addAll(ModuleScan.names(project));
+        }
+        CommandLine cl = commandLine(moduleFlags);
         ParseResult pr;
         try {
             pr = cl.parseArgs(args);
