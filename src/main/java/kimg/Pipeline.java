@@ -52,7 +52,7 @@ public final class Pipeline {
             default:
                 break;
         }
-        Console console = Console.forTerminal(request.debug());
+        Console console = Console.forTerminal(request.debug(), err);
         config.warnings().forEach(console::warn);
         Exec exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), console);
         switch (request.verb()) {
@@ -106,7 +106,7 @@ public final class Pipeline {
             image = ImageBuilder.build(config, request, exec, overlays);
         }
         // -i builds only modules: keep what the manifest said about the image (and a kernel not rebuilt now).
-        Manifest manifest = ManifestRecords.of(config, kernel, image, modules, exec.logs().records(), previous);
+        Manifest manifest = ManifestRecords.of(config, request.incremental(), kernel, image, modules, exec.logs().records(), previous);
         manifest.write(config.outputDirectory());
         return new Built(kernel, image, modules);
     }
@@ -130,8 +130,7 @@ public final class Pipeline {
             try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
                 built = build(config, asBuild, exec);
             }
-            kernel = built.kernel() != null ? built.kernel()
-                    : ManifestRecords.kernel(Manifest.read(config.outputDirectory()).orElseThrow()).orElse(null);
+            kernel = built.kernel();
             image = built.image();
             if (image == null) {
                 throw ConfigError.usage("Format=none builds no image to boot; use -t directory");

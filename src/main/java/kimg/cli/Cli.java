@@ -51,13 +51,16 @@ public final class Cli {
         root.getSubcommands().values().stream().distinct()
                 .forEach(verb -> verb.getCommandSpec().mixinStandardHelpOptions(true));
         root.setCaseInsensitiveEnumValuesAllowed(true);
+        // Every setting is a flag: a full synopsis would be forty lines, the option list says it all.
+        root.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        root.getSubcommands().values().forEach(c -> c.getCommandSpec().usageMessage().abbreviateSynopsis(true));
         return root;
     }
 
     public static Parsed parse(String[] args, Path cwd, PrintStream out, PrintStream err) {
         Path project = projectDirectory(args, cwd);
-        // --kernel always exists: the kernel needs no modules/kernel directory, only BuildSources=SRC:kernel.
-        var moduleFlags = new java.util.LinkedHashSet<String>(List.of("kernel"));
+        // --kernel always exists: the kernel builder is built in, a `:kernel` source is enough (ModuleSelection).
+        Set<String> moduleFlags = new java.util.LinkedHashSet<>(List.of("kernel"));
         if (Files.isDirectory(project)) {
             moduleFlags.addAll(ModuleScan.names(project));
         }

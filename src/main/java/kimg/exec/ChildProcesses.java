@@ -12,9 +12,20 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcesses {
     private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
     private static final Set<Runnable> CLEANUPS = ConcurrentHashMap.newKeySet();
+    /** Set when the reaper starts: a process registered after that is killed at once (see register). */
+    private static volatile boolean shuttingDown;
+    private static final java.util.concurrent.locks.ReadWriteLock LAUNCH =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Waits for a start() in flight, so no process is forked unseen while the JVM halts.
+            LAUNCH.writeLock().lock();
+            try {
+                shuttingDown = true;
+            } finally {
+                LAUNCH.writeLock().unlock();
+            }
             killAll();
             runCleanups();
         }, "kimg-child-reaper"));
@@ -22,8 +33,32 @@ public final class ChildProcesses {
 
     private ChildProcesses() {}
 
+    /**
+     * Starts and registers a process as one step with respect to the shutdown hook: a SIGTERM that arrives while
+     * the main thread is inside {@code ProcessBuilder.start} would otherwise let the JVM halt before
+     * {@link #register} and leave the child running (seen: a {@code cp -a} of the image tree still writing after
+     * kimg was gone). Once shutdown has begun, nothing new starts.
+     */
+    public static Process start(ProcessBuilder pb) throws java.io.IOException {
+        LAUNCH.readLock().lock();
+        try {
+            if (shuttingDown) {
+                throw new java.io.IOException("kimg is shutting down");
+            }
+            Process p = pb.start();
+            LIVE.add(p.toHandle());
+            return p;
+        } finally {
+            LAUNCH.readLock().unlock();
+        }
+    }
+
     public static void register(Process p) {
         LIVE.add(p.toHandle());
+        // For processes started elsewhere than start(): one registered after the hook's snapshot is killed here.
+        if (shuttingDown) {
+            killTree(p.toHandle(), 500);
+        }
     }
 
     public static void unregister(Process p) {

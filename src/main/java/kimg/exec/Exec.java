@@ -187,9 +187,7 @@ public final class Exec {
 
     private static Process launch(ProcessBuilder pb, Cmd cmd) {
         try {
-            Process p = pb.start();
-            ChildProcesses.register(p);
-            return p;
+            return ChildProcesses.start(pb);
         } catch (IOException e) {
             throw StepFailed.because(cmd.argv().get(0), "cannot run " + cmd.argv().get(0) + ": " + e.getMessage());
         }

@@ -206,6 +206,7 @@ public final class ImageBuilder {
         Path temp = cacheDir.resolve(CACHE_TEMP_PREFIX + key.entryName() + "-" + ProcessHandle.current().pid());
         delete(temp);
         mkdirs(temp);
+        CACHE_TEMPS_IN_PROGRESS.add(temp);
         boolean done = false;
         try {
             Path root = temp.resolve("root");
@@ -224,6 +225,7 @@ public final class ImageBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            CACHE_TEMPS_IN_PROGRESS.remove(temp);
             if (!done) {
                 delete(temp);
             }
@@ -282,13 +284,22 @@ public final class ImageBuilder {
         return null;
     }
 
+    /**
+     * Keeps the new entry and the most recent other one of the same distribution/release/architecture/purpose
+     * (toggling a package back and forth costs no rebuild), and deletes the rest: each is a whole tree.
+     */
     private void pruneOlderEntries(RootfsSpec spec, Path keep) {
         String prefix = RootfsCacheKey.entryPrefix(spec);
+        var others = new ArrayList<Path>();
         for (Path old : list(config.cacheDirectory())) {
             String name = old.getFileName().toString();
             if (name.startsWith(prefix) && CACHE_ENTRY.matcher(name).matches() && !old.equals(keep)) {
-                delete(old);
+                others.add(old);
             }
+        }
+        others.sort(Comparator.comparing((Path e) -> e.resolve("inputs.txt").toFile().lastModified()).reversed());
+        for (Path old : others.subList(Math.min(1, others.size()), others.size())) {
+            delete(old);
         }
     }
 
@@ -297,7 +308,7 @@ public final class ImageBuilder {
         String prefix = spec == null ? "" : RootfsCacheKey.entryPrefix(spec);
         for (Path entry : list(config.cacheDirectory())) {
             String name = entry.getFileName().toString();
-            if ((CACHE_ENTRY.matcher(name).matches() && name.startsWith(prefix)) || name.startsWith(CACHE_TEMP_PREFIX)) {
+            if ((CACHE_ENTRY.matcher(name).matches() && name.startsWith(prefix)) || isAbandonedCacheTemp(entry)) {
                 delete(entry);
             }
         }
@@ -554,10 +565,31 @@ public final class ImageBuilder {
             }
         }
         for (Path e : list(config.cacheDirectory())) {
-            if (e.getFileName().toString().startsWith(CACHE_TEMP_PREFIX)) {
+            if (isAbandonedCacheTemp(e)) {
                 delete(e);
             }
         }
+    }
+
+    /** Cache temp dirs being filled by this JVM right now. */
+    private static final java.util.Set<Path> CACHE_TEMPS_IN_PROGRESS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A cache directory may be shared by several projects (CacheDirectory=), which the project lock does not
+     * cover: a temp dir is only removed when the kimg that named it ({@code -<pid>} suffix) is gone.
+     */
+    static boolean isAbandonedCacheTemp(Path e) {
+        String name = e.getFileName().toString();
+        if (!name.startsWith(CACHE_TEMP_PREFIX) || CACHE_TEMPS_IN_PROGRESS.contains(e)) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+        } catch (NumberFormatException ex) {
+            return true;
+        }
+        return pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
     }
 
     // ------------------------------------------------------------------------------------------------- helpers

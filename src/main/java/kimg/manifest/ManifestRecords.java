@@ -19,13 +19,14 @@ public final class ManifestRecords {
     private ManifestRecords() {}
 
     /**
-     * The manifest of a build. Parts this build did not produce (an -i build makes no image; a userspace-only
-     * -i build no kernel) are carried over from {@code previous}, so the manifest always describes what a boot
-     * would use.
+     * The manifest of a build. An -i build makes no image and may not rebuild the kernel: those parts are
+     * carried over from {@code previous}, so the manifest always describes what a boot would use. A full build
+     * without a kernel source has no kernel (the distribution's boots).
      */
-    public static Manifest of(Config config, KernelArtifacts kernel, ImageArtifacts image, List<ModuleOutput> modules,
-            List<StepLogs.StepRecord> steps, Optional<Manifest> previous) {
-        Manifest.Kernel k = kernel != null ? kernel(kernel) : previous.map(Manifest::kernel).orElse(null);
+    public static Manifest of(Config config, boolean incremental, KernelArtifacts kernel, ImageArtifacts image,
+            List<ModuleOutput> modules, List<StepLogs.StepRecord> steps, Optional<Manifest> previous) {
+        Manifest.Kernel k = kernel != null ? kernel(kernel)
+                : incremental ? previous.map(Manifest::kernel).orElse(null) : null;
         Manifest.Image i = image != null ? image(image) : previous.map(Manifest::image).orElse(null);
         var mods = new LinkedHashMap<String, Manifest.Module>();
         previous.ifPresent(p -> {

@@ -30,7 +30,6 @@ import kimg.exec.StepFailed;
  * build directory; {@code modules/<release>/} the installed modules, replaced as a whole on each install.
  */
 public final class KernelBuilder {
-
     private final Config config;
     private final Request request;
     private final Exec exec;
@@ -166,7 +165,11 @@ public final class KernelBuilder {
             add("make", exec.run("kernel-make", Cmd.of(make.build(goals))).took());
         }
 
-        String release = readLines(buildDir.resolve("include/config/kernel.release")).get(0).strip();
+        Path releaseFile = buildDir.resolve("include/config/kernel.release");
+        if (!Files.isRegularFile(releaseFile)) {
+            throw StepFailed.because("kernel-make", "no " + releaseFile + ": build the kernel once without -i");
+        }
+        String release = readLines(releaseFile).get(0).strip();
         Path modulesDir = modulesRoot.resolve(release);
         if (modules) {
             installModules(make, modulesRoot, release);

@@ -30,10 +30,10 @@ public class Console {
         return new Console(out, false, false, null);
     }
 
-    /** Chooses a status line when stderr is a terminal, plain lines otherwise. */
-    public static Console forTerminal(boolean debug) {
-        boolean tty = System.console() != null && System.getenv("CI") == null;
-        return new Console(System.err, debug, debug, tty ? StatusLine.open() : null);
+    /** Chooses a status line when {@code err} is the process's stderr on a terminal, plain lines otherwise. */
+    public static Console forTerminal(boolean debug, PrintStream err) {
+        boolean tty = err == System.err && System.console() != null && System.getenv("CI") == null;
+        return new Console(err, debug, debug, tty ? StatusLine.open() : null);
     }
 
     public boolean debug() {
@@ -60,6 +60,9 @@ public class Console {
 
     public synchronized void stepFinished(String step, Duration took, int exit) {
         String secs = String.format("%.1fs", took.toMillis() / 1000.0);
+        if (status != null) {
+            status.show(""); // the step is over: nothing to redraw until the next one starts
+        }
         print(stamp() + (exit == 0 ? " ✓ " : " ✗ ") + step + " (" + secs + (exit == 0 ? "" : ", exit " + exit) + ")");
     }
 

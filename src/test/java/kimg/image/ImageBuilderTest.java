@@ -219,4 +219,17 @@ class ImageBuilderTest {
         assertEquals(entry.resolve("root"), ImageBuilder.buildOverlay(c, Request.of("build", project), exec));
         assertTrue(entry.getFileName().toString().contains("~build~"));
     }
+
+    @Test
+    void cacheTempDirsOfLiveProcessesAreLeftAlone() throws Exception {
+        Path cache = project.resolve("cache");
+        Files.createDirectories(cache);
+        long live = ProcessHandle.current().parent().orElseThrow().pid();
+        assertFalse(ImageBuilder.isAbandonedCacheTemp(cache.resolve(".kimg-tmp-debian~x-" + live)),
+                "another kimg sharing CacheDirectory= is still filling it");
+        assertTrue(ImageBuilder.isAbandonedCacheTemp(cache.resolve(".kimg-tmp-debian~x-" + Integer.MAX_VALUE)));
+        assertTrue(ImageBuilder.isAbandonedCacheTemp(
+                cache.resolve(".kimg-tmp-debian~x-" + ProcessHandle.current().pid())));
+        assertFalse(ImageBuilder.isAbandonedCacheTemp(cache.resolve("debian~bookworm~x86-64~final~0123456789abcdef")));
+    }
 }

@@ -173,6 +173,13 @@ class ImageBuildIT {
         Path dir = project("content");
         Files.createDirectories(dir.resolve("mkosi.extra/etc"));
         Files.writeString(dir.resolve("mkosi.extra/etc/kimg-extra"), "extra\n");
+        // Merged /usr: the image's /lib is a symlink to usr/lib, and /var/run an absolute one to /run.
+        Files.createDirectories(dir.resolve("mkosi.extra/lib/kimg-test"));
+        Files.writeString(dir.resolve("mkosi.extra/lib/kimg-test/data"), "lib\n");
+        Files.createDirectories(dir.resolve("mkosi.extra/var/run/kimg"));
+        Files.writeString(dir.resolve("mkosi.extra/var/run/kimg/pid"), "1\n");
+        Files.createDirectories(dir.resolve("mkosi.extra/usr/bin"));
+        Files.writeString(dir.resolve("mkosi.extra/usr/bin/.hidden-tool"), "#!/bin/sh\n");
         Path script = dir.resolve("mkosi.postinst");
         Files.writeString(script, "#!/bin/sh\nset -e\necho \"$1\" > \"$BUILDROOT/etc/kimg-postinst\"\n"
                 + "test -f \"$SRCDIR/mkosi.postinst\"\necho report > \"$OUTPUTDIR/postinst-report.txt\"\n");
@@ -186,6 +193,12 @@ class ImageBuildIT {
                 List.of(new ImageBuilder.Overlay(dir.resolve("modules-out"), "/usr/lib/modules")));
 
         assertEquals("extra\n", Files.readString(a.root().resolve("etc/kimg-extra")));
+        assertEquals("lib\n", Files.readString(a.root().resolve("usr/lib/kimg-test/data")));
+        assertTrue(Files.isSymbolicLink(a.root().resolve("lib")), "the /lib symlink is kept");
+        assertEquals("1\n", Files.readString(a.root().resolve("run/kimg/pid")), "/var/run resolved in the image");
+        assertFalse(Files.exists(Path.of("/run/kimg/pid")), "never on the host");
+        assertTrue(Files.exists(a.root().resolve("usr/bin/.hidden-tool")));
+        assertTrue(Files.exists(a.root().resolve("usr/bin/bash")), "merging keeps what was there");
         assertEquals("final\n", Files.readString(a.root().resolve("etc/kimg-postinst")));
         assertEquals("report\n", Files.readString(dir.resolve("mkosi.output/postinst-report.txt")));
         assertTrue(Files.exists(a.root().resolve("usr/lib/modules/6.1.0-kimg/kernel/fs/minix/minix.ko")));
@@ -302,6 +315,11 @@ class ImageBuildIT {
             h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertFalse(h.isAlive(), "left behind: " + h.info().commandLine().orElse("?"));
         }
+        // Also what kimg started after our snapshot (a step begun while it was being stopped).
+        List<String> orphans = ProcessHandle.allProcesses()
+                .map(h -> h.info().commandLine().orElse(""))
+                .filter(c -> c.contains(".kimg-staging-") || c.contains(".kimg-tmp-")).toList();
+        assertEquals(List.of(), orphans, "no process kimg started outlives it");
     }
 
     private static List<String> mountsBelow(Path dir) throws IOException {
@@ -329,6 +347,10 @@ class ImageBuildIT {
 
         // Killed while the image is being reassembled (-f).
         Process assembling = startBuildUntil("image-copy", dir.toString(), "1");
+        for (int i = 0; i < 200 && assembling.descendants()
+                .noneMatch(h -> h.info().command().orElse("").endsWith("/cp")); i++) {
+            Thread.sleep(10); // stop it while cp is copying the tree, not before
+        }
         terminate(assembling);
         assertEquals(treeInode, inode(good.root()), "the previous image survives an interrupted -f");
 

@@ -20,6 +20,7 @@ import kimg.exec.StepLogs;
 import kimg.module.KernelArtifacts;
 import kimg.module.KernelBuilder;
 import kimg.module.LocalVersion;
+import kimg.ui.Console;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -111,8 +112,8 @@ class KernelBuildIT {
     }
 
     /**
-     * A localversion file in the tree moves the build into its own directory. The tree here is a copy (a symlink
-     * farm plus the new file, so the shared tree is never written), and the build stops after configure:
+     * A localversion file in the tree moves the build into its own directory. The tree here is a copy (symlinks
+     * plus the new file, so the shared tree is never written), and the build stops after configure:
      * `make kernelrelease` there already says what the release will be, which is all this rule is about.
      */
     @Test
@@ -131,15 +132,37 @@ class KernelBuildIT {
         Path shared = KernelFixture.sourceTree();
         Path copy = tmp.resolve("linux");
         Exec exec = KernelFixture.exec(tmp);
-        exec.run("copy-tree", Cmd.of("cp", "-as", shared.toString(), copy.toString()));
+        // The copy: a directory whose top-level entries are symlinks into the shared tree (kbuild reads through
+        // them), plus a real localversion-test file that exists only here.
+        Files.createDirectories(copy);
+        try (var entries = Files.list(shared)) {
+            for (Path e : entries.toList()) {
+                Files.createSymbolicLink(copy.resolve(e.getFileName()), e);
+            }
+        }
         Files.writeString(copy.resolve("localversion-test"), "-test\n");
         Path project = Files.createDirectories(tmp.resolve("project"));
         Files.copy(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config"), project.resolve("mkosi.kernel.config"));
-        Config config = KernelFixture.projectConfig(project, copy, tmp.resolve("builddir"));
+        // A fragment on top, merged by merge_config.sh: one symbol kconfig keeps, one it must drop (USB_STORAGE
+        // needs USB and SCSI, which nothing enables) and kimg must name.
+        Path fragment = Files.writeString(project.resolve("extra.fragment"), "CONFIG_MINIX_FS=y\nCONFIG_USB_STORAGE=y\n");
+        Config base = KernelFixture.projectConfig(project, copy, tmp.resolve("builddir"));
+        var values = new java.util.LinkedHashMap<String, List<String>>();
+        base.explicit().forEach((k, v) -> values.put(k, v.stream().map(kimg.config.Value::text).toList()));
+        values.put("KernelConfigFragments", List.of(fragment.toString()));
+        Config config = Config.ofValues(project, values);
+        var console = new java.io.ByteArrayOutputStream();
+        Exec configuring = new Exec(exec.logs(), Console.plain(new java.io.PrintStream(console, true, StandardCharsets.UTF_8)));
 
-        Path dir = KernelBuilder.configure(config, KernelFixture.request(project, false), exec);
+        Path dir = KernelBuilder.configure(config, KernelFixture.request(project, false), configuring);
+        String said = console.toString(StandardCharsets.UTF_8);
+        System.err.print(said);
         assertEquals(tmp.resolve("builddir/debian~bookworm~x86-64/kernel/-test"), dir);
         assertTrue(Files.isRegularFile(dir.resolve(".config")));
+        List<String> dotConfig = Files.readAllLines(dir.resolve(".config"));
+        assertTrue(dotConfig.contains("CONFIG_MINIX_FS=y"), "fragment merged over mkosi.kernel.config's =m");
+        assertTrue(said.contains("warning: kernel: 1 requested kconfig value(s) not in the final .config"), said);
+        assertTrue(said.contains("CONFIG_USB_STORAGE=y (got: not set)"), said);
         assertFalse(Files.exists(tmp.resolve("builddir/debian~bookworm~x86-64/kernel/default")));
         var release = exec.capture("kernelrelease", Cmd.of("make", "-s", "-C", copy.toString(), "O=" + dir,
                 "LOCALVERSION=", "kernelrelease"));
