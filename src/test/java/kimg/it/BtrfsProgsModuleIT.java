@@ -91,6 +91,9 @@ class BtrfsProgsModuleIT {
             assertTrue(after.output().contains("mkfs-ok"), guest::console);
             assertEquals(0, guest.stop(Duration.ofMinutes(1)), guest::console);
         }
+        // Passed: drop the 400 MB of image and build directory (a failure keeps them, with the logs, to look at).
+        KernelFixture.deleteTree(image);
+        KernelFixture.deleteTree(project.resolve("mkosi.builddir"));
     }
 
     /** Edits btrfs.c, runs {@code -t none build -i --btrfs-progs}, checks what was rebuilt; returns the edit's marker. */
