@@ -135,14 +135,22 @@ public final class KernelBuilder {
 
         KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");
+        // modules_install reads what the vmlinux link writes (System.map for depmod, modules.builtin): -i in a
+        // build directory where the kernel was never linked would fail there, so it builds the kernel too.
+        boolean neverLinked = modules && (!Files.isRegularFile(buildDir.resolve("System.map"))
+                || !Files.isRegularFile(buildDir.resolve("modules.builtin")));
+        boolean wholeKernel = !request.incremental() || neverLinked;
+        if (request.incremental() && neverLinked) {
+            exec.console().warn("kernel: -i but no kernel was ever built in " + buildDir + ": building it whole once");
+        }
         var goals = new ArrayList<String>();
-        if (!request.incremental()) {
+        if (wholeKernel) {
             goals.add(arch.imageTarget());
         }
         if (modules) {
             goals.add("modules");
         }
-        if (!request.incremental()) {
+        if (wholeKernel) {
             if (finalConfig.valueOf("CONFIG_GDB_SCRIPTS").equals("y")) {
                 goals.add("scripts_gdb");
             }

@@ -55,6 +55,14 @@ public final class ScriptModuleBuilder {
                 throw new IllegalStateException("no build overlay for " + module.name());
             }
             HostTools.ensure(step, HostTools.SANDBOX, exec);
+            // bwrap mounts the overlay read-only at / and then needs a /work in it to mount the contract paths on
+            // (Debian 12's bwrap 0.8 has no overlay mounts). An empty directory changes nothing the cache key
+            // covers, and every later run finds it there.
+            try {
+                Files.createDirectories(overlayRoot.resolve("work"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             r = exec.run(step, Cmd.of(bs.chrootArgv(overlayRoot)).in(buildDir));
         } else {
             r = exec.run(step, new Cmd(bs.hostArgv(), buildDir, bs.hostEnvironment(), false));

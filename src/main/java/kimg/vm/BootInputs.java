@@ -119,7 +119,10 @@ public record BootInputs(
         if (kernel != null) {
             modules.add("kernel");
         }
-        config.enabledModules().stream().map(ModuleDef::name).forEach(modules::add);
+        // Only modules with a source build, so only they have a build directory to share (an Include=d module
+        // without BuildSources= is skipped by the build, and virtiofsd cannot share a directory that is not there).
+        config.enabledModules().stream().map(ModuleDef::name).filter(m -> config.sourceFor(m).isPresent())
+                .forEach(modules::add);
         for (String module : modules) {
             out.add(new Share(tag("build-", module, out.size()), config.moduleBuildDirectory(module),
                     "/work/build/" + module, false, Share.Cache.NEVER));

@@ -131,9 +131,18 @@ class BootInputsTest {
     @Test
     void longModuleNamesGetANumberedTag() {
         String name = "a-module-with-a-name-far-too-long-for-a-tag";
-        Config c = VmFixtures.withModules(config(values(Map.entry("RuntimeBuildSources", List.of("true")))), name);
+        Config c = VmFixtures.withModules(config(values(Map.entry("RuntimeBuildSources", List.of("true")),
+                Map.entry("BuildSources", List.of("/home/dev/m:" + name)))), name);
         BootInputs in = BootInputs.from(c, null, VmFixtures.imageWithDistroKernel());
-        assertEquals("build-0", in.mounts().get(0).tag());
-        assertEquals("/work/build/" + name, in.mounts().get(0).guestPath());
+        assertEquals("src-0", in.mounts().get(0).tag());
+        assertEquals("build-1", in.mounts().get(1).tag());
+        assertEquals("/work/build/" + name, in.mounts().get(1).guestPath());
+    }
+
+    @Test
+    void aModuleWithoutASourceHasNoBuildDirectoryToShare() {
+        Config c = VmFixtures.withModules(config(values(Map.entry("RuntimeBuildSources", List.of("true")))), "ltp");
+        BootInputs in = BootInputs.from(c, null, VmFixtures.imageWithDistroKernel());
+        assertEquals(List.of(), in.mounts());
     }
 }
