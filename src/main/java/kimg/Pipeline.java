@@ -64,7 +64,7 @@ public final class Pipeline {
                 try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
                     built = build(config, request, exec);
                 }
-                report(built, exec);
+                report(built, request, exec);
                 return ExitCode.OK.code;
             }
             case "qemu":
@@ -196,10 +196,13 @@ public final class Pipeline {
         }
     }
 
-    private static void report(Built built, Exec exec) {
+    private static void report(Built built, Request request, Exec exec) {
         Console c = exec.console();
         if (built.kernel() != null) {
-            c.info("kernel " + built.kernel().release() + ": " + built.kernel().bzImage());
+            // -i builds and installs modules only: the bzImage is the last full build's.
+            c.info(request.incremental()
+                    ? "kernel " + built.kernel().release() + " modules: " + built.kernel().modulesDir()
+                    : "kernel " + built.kernel().release() + ": " + built.kernel().bzImage());
         }
         for (ModuleOutput m : built.modules()) {
             c.info("module " + m.name() + ": " + m.destDir());
