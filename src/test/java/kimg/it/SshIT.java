@@ -97,11 +97,16 @@ class SshIT {
 
     /** Retries until sshd answers (connection refused/reset while it starts) or the time is up. */
     private static SshResult sshUntilReady(Config config, Path key, List<String> command) throws Exception {
-        long deadline = System.nanoTime() + SSH_READY.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + SSH_READY.toNanos();
         SshResult last;
+        int attempts = 0;
         do {
             last = ssh(config, key, command);
+            attempts++;
             if (last.status == 0) {
+                System.err.printf("SshIT: ssh answered after %d attempt(s), %.1f s after the guest was ready%n",
+                        attempts, (System.nanoTime() - start) / 1e9);
                 return last;
             }
             Thread.sleep(2000);
