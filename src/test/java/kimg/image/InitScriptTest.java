@@ -231,4 +231,17 @@ class InitScriptTest {
         List<String> plan = plan("");
         assertFalse(plan.stream().anyMatch(l -> l.contains("sshd") || l.contains("ip link")), plan.toString());
     }
+
+    @Test
+    void sshYesUnderSystemdSetsUpTheNetworkAndLeavesSshdToIt() throws Exception {
+        sshImage("usr/sbin/sshd", "usr/sbin/ip", "usr/lib/systemd/systemd");
+        List<String> plan = plan("");
+        int addr = plan.indexOf("+ /usr/sbin/ip addr add 10.0.2.15/24 dev eth0");
+        assertTrue(addr >= 0 && addr < plan.indexOf("+ exec /usr/lib/systemd/systemd"), plan.toString());
+        assertFalse(plan.stream().anyMatch(l -> l.contains("sshd -E")), plan.toString());
+
+        // With a command, systemd does not run: kimg's init starts sshd itself.
+        List<String> withCommand = plan("kimg.cmd=" + b64("true"));
+        assertTrue(withCommand.contains("+ /usr/sbin/sshd -E /run/kimg-sshd.log"), withCommand.toString());
+    }
 }

@@ -15,14 +15,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import kimg.config.Config;
+import kimg.config.ConfigLoader;
 import kimg.config.Request;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
 import kimg.image.ImageArtifacts;
 import kimg.image.ImageBuilder;
+import kimg.manifest.ManifestRecords;
 import kimg.module.KernelArtifacts;
 import kimg.vm.BootInputs;
 import kimg.vm.Ssh;
@@ -46,12 +48,29 @@ class SshIT {
         Path project = Files.createTempDirectory(itProjects, "ssh-");
         Path control = Files.createDirectories(project.resolve("control"));
         int port = freeLoopbackPort();
-        Config config = RootfsFixture.config(project, Map.of(
-                "Ssh", List.of("true"),
-                "SshPort", List.of(String.valueOf(port)),
-                "CacheDirectory", List.of(itProjects.resolve("ssh-cache").toString()),
-                "RuntimeTrees", List.of(control + ":" + LiveGuest.GUEST_CONTROL),
-                "RAM", List.of("512M")));
+        // A project file, so the child kimg below reads the same configuration as this test.
+        Files.writeString(project.resolve("mkosi.conf"), """
+                [Distribution]
+                Distribution=debian
+                Release=bookworm
+
+                [Output]
+                Format=directory
+
+                [Build]
+                CacheDirectory=%s
+
+                [Content]
+                Autologin=yes
+                Hostname=kimg-it
+                Ssh=yes
+
+                [Runtime]
+                SshPort=%d
+                RuntimeTrees=%s:%s
+                RAM=512M
+                """.formatted(itProjects.resolve("ssh-cache"), port, control, LiveGuest.GUEST_CONTROL));
+        Config config = ConfigLoader.load(Request.of("build", project));
         Exec exec = RootfsFixture.exec(config);
         try {
             assertFalse(Files.exists(project.resolve("mkosi.key")));
@@ -86,6 +105,14 @@ class SshIT {
                 assertEquals(5, quoted.status, quoted::toString);
                 assertEquals("a b c", quoted.output.strip(), quoted::toString);
 
+                // The verb itself, as a user runs it after kimg build: it finds the image through the manifest.
+                ManifestRecords.of(config, false, kernel, image, List.of(), exec.logs().records(), Optional.empty())
+                        .write(config.outputDirectory());
+                ChildKimg verb = kimgInChild(project, "ssh", "--", "sh", "-c",
+                        "uname -r > " + LiveGuest.GUEST_CONTROL + "/ssh-out; exit 7");
+                assertEquals(7, verb.status, verb::toString);
+                assertEquals(kernel.release(), Files.readString(control.resolve("ssh-out")).strip(), verb::toString);
+
                 assertEquals(0, guest.stop(Duration.ofMinutes(1)), guest::console);
             }
         } finally {
@@ -94,6 +121,34 @@ class SshIT {
     }
 
     private record SshResult(int status, String output) {}
+
+    private record ChildKimg(int status, String output) {}
+
+    /**
+     * kimg in its own JVM: {@code kimg ssh} hands ssh this process's stdin, which in a forked test JVM is the
+     * build tool's command channel; a child with stdin from /dev/null keeps it out of reach.
+     */
+    private static ChildKimg kimgInChild(Path project, String... args) throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        var argv = new ArrayList<>(List.of(javaBin, "-cp", classpath, kimg.Main.class.getName()));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).directory(project.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("kimg " + String.join(" ", args) + " did not end:\n" + output.get());
+        }
+        return new ChildKimg(p.exitValue(), output.get());
+    }
 
     /** Retries until sshd answers (connection refused/reset while it starts) or the time is up. */
     private static SshResult sshUntilReady(Config config, Path key, List<String> command) throws Exception {
