@@ -21,6 +21,7 @@ import kimg.exec.ProjectLock;
 import kimg.exec.StepLogs;
 import kimg.image.ImageArtifacts;
 import kimg.image.ImageBuilder;
+import kimg.image.SshKey;
 import kimg.image.VirtiofsInitrd;
 import kimg.manifest.Manifest;
 import kimg.manifest.ManifestRecords;
@@ -58,6 +59,10 @@ public final class Pipeline {
         switch (request.verb()) {
             case "clean":
                 clean(config, request, console);
+                return ExitCode.OK.code;
+            case "genkey":
+                // The same pair an Ssh=yes build would make; an existing key is kept (mkosi's genkey needs -f).
+                out.println(SshKey.ensure(config.directory(), exec));
                 return ExitCode.OK.code;
             case "build": {
                 Built built;

@@ -43,6 +43,7 @@ public final class Cli {
         root.addSubcommand("run", new Verbs.Run());
         root.addSubcommand("ssh", new Verbs.Ssh());
         root.addSubcommand("gdb", new Verbs.Gdb());
+        root.addSubcommand("genkey", new Verbs.Genkey());
         root.addSubcommand("summary", new Verbs.Summary());
         root.addSubcommand("cat-config", new Verbs.CatConfig());
         root.addSubcommand("clean", new Verbs.Clean());

@@ -38,6 +38,9 @@ final class Verbs {
         List<String> command;
     }
 
+    @Command(name = "genkey", description = "Generate the project's SSH key pair (mkosi.key, mkosi.key.pub) if missing.")
+    static final class Genkey {}
+
     @Command(name = "gdb", description = "Start gdb on the built vmlinux attached to the guest's gdb stub (QemuArgs=-s).")
     static final class Gdb {
         @Parameters(paramLabel = "GDB-ARGS", arity = "0..*", description = "extra gdb arguments (after --)")

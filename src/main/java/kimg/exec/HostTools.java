@@ -41,6 +41,7 @@ public final class HostTools {
                     "/usr/lib/qemu/virtiofsd"));
     public static final List<Tool> GDB = List.of(Tool.command("gdb", "gdb"));
     public static final List<Tool> SSH = List.of(Tool.command("ssh", "openssh-client"));
+    public static final List<Tool> SSH_KEYGEN = List.of(Tool.command("ssh-keygen", "openssh-client"));
 
     private HostTools() {}
 

@@ -41,8 +41,16 @@ public final class GuestSetup {
         }
     }
 
-    /** What guest setup depends on, taken from the config and the tree (systemd or not). */
-    public record GuestSettings(String hostname, boolean autologin, boolean hasSystemd) {}
+    /**
+     * What guest setup depends on, taken from the config and the tree (systemd or not).
+     *
+     * @param authorizedKey the public key root accepts over SSH (Ssh=yes), or null for no sshd setup
+     */
+    public record GuestSettings(String hostname, boolean autologin, boolean hasSystemd, String authorizedKey) {
+        public GuestSettings(String hostname, boolean autologin, boolean hasSystemd) {
+            this(hostname, autologin, hasSystemd, null);
+        }
+    }
 
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
@@ -52,7 +60,8 @@ public final class GuestSetup {
             throw new ConfigError(config.origin("Hostname"), "Hostname",
                     "not a valid hostname: '" + hostname + "' (letters, digits and '-', at most 63)");
         }
-        return new GuestSettings(hostname, config.bool("Autologin"), hasSystemd(root));
+        String authorizedKey = config.bool("Ssh") ? SshKey.authorizedKey(config) : null;
+        return new GuestSettings(hostname, config.bool("Autologin"), hasSystemd(root), authorizedKey);
     }
 
     public static boolean hasSystemd(Path root) {
@@ -66,7 +75,7 @@ public final class GuestSetup {
         out.add(GuestFile.file("/usr/lib/kimg/init", initScript(), 0755));
         out.add(GuestFile.file("/usr/lib/kimg/guest.conf",
                 "# written by kimg; read by /usr/lib/kimg/init\nKIMG_AUTOLOGIN=" + (s.autologin() ? "yes" : "no")
-                        + "\n", 0644));
+                        + "\nKIMG_SSH=" + (s.authorizedKey() != null ? "yes" : "no") + "\n", 0644));
         // The kernel runs /init from an initramfs: this makes the cpio format bootable as one.
         out.add(new GuestFile("/init", Kind.SYMLINK, "usr/lib/kimg/init", 0777));
         out.add(GuestFile.file("/etc/hostname", s.hostname() + "\n", 0644));
@@ -75,6 +84,12 @@ public final class GuestSetup {
         out.add(new GuestFile("/work", Kind.DIRECTORY, "", 0755));
         out.add(new GuestFile("/work/src", Kind.DIRECTORY, "", 0755));
         out.add(new GuestFile("/work/build", Kind.DIRECTORY, "", 0755));
+        if (s.authorizedKey() != null) {
+            // sshd's StrictModes refuses keys in a directory or file others can write; keep both private.
+            out.add(new GuestFile("/root", Kind.DIRECTORY, "", 0700));
+            out.add(new GuestFile("/root/.ssh", Kind.DIRECTORY, "", 0700));
+            out.add(GuestFile.file("/" + SshKey.AUTHORIZED_KEYS, s.authorizedKey() + "\n", 0600));
+        }
         if (s.hasSystemd()) {
             out.add(new GuestFile("/usr/lib/systemd/system-generators", Kind.DIRECTORY, "", 0755));
             out.add(GuestFile.file("/usr/lib/systemd/system-generators/kimg-mounts", mountGenerator(), 0755));

@@ -170,6 +170,10 @@ public final class ImageBuilder {
             dropCacheEntries(spec);
         }
         CacheEntry cache = ensureCache(spec);
+        if (config.bool("Ssh")) {
+            // Before the output inputs: the public key is one of them (a new key means a new authorized_keys).
+            SshKey.ensure(config.directory(), exec);
+        }
 
         List<String> outputInputs = outputInputs(cache, p, format, overlays);
         if (force == 0 && upToDate(p, format, outputInputs)) {

@@ -55,6 +55,8 @@ public record RootfsSpec(
         all.addAll(guestPackages(config.distribution()));
         if (config.bool("Ssh")) {
             all.add("openssh-server"); // same name in Debian, Ubuntu, Fedora and CentOS
+            // kimg's init brings up the user-net interface itself (no systemd-networkd/ifupdown in a minbase tree).
+            all.add(isDebianLike(config.distribution()) ? "iproute2" : "iproute");
         }
         return new RootfsSpec(config.distribution(), config.release(), config.architecture(), config.get("Mirror"),
                 config.list("Repositories"), all, VARIANT, config.bool("WithDocs"), purpose);

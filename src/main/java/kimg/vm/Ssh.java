@@ -13,9 +13,9 @@ import kimg.config.ConfigError;
  */
 public final class Ssh {
     /** The private key, in the project directory (mkosi's default key name; `kimg genkey` writes it). */
-    public static final String KEY_FILE = "mkosi.key";
+    public static final String KEY_FILE = kimg.image.SshKey.PRIVATE_KEY;
     /** Where the image stage puts the public key in the guest's tree. */
-    public static final String AUTHORIZED_KEYS = "root/.ssh/authorized_keys";
+    public static final String AUTHORIZED_KEYS = kimg.image.SshKey.AUTHORIZED_KEYS;
 
     private Ssh() {}
 

@@ -213,6 +213,19 @@ class CliTest {
         assertEquals(tree.path("my.config"), parse("build", "--config=my.config").kernelConfig());
     }
 
+    @Test
+    void genkeyWritesTheProjectsKeyPairOnceAndPrintsThePublicKey() throws Exception {
+        KimgRun first = KimgRun.in(dir, "genkey");
+
+        assertEquals(0, first.status(), first.toString());
+        assertEquals(dir.resolve("mkosi.key.pub").toString(), first.out().strip());
+        String privateKey = java.nio.file.Files.readString(dir.resolve("mkosi.key"));
+        assertTrue(privateKey.startsWith("-----BEGIN OPENSSH PRIVATE KEY-----"));
+        KimgRun second = KimgRun.in(dir, "genkey");
+        assertEquals(0, second.status(), second.toString());
+        assertEquals(privateKey, java.nio.file.Files.readString(dir.resolve("mkosi.key")), "an existing key is kept");
+    }
+
     // ---- answered by the parser itself ------------------------------------------------------------------
 
     @Test

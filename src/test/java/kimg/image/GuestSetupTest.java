@@ -46,7 +46,7 @@ class GuestSetupTest {
 
     @Test
     void autologinIsASettingOfTheInit() {
-        assertEquals("# written by kimg; read by /usr/lib/kimg/init\nKIMG_AUTOLOGIN=yes\n",
+        assertEquals("# written by kimg; read by /usr/lib/kimg/init\nKIMG_AUTOLOGIN=yes\nKIMG_SSH=no\n",
                 files(new GuestSettings("kimg", true, false)).get("/usr/lib/kimg/guest.conf").content());
         assertTrue(files(new GuestSettings("kimg", false, false)).get("/usr/lib/kimg/guest.conf").content()
                 .contains("KIMG_AUTOLOGIN=no\n"));
@@ -130,5 +130,44 @@ class GuestSetupTest {
                 List.of(new GuestFile("/etc/hostname", Kind.FILE, "x\n", 0644))));
         assertTrue(e.getMessage().contains("leads out of the image"), e.getMessage());
         assertFalse(Files.exists(host.resolve("hostname")));
+    }
+
+    @Test
+    void sshKeyIsRootsOnlyAuthorizedKeyWithPrivateModes() {
+        var f = files(new GuestSettings("kimg", false, false, "ssh-ed25519 AAAAkey kimg"));
+        assertEquals("ssh-ed25519 AAAAkey kimg\n", f.get("/root/.ssh/authorized_keys").content());
+        assertEquals(0600, f.get("/root/.ssh/authorized_keys").mode());
+        assertEquals(0700, f.get("/root/.ssh").mode());
+        assertEquals(Kind.DIRECTORY, f.get("/root/.ssh").kind());
+        assertEquals(0700, f.get("/root").mode());
+        assertTrue(f.get("/usr/lib/kimg/guest.conf").content().contains("KIMG_SSH=yes\n"));
+        // The directory comes before the file in it (apply writes in order).
+        var paths = GuestSetup.files(new GuestSettings("kimg", false, false, "k")).stream().map(GuestFile::path)
+                .toList();
+        assertTrue(paths.indexOf("/root/.ssh") < paths.indexOf("/root/.ssh/authorized_keys"));
+    }
+
+    @Test
+    void withoutSshThereIsNoAuthorizedKey() {
+        var f = files(new GuestSettings("kimg", false, false));
+        assertFalse(f.containsKey("/root/.ssh/authorized_keys"));
+        assertTrue(f.get("/usr/lib/kimg/guest.conf").content().contains("KIMG_SSH=no\n"));
+    }
+
+    @Test
+    void sshYesReadsTheProjectsPublicKey(@TempDir Path project) throws Exception {
+        Config config = Config.ofValues(project, Map.of("Ssh", List.of("true")));
+        assertThrows(ConfigError.class, () -> GuestSetup.settings(config, project));
+        Files.writeString(project.resolve("mkosi.key.pub"), "ssh-ed25519 AAAAkey kimg\n");
+        assertEquals("ssh-ed25519 AAAAkey kimg", GuestSetup.settings(config, project).authorizedKey());
+    }
+
+    @Test
+    void applyWritesTheAuthorizedKeyWithItsModes(@TempDir Path root) throws Exception {
+        GuestSetup.apply(root, GuestSetup.files(new GuestSettings("kimg", true, false, "ssh-ed25519 AAAAkey")));
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(root.resolve("root/.ssh/authorized_keys"))));
+        assertEquals("rwx------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(root.resolve("root/.ssh"))));
     }
 }

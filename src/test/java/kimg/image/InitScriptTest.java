@@ -151,4 +151,97 @@ class InitScriptTest {
         assertTrue(modules.contains("ConditionPathIsDirectory=/work/build/kernel/modules\n"));
         assertTrue(modules.contains("Options=bind\n"));
     }
+
+    /** A fake image with Ssh=yes in guest.conf, an eth0 and the named executables (relative paths). */
+    private void sshImage(String... executables) throws Exception {
+        Files.createDirectories(root.resolve("usr/lib/kimg"));
+        Files.writeString(root.resolve("usr/lib/kimg/guest.conf"), "KIMG_AUTOLOGIN=yes\nKIMG_SSH=yes\n");
+        Files.createDirectories(root.resolve("sys/class/net/eth0"));
+        for (String e : executables) {
+            Path f = root.resolve(e);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "");
+            f.toFile().setExecutable(true);
+        }
+    }
+
+    @Test
+    void sshYesConfiguresTheUserNetworkAndStartsSshdBeforeTheCommand() throws Exception {
+        sshImage("usr/sbin/sshd", "usr/sbin/ip");
+        Files.createDirectories(root.resolve("etc/ssh"));
+        Files.writeString(root.resolve("etc/ssh/ssh_host_ed25519_key"), "key");
+        List<String> plan = plan("kimg.cmd=" + b64("uname -r"));
+        int lo = plan.indexOf("+ /usr/sbin/ip link set lo up");
+        int eth0 = plan.indexOf("+ /usr/sbin/ip link set eth0 up");
+        int addr = plan.indexOf("+ /usr/sbin/ip addr add 10.0.2.15/24 dev eth0");
+        int route = plan.indexOf("+ /usr/sbin/ip route add default via 10.0.2.2");
+        int runDir = plan.indexOf("+ mkdir -p $ROOT/run/sshd");
+        int sshd = plan.indexOf("+ /usr/sbin/sshd -E /run/kimg-sshd.log");
+        int command = plan.indexOf("+ sh -c uname -r");
+        assertTrue(lo >= 0 && lo < eth0 && eth0 < addr && addr < route && route < runDir && runDir < sshd
+                && sshd < command, plan.toString());
+        assertFalse(plan.contains("+ ssh-keygen -A"), "the image's host keys are kept: " + plan);
+    }
+
+    @Test
+    void sshYesWithoutHostKeysGeneratesThem() throws Exception {
+        sshImage("usr/sbin/sshd", "bin/ip");
+        List<String> plan = plan("");
+        int keygen = plan.indexOf("+ ssh-keygen -A");
+        assertTrue(keygen >= 0 && keygen < plan.indexOf("+ /usr/sbin/sshd -E /run/kimg-sshd.log"), plan.toString());
+        assertTrue(plan.contains("+ /bin/ip addr add 10.0.2.15/24 dev eth0"), plan.toString());
+    }
+
+    @Test
+    void sshYesFallsBackToBusyboxIp() throws Exception {
+        sshImage("usr/sbin/sshd", "bin/busybox");
+        List<String> plan = plan("");
+        assertTrue(plan.contains("+ /bin/busybox ip addr add 10.0.2.15/24 dev eth0"), plan.toString());
+        assertTrue(plan.contains("+ /usr/sbin/sshd -E /run/kimg-sshd.log"), plan.toString());
+    }
+
+    @Test
+    void sshYesWithoutAnIpToolOrEth0SaysWhyAndStartsNoSshd() throws Exception {
+        sshImage("usr/sbin/sshd");
+        List<String> noTool = plan("");
+        assertTrue(noTool.stream().anyMatch(l -> l.contains("neither ip (iproute2) nor busybox")), noTool.toString());
+        assertFalse(noTool.stream().anyMatch(l -> l.contains("sshd -E")), noTool.toString());
+
+        Files.delete(root.resolve("sys/class/net/eth0"));
+        sshImage("usr/sbin/sshd", "usr/sbin/ip");
+        Files.delete(root.resolve("sys/class/net/eth0"));
+        List<String> noNic = plan("");
+        assertTrue(noNic.stream().anyMatch(l -> l.contains("no eth0")), noNic.toString());
+        assertFalse(noNic.stream().anyMatch(l -> l.contains("sshd -E") || l.contains(" ip ")), noNic.toString());
+    }
+
+    @Test
+    void sshYesWithoutSshdSaysSoAndLeavesTheNetworkAlone() throws Exception {
+        sshImage("usr/sbin/ip");
+        List<String> plan = plan("");
+        assertTrue(plan.contains("kimg-init: Ssh=yes but the image has no sshd (rebuild it with Ssh=yes)"),
+                plan.toString());
+        assertFalse(plan.stream().anyMatch(l -> l.contains("ip link")), plan.toString());
+    }
+
+    @Test
+    void sshNoStartsNothing() throws Exception {
+        sshImage("usr/sbin/sshd", "usr/sbin/ip");
+        Files.writeString(root.resolve("usr/lib/kimg/guest.conf"), "KIMG_AUTOLOGIN=yes\nKIMG_SSH=no\n");
+        List<String> plan = plan("");
+        assertFalse(plan.stream().anyMatch(l -> l.contains("sshd") || l.contains("ip link")), plan.toString());
+    }
+
+    @Test
+    void sshYesUnderSystemdSetsUpTheNetworkAndLeavesSshdToIt() throws Exception {
+        sshImage("usr/sbin/sshd", "usr/sbin/ip", "usr/lib/systemd/systemd");
+        List<String> plan = plan("");
+        int addr = plan.indexOf("+ /usr/sbin/ip addr add 10.0.2.15/24 dev eth0");
+        assertTrue(addr >= 0 && addr < plan.indexOf("+ exec /usr/lib/systemd/systemd"), plan.toString());
+        assertFalse(plan.stream().anyMatch(l -> l.contains("sshd -E")), plan.toString());
+
+        // With a command, systemd does not run: kimg's init starts sshd itself.
+        List<String> withCommand = plan("kimg.cmd=" + b64("true"));
+        assertTrue(withCommand.contains("+ /usr/sbin/sshd -E /run/kimg-sshd.log"), withCommand.toString());
+    }
 }
