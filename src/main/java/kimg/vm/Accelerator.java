@@ -1,12 +1,8 @@
 package kimg.vm;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import kimg.config.Config;
@@ -171,12 +167,7 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return kimg.exec.Sha256.of(s);
     }
 
     /** ~/.cache/kimg (or $XDG_CACHE_HOME/kimg): per-host answers, not per project. */
