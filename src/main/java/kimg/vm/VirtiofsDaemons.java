@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import kimg.exec.ChildProcesses;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
+import kimg.exec.FileTrees;
 import kimg.exec.StepFailed;
 import kimg.vm.VirtiofsdCommand.Virtiofsd;
 
@@ -100,11 +100,12 @@ final class VirtiofsDaemons implements AutoCloseable {
         ChildProcesses.forgetCleanup(cleanup);
     }
 
+    /** Best effort: also runs from the shutdown hook, where a failure must not stop the other cleanups. */
     private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Already gone.
+        try {
+            FileTrees.deleteRecursively(dir);
+        } catch (java.io.UncheckedIOException e) {
+            // Already gone, or going: nothing more to do at teardown.
         }
     }
 }

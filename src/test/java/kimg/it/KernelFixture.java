@@ -3,15 +3,12 @@ package kimg.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -190,26 +187,12 @@ public final class KernelFixture {
             }
         }
         lines.sort(Comparator.naturalOrder());
-        try {
-            var md = MessageDigest.getInstance("SHA-256");
-            for (String l : lines) {
-                md.update(l.getBytes(StandardCharsets.UTF_8));
-                md.update((byte) '\n');
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        var text = new StringBuilder();
+        lines.forEach(l -> text.append(l).append('\n'));
+        return kimg.exec.Sha256.of(text.toString());
     }
 
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        kimg.exec.FileTrees.deleteRecursively(root);
     }
 }
