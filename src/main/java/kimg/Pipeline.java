@@ -15,7 +15,7 @@ import kimg.config.ConfigLoader;
 import kimg.config.Request;
 import kimg.config.Summary;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
+import kimg.exec.OwnedPaths;
 import kimg.exec.HostTools;
 import kimg.exec.ProjectLock;
 import kimg.exec.StepLogs;
@@ -27,6 +27,7 @@ import kimg.manifest.Manifest;
 import kimg.manifest.ManifestRecords;
 import kimg.module.KernelArtifacts;
 import kimg.module.KernelBuilder;
+import kimg.module.KernelConfigStamp;
 import kimg.module.ModuleOutput;
 import kimg.module.ModuleSelection;
 import kimg.module.ScriptModuleBuilder;
@@ -43,6 +44,8 @@ public final class Pipeline {
 
     public static int run(Request request, PrintStream out, PrintStream err) {
         Config config = ConfigLoader.load(request);
+        // Before any verb, so that summary rejects what build would.
+        OutputLocations.check(config);
         switch (request.verb()) {
             case "summary":
                 out.print(request.json() ? Summary.json(config) : Summary.text(config));
@@ -85,6 +88,10 @@ public final class Pipeline {
     /** Modules first (kernel, then the others in order), then the image with their outputs; then the manifest. */
     static Built build(Config config, Request request, Exec exec) {
         List<ModuleSelection.Selected> selected = ModuleSelection.select(config, request);
+        if (!selected.isEmpty()) {
+            // Stamped as kimg's when kimg creates it: clean -f deletes it only then.
+            OwnedPaths.createDirectory(config.buildRoot(), Pipeline::madeByOlderKimg);
+        }
         KernelArtifacts kernel = null;
         Path overlay = null;
         List<ModuleOutput> modules = new ArrayList<>();
@@ -112,6 +119,8 @@ public final class Pipeline {
         }
         // -i builds only modules: keep what the manifest said about the image (and a kernel not rebuilt now).
         Manifest manifest = ManifestRecords.of(config, request.incremental(), kernel, image, modules, exec.logs().records(), previous);
+        OwnedPaths.requireOwned("manifest", manifestFile(config), Pipeline::isManifest);
+        OwnedPaths.claim(manifestFile(config));
         manifest.write(config.outputDirectory());
         return new Built(kernel, image, modules);
     }
@@ -187,13 +196,43 @@ public final class Pipeline {
                 image.distroKernel(), initrd, image.steps());
     }
 
+    private static Path manifestFile(Config config) {
+        return config.outputDirectory().resolve(Manifest.FILE);
+    }
+
+    /** A manifest.toml from before ownership stamps is kimg's when it reads as kimg's manifest. */
+    private static boolean isManifest(Path file) {
+        return Manifest.read(file.getParent()).isPresent();
+    }
+
+    /**
+     * A build directory from before ownership stamps is kimg's when it holds what kimg puts there: a kernel build
+     * directory with kimg's config stamp, or a module's {@code destdir}.
+     */
+    static boolean madeByOlderKimg(Path buildRoot) {
+        try (var children = Files.list(buildRoot)) {
+            return children.anyMatch(module -> Files.isDirectory(module.resolve("destdir"))
+                    || Files.isDirectory(module.resolve("modules")) && hasConfigStamp(module));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasConfigStamp(Path kernelRoot) {
+        try (var lvs = Files.list(kernelRoot)) {
+            return lvs.anyMatch(lv -> Files.isRegularFile(lv.resolve(KernelConfigStamp.FILE_NAME)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** clean: outputs; -f also the modules' build directories; -ff also the cached distribution trees. */
     private static void clean(Config config, Request request, Console console) {
         try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg clean")) {
             ImageBuilder.clean(config, request.force() >= 2 ? 2 : 1);
-            FileTrees.deleteRecursively(config.outputDirectory().resolve(Manifest.FILE));
+            OwnedPaths.delete("clean", manifestFile(config), Pipeline::isManifest);
             if (request.force() >= 1) {
-                FileTrees.deleteRecursively(config.buildRoot());
+                OwnedPaths.delete("clean", config.buildRoot(), Pipeline::madeByOlderKimg);
                 console.info("removed " + config.buildRoot());
             }
             console.info("removed the outputs in " + config.outputDirectory()

@@ -27,6 +27,7 @@ import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
 import kimg.exec.HostTools;
+import kimg.exec.OwnedPaths;
 import kimg.exec.ProjectLock;
 import kimg.exec.StepFailed;
 import kimg.exec.StepLogs;
@@ -100,11 +101,11 @@ public final class ImageBuilder {
             Paths p = builder.paths();
             builder.removeLeftovers(p);
             if (level >= 1) {
-                builder.delete(p.stateFile());
-                builder.delete(p.tree());
-                for (String format : List.of("tar", "cpio", "disk")) {
-                    builder.delete(p.outputDirectory().resolve(OutputFormats.archiveName(p.output(), format)));
+                // The state file last: it is how an older kimg's outputs (made before stamps) are recognised.
+                for (Path output : p.outputs()) {
+                    builder.deleteOwned("clean", output, p);
                 }
+                builder.delete(p.stateFile());
             }
             if (level >= 2) {
                 builder.dropCacheEntries(null);
@@ -134,6 +135,24 @@ public final class ImageBuilder {
             String name = OutputFormats.archiveName(output, format);
             return name == null ? null : outputDirectory.resolve(name);
         }
+
+        /** The tree and every archive a format can make: what build replaces and clean deletes. */
+        List<Path> outputs() {
+            var out = new ArrayList<Path>(List.of(tree()));
+            for (String format : List.of("tar", "cpio", "disk")) {
+                out.add(archive(format));
+            }
+            return out;
+        }
+
+        /**
+         * Outputs of a kimg from before ownership stamps: kimg's state file {@code .<Output>.kimg-state} (a name
+         * only kimg writes, holding its output inputs) sits next to them.
+         */
+        boolean madeByOlderKimg(Path output) {
+            return Files.isRegularFile(stateFile(), LinkOption.NOFOLLOW_LINKS)
+                    && readQuietly(stateFile()).contains("output=" + this.output + "\n");
+        }
     }
 
     private Paths paths() {
@@ -157,6 +176,10 @@ public final class ImageBuilder {
         RootfsSpec spec = RootfsSpec.finalTree(config);
         RootfsCacheKey key = RootfsCacheKey.of(spec);
         mkdirs(p.outputDirectory());
+        // Before any step: an output path kimg did not make (a user's tree under that name) stops the build.
+        for (Path output : p.outputs()) {
+            OwnedPaths.requireOwned("image", output, p::madeByOlderKimg);
+        }
         removeLeftovers(p);
 
         if (format.equals("none")) {
@@ -223,7 +246,7 @@ public final class ImageBuilder {
             runPackageManager(step + (spec.purpose().equals("build") ? "-build-overlay" : ""), cmd);
             Files.writeString(temp.resolve("inputs.txt"), inputsText(key));
             delete(temp.resolve("dnf"));
-            delete(entry);
+            deleteCacheEntry(entry);
             move(temp, entry);
             done = true;
         } catch (IOException e) {
@@ -297,7 +320,7 @@ public final class ImageBuilder {
         var others = new ArrayList<Path>();
         for (Path old : list(config.cacheDirectory())) {
             String name = old.getFileName().toString();
-            if (name.startsWith(prefix) && CACHE_ENTRY.matcher(name).matches() && !old.equals(keep)) {
+            if (name.startsWith(prefix) && isCacheEntry(old) && !old.equals(keep)) {
                 others.add(old);
             }
         }
@@ -312,7 +335,7 @@ public final class ImageBuilder {
         String prefix = spec == null ? "" : RootfsCacheKey.entryPrefix(spec);
         for (Path entry : list(config.cacheDirectory())) {
             String name = entry.getFileName().toString();
-            if ((CACHE_ENTRY.matcher(name).matches() && name.startsWith(prefix)) || isAbandonedCacheTemp(entry)) {
+            if ((isCacheEntry(entry) && name.startsWith(prefix)) || isAbandonedCacheTemp(entry)) {
                 delete(entry);
             }
         }
@@ -526,20 +549,25 @@ public final class ImageBuilder {
         Instant start = Instant.now();
         delete(p.stateFile());
         if (format.equals("directory") || Files.isDirectory(staging.resolve("root"))) {
+            OwnedPaths.requireOwned("image-swap", p.tree(), p::madeByOlderKimg);
             if (Files.exists(p.tree(), LinkOption.NOFOLLOW_LINKS)) {
                 delete(p.previous());
                 move(p.tree(), p.previous());
             }
+            OwnedPaths.claim(p.tree());
             move(staging.resolve("root"), p.tree());
             delete(p.previous());
         }
         Path archive = p.archive(format);
         if (archive != null) {
+            OwnedPaths.requireOwned("image-swap", archive, p::madeByOlderKimg);
+            OwnedPaths.claim(archive);
             move(staging.resolve(archive.getFileName().toString()), archive);
         }
         for (Path produced : list(scriptOutputs)) {
             Path target = p.outputDirectory().resolve(produced.getFileName().toString());
-            delete(target);
+            deleteOwned("postinst-output", target, p);
+            OwnedPaths.claim(target);
             move(produced, target);
         }
         delete(staging);
@@ -573,6 +601,34 @@ public final class ImageBuilder {
                 delete(e);
             }
         }
+    }
+
+    /**
+     * A distribution tree kimg cached: its name has kimg's pattern and its {@code inputs.txt} (written by kimg
+     * before the entry was renamed into place) ends with the hash the name carries. The cache is never shared with
+     * a guest, so this is kimg's mark of its own in CacheDirectory=, for entries of every kimg version.
+     */
+    static boolean isCacheEntry(Path entry) {
+        String name = entry.getFileName().toString();
+        if (!CACHE_ENTRY.matcher(name).matches() || !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        String hash = name.substring(name.lastIndexOf('~') + 1);
+        return readQuietly(entry.resolve("inputs.txt")).contains("\nhash=" + hash);
+    }
+
+    private void deleteCacheEntry(Path entry) {
+        if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS) && !isCacheEntry(entry)) {
+            throw StepFailed.because("cache", "refusing to replace " + entry + ": it is not a tree kimg cached");
+        }
+        delete(entry);
+    }
+
+    /** Deletes an output (tree, archive, postinst output) after checking kimg made it, then its stamp. */
+    private void deleteOwned(String step, Path output, Paths p) {
+        OwnedPaths.requireOwned(step, output, p::madeByOlderKimg);
+        delete(output);
+        OwnedPaths.release(output);
     }
 
     /** Cache temp dirs being filled by this JVM right now. */
@@ -650,7 +706,10 @@ public final class ImageBuilder {
         }
     }
 
-    /** Deletes a file or tree; first unmounts anything a killed package manager left mounted inside it. */
+    /**
+     * Deletes a file or tree kimg made (callers check: an owned output, a kimg-named temp, a cache entry); first
+     * unmounts anything a killed package manager left mounted inside it, so only mounts inside kimg's own trees.
+     */
     private void delete(Path path) {
         if (path == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;

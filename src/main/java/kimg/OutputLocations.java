@@ -1,0 +1,33 @@
+package kimg;
+
+import java.nio.file.Path;
+import kimg.config.BuildSource;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.exec.ProtectedDirectories;
+
+/**
+ * Checks, before any step runs, that the directories kimg creates, replaces and deletes things in
+ * (OutputDirectory=, CacheDirectory=, BuildDirectory= and its per-distribution subdirectory) are nowhere kimg must
+ * not write: see {@link ProtectedDirectories}.
+ */
+final class OutputLocations {
+    private OutputLocations() {}
+
+    /** @throws ConfigError naming the setting and where it was set */
+    static void check(Config config) {
+        var sources = config.buildSources().stream().map(BuildSource::source).toList();
+        for (String setting : new String[] {"OutputDirectory", "CacheDirectory", "BuildDirectory"}) {
+            Path dir = config.path(setting);
+            ProtectedDirectories.whyRefused(dir, config.directory(), sources).ifPresent(why -> {
+                throw new ConfigError(config.origin(setting), setting, dir + " " + why
+                        + ": kimg creates and deletes files there");
+            });
+        }
+        Path buildRoot = config.buildRoot().normalize();
+        if (!buildRoot.getParent().equals(config.path("BuildDirectory"))) {
+            throw new ConfigError(config.origin("Release"), "Release", "the build directory " + buildRoot
+                    + " would not be a subdirectory of BuildDirectory=" + config.path("BuildDirectory"));
+        }
+    }
+}
