@@ -33,6 +33,7 @@ import kimg.module.ModuleSelection;
 import kimg.module.ScriptModuleBuilder;
 import kimg.ui.Console;
 import kimg.vm.BootInputs;
+import kimg.vm.QemuListeners;
 import kimg.vm.VmRunner;
 
 /** Carries a {@link Request} through the stages: config → module → image → vm. Never sees picocli. */
@@ -46,6 +47,7 @@ public final class Pipeline {
         Config config = ConfigLoader.load(request);
         // Before any verb, so that summary rejects what build would.
         OutputLocations.check(config);
+        QemuListeners.check(config);
         switch (request.verb()) {
             case "summary":
                 out.print(request.json() ? Summary.json(config) : Summary.text(config));

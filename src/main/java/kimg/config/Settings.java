@@ -88,8 +88,10 @@ public final class Settings {
             // [Runtime]
             list("RuntimeTrees", "Runtime", WORDS, ValueParser.sourceTarget(false),
                     "host trees shared with the guest as SRC[:DST][:ro]"),
-            single("RuntimeBuildSources", "Runtime", ValueParser.BOOLEAN, Setting.Default.of("false"),
-                    "share sources at /work/src/<target> and build directories at /work/build/<module>"),
+            single("RuntimeBuildSources", "Runtime", (raw, origin, setting) -> raw.equalsIgnoreCase("rw") ? "rw"
+                    : ValueParser.BOOLEAN.parse(raw, origin, setting), Setting.Default.of("false"),
+                    "share sources at /work/src/<target> and build directories at /work/build/<module>, read-only"
+                            + " (rw: writable by the guest)"),
             list("QemuArgs", "Runtime", SHELL, ValueParser.STRING, "extra QEMU arguments, last on its command line"),
             list("KernelCommandLineExtra", "Runtime", KERNEL, ValueParser.STRING,
                     "kernel command line added when booting"),

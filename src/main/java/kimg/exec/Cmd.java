@@ -33,11 +33,14 @@ public record Cmd(List<String> argv, Path cwd, Map<String, String> env, boolean 
         return new Cmd(argv, cwd, m, cleanEnv);
     }
 
-    /** The command as a human would type it, for --debug and error messages (display only, never executed). */
+    /**
+     * The command as a human would type it, for --debug and step logs (display only, never executed); values of
+     * secret-looking variables are masked ({@link Secrets}).
+     */
     public String render() {
         var sb = new StringBuilder();
-        env.forEach((k, v) -> sb.append(k).append('=').append(quote(v)).append(' '));
-        for (String a : argv) {
+        env.forEach((k, v) -> sb.append(k).append('=').append(quote(Secrets.shown(k, v))).append(' '));
+        for (String a : Secrets.shownArgv(argv)) {
             sb.append(quote(a)).append(' ');
         }
         return sb.toString().strip();

@@ -29,6 +29,8 @@ public record BootInputs(
         Path kernel, Path initrd, Path root, Path vmlinux, Path kernelSource, Path gdbScript, List<Share> shares) {
 
     public static final String ROOT_TAG = "root";
+    /** RuntimeBuildSources=rw: the guest may write the shared sources and build directories. */
+    public static final String READ_WRITE = "rw";
     /** Where RuntimeTrees=SRC without a destination appears: {@code /root/src/<basename of SRC>}. */
     public static final String RUNTIME_TREES_HOME = "/root/src";
 
@@ -55,8 +57,9 @@ public record BootInputs(
         var shares = new ArrayList<Share>();
         shares.add(new Share(ROOT_TAG, image.root(), "/", false, Share.Cache.AUTO));
         shares.addAll(runtimeTrees(config));
-        if (config.bool("RuntimeBuildSources")) {
-            shares.addAll(buildShares(config, kernel));
+        String buildSources = config.get("RuntimeBuildSources");
+        if (!buildSources.equals("false")) {
+            shares.addAll(buildShares(config, kernel, !buildSources.equals(READ_WRITE)));
         }
         checkDistinctGuestPaths(config, shares);
 
@@ -107,12 +110,16 @@ public record BootInputs(
         return out;
     }
 
-    private static List<Share> buildShares(Config config, KernelArtifacts kernel) {
+    /**
+     * Sources and build directories are shared read-only: the host later runs make and build scripts in them, so a
+     * guest that could write there could plant what the host runs. {@code RuntimeBuildSources=rw} trusts the guest.
+     */
+    private static List<Share> buildShares(Config config, KernelArtifacts kernel, boolean readOnly) {
         var out = new ArrayList<Share>();
         for (BuildSource source : config.buildSources()) {
             if (!source.target().isEmpty()) {
                 out.add(new Share(tag("src-", source.target(), out.size()), source.source(),
-                        "/work/src/" + source.target(), false, Share.Cache.NEVER));
+                        "/work/src/" + source.target(), readOnly, Share.Cache.NEVER));
             }
         }
         Set<String> modules = new LinkedHashSet<>();
@@ -125,7 +132,7 @@ public record BootInputs(
                 .forEach(modules::add);
         for (String module : modules) {
             out.add(new Share(tag("build-", module, out.size()), config.moduleBuildDirectory(module),
-                    "/work/build/" + module, false, Share.Cache.NEVER));
+                    "/work/build/" + module, readOnly, Share.Cache.NEVER));
         }
         return out;
     }

@@ -22,7 +22,9 @@ public record GdbStub(boolean enabled, boolean stopped, int port, List<String> o
         otherArgs = List.copyOf(otherArgs);
     }
 
+    /** @throws ConfigError when QemuArgs= would listen off loopback ({@link QemuListeners}) */
     public static GdbStub from(Config config) {
+        QemuListeners.check(config);
         boolean enabled = false;
         boolean stopped = false;
         var others = new ArrayList<String>();
@@ -34,19 +36,8 @@ public record GdbStub(boolean enabled, boolean stopped, int port, List<String> o
                 case "-S" -> stopped = true;
                 default -> others.add(arg);
             }
-            if (arg.equals("-gdb") && i + 1 < args.size() && !isLoopback(args.get(i + 1))) {
-                throw new ConfigError(config.origin("QemuArgs"), "QemuArgs", "'-gdb " + args.get(i + 1)
-                        + "' would let anyone on the network debug the guest kernel: use -s and GdbPort= (kimg binds"
-                        + " the stub to " + HOST + ")");
-            }
         }
         return new GdbStub(enabled, stopped, Integer.parseInt(config.get("GdbPort")), others);
-    }
-
-    /** A -gdb device bound to the loopback address only ({@code tcp:127.0.0.1:N}, {@code tcp:localhost:N}). */
-    static boolean isLoopback(String device) {
-        return !device.startsWith("tcp:") || device.startsWith("tcp:" + HOST + ":")
-                || device.startsWith("tcp:localhost:");
     }
 
     /** QEMU's arguments for the stub (none when not asked for); -S alone is honoured too. */

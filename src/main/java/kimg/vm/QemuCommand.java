@@ -55,9 +55,10 @@ public final class QemuCommand {
                     "-device", "vhost-user-fs-pci,queue-size=1024,chardev=fs" + i + ",tag=" + share.tag()));
         }
         if (config.bool("Ssh")) {
-            // User networking with sshd reachable from this host only.
+            // User networking with sshd reachable from this host only. restrict=on cuts the guest off from the host
+            // and the outside (QEMU: "does not affect any explicitly set forwarding rules"), so the forward still works.
             argv.addAll(List.of(
-                    "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + config.get("SshPort") + "-:" + GUEST_SSH_PORT,
+                    "-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + config.get("SshPort") + "-:" + GUEST_SSH_PORT,
                     "-device", "virtio-net-pci,netdev=net0"));
         }
         argv.addAll(gdb.qemuArgs());

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * init (the root share, tag {@code root}, is the guest's root file system instead).
  *
  * @param tag       the virtio-fs tag (at most 36 bytes, the device's limit)
- * @param readOnly  mounted read-only in the guest (the C virtiofsd has no read-only mode, so the guest enforces it)
+ * @param readOnly  read-only on the host side (see {@link VirtiofsdCommand#argv}) and mounted read-only in the guest
  * @param cache     how much the guest may cache what it reads from this share
  */
 public record Share(String tag, Path hostDir, String guestPath, boolean readOnly, Cache cache) {

@@ -11,6 +11,7 @@ import kimg.exec.ChildProcesses;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
+import kimg.exec.HostTools;
 import kimg.exec.StepFailed;
 import kimg.vm.VirtiofsdCommand.Virtiofsd;
 
@@ -53,6 +54,10 @@ final class VirtiofsDaemons implements AutoCloseable {
 
     /** Starts a daemon per share and returns once every socket exists (a daemon that dies first fails the step). */
     void start(Exec exec, Virtiofsd daemon) {
+        if (daemon.flavour() == VirtiofsdCommand.Flavour.C && shares.stream().anyMatch(Share::readOnly)) {
+            // The C daemon serves a read-only share from a read-only bind mount made by bubblewrap.
+            HostTools.ensure("virtiofsd", HostTools.SANDBOX, exec);
+        }
         for (int i = 0; i < shares.size(); i++) {
             Share share = shares.get(i);
             if (!Files.isDirectory(share.hostDir())) {

@@ -1,6 +1,7 @@
 package kimg.vm;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,22 +36,54 @@ public final class VirtiofsdCommand {
     /** A located daemon. */
     public record Virtiofsd(Path binary, Flavour flavour) {}
 
+    /** The bubblewrap that serves a read-only share to the C daemon (it has no read-only option of its own). */
+    public static final String BWRAP = "bwrap";
+
+    /**
+     * The daemon's argv. A read-only share is read-only on the host side, not only by the guest's mount options
+     * (a guest is root in its own kernel and can remount): the Rust daemon is given {@code --readonly}; the C
+     * daemon runs inside bubblewrap in a mount namespace where the shared directory is a read-only bind mount
+     * ({@code --ro-bind}, recursive), so every write it attempts fails with EROFS.
+     */
     public static List<String> argv(Virtiofsd daemon, Share share, Path socket) {
         String bin = daemon.binary().toString();
         return switch (daemon.flavour()) {
-            case C -> List.of(bin,
+            case C -> readOnlyBindFor(share, List.of(bin,
                     "--socket-path=" + socket,
                     "-o", "source=" + share.hostDir(),
                     "-o", "cache=" + (share.cache() == Share.Cache.NEVER ? "none" : "auto"),
                     "-o", "xattr",
                     // Works as root here; the daemon also exits by itself once QEMU disconnects.
-                    "-o", "sandbox=namespace");
-            case RUST -> List.of(bin,
-                    "--socket-path", socket.toString(),
-                    "--shared-dir", share.hostDir().toString(),
-                    "--cache", share.cache() == Share.Cache.NEVER ? "never" : "auto",
-                    "--xattr",
-                    "--sandbox", "namespace");
+                    "-o", "sandbox=namespace"));
+            case RUST -> {
+                var argv = new ArrayList<>(List.of(bin,
+                        "--socket-path", socket.toString(),
+                        "--shared-dir", share.hostDir().toString(),
+                        "--cache", share.cache() == Share.Cache.NEVER ? "never" : "auto",
+                        "--xattr",
+                        "--sandbox", "namespace"));
+                if (share.readOnly()) {
+                    argv.add("--readonly");
+                }
+                yield List.copyOf(argv);
+            }
         };
+    }
+
+    /** {@code daemonArgv} as is, or for a read-only share inside bubblewrap with the directory bound read-only. */
+    private static List<String> readOnlyBindFor(Share share, List<String> daemonArgv) {
+        if (!share.readOnly()) {
+            return daemonArgv;
+        }
+        String dir = share.hostDir().toString();
+        var argv = new ArrayList<>(List.of(BWRAP,
+                // The host's file systems as they are (the socket directory, /proc for the daemon's own sandbox),
+                // except the shared tree, which is bound over itself read-only.
+                "--dev-bind", "/", "/",
+                "--ro-bind", dir, dir,
+                "--die-with-parent",
+                "--"));
+        argv.addAll(daemonArgv);
+        return List.copyOf(argv);
     }
 }

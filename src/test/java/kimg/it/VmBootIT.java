@@ -113,6 +113,44 @@ class VmBootIT {
         assertTrue(boot.console.contains("modules-and-sources-ok"), boot.console);
     }
 
+    /**
+     * Issue 11.3: a read-only RuntimeTree and the shared build directories are read-only on the host side, so even
+     * a guest that remounts them read-write (it is root in its own kernel) gets EROFS and the host files stay.
+     */
+    @Test
+    void guestCannotWriteReadOnlySharesEvenAfterRemountingThem() throws IOException {
+        Path tree = Files.createDirectories(project.resolve("ro tree"));
+        Files.writeString(tree.resolve("hello.txt"), "host-original\n");
+        Path buildDirectory = kernel.modulesRoot().getParent().getParent().getParent();
+        Path buildProbe = kernel.modulesRoot().getParent().resolve("kimg-guest-write-probe");
+        String script = "for d in /mnt/ro /work/build/kernel; do"
+                + " mount -o remount,rw \"$d\" && echo \"remounted $d\";"
+                + " if err=$(sh -c \"echo guest > '$d/kimg-guest-write-probe'\" 2>&1); then echo \"WROTE $d\";"
+                + " else echo \"refused $d: $err\"; fi; done;"
+                + " if err=$(sh -c 'echo guest > /mnt/ro/hello.txt' 2>&1); then echo 'WROTE hello';"
+                + " else echo \"refused hello: $err\"; fi";
+        Boot boot;
+        try {
+            boot = run(Map.of(
+                    "RuntimeTrees", List.of(tree + ":/mnt/ro:ro"),
+                    "BuildDirectory", List.of(buildDirectory.toString()),
+                    "BuildSources", List.of(kernel.sourceTree() + ":kernel"),
+                    "RuntimeBuildSources", List.of("true")),
+                    List.of("sh", "-c", script));
+        } finally {
+            Files.deleteIfExists(buildProbe); // never leave a stray file in the shared fixture
+        }
+        assertEquals(0, boot.status, boot.console);
+        assertTrue(boot.console.contains("remounted /mnt/ro") && boot.console.contains("remounted /work/build/kernel"),
+                "the guest must lift its own read-only mount for this test to mean anything: " + boot.console);
+        assertTrue(boot.console.contains("refused /mnt/ro:") && boot.console.contains("refused /work/build/kernel:")
+                && boot.console.contains("refused hello:"), boot.console);
+        assertTrue(boot.console.lines().filter(l -> l.startsWith("refused")).allMatch(
+                l -> l.contains("Read-only file system")), boot.console);
+        assertEquals("host-original\n", Files.readString(tree.resolve("hello.txt")));
+        assertTrue(!Files.exists(tree.resolve("kimg-guest-write-probe")) && !Files.exists(buildProbe));
+    }
+
     @Test
     void guestPanicFailsTheStepWithTheLastConsoleLines() {
         Config config = config(Map.of("KernelCommandLineExtra", List.of("init=/nonexistent")));

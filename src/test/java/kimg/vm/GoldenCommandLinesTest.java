@@ -61,6 +61,8 @@ class GoldenCommandLinesTest {
                 golden("virtiofsd-rust-root", () -> VirtiofsdCommand.argv(RUST, rootShare(), sock("root"))),
                 golden("virtiofsd-rust-build-dir",
                         () -> VirtiofsdCommand.argv(RUST, buildShare(), sock("build-kernel"))),
+                golden("virtiofsd-c-read-only", () -> VirtiofsdCommand.argv(C, readOnlyShare(), sock("tree0"))),
+                golden("virtiofsd-rust-read-only", () -> VirtiofsdCommand.argv(RUST, readOnlyShare(), sock("tree0"))),
                 golden("gdb", () -> {
                     BootInputs in = BootInputs.from(config(Map.of()), kernel(), image());
                     return GdbCommand.cmd(in, 1234, List.of()).argv();
@@ -91,6 +93,10 @@ class GoldenCommandLinesTest {
     private static Share buildShare() {
         return new Share("build-kernel", VmFixtures.BUILD_ROOT.resolve("kernel"), "/work/build/kernel", false,
                 Share.Cache.NEVER);
+    }
+
+    private static Share readOnlyShare() {
+        return new Share("tree0", Path.of("/home/dev/tools"), "/opt/tools", true, Share.Cache.NEVER);
     }
 
     private static Path sock(String tag) {
