@@ -136,9 +136,14 @@ public final class ImageBuilder {
             return name == null ? null : outputDirectory.resolve(name);
         }
 
-        /** The tree and every archive a format can make: what build replaces and clean deletes. */
+        /** The pinned SSH host key of the guest (Ssh=yes), for kimg ssh. */
+        Path knownHosts() {
+            return outputDirectory.resolve(GuestHostKey.knownHostsName(output));
+        }
+
+        /** The tree, every archive a format can make and the known_hosts file: what build replaces and clean deletes. */
         List<Path> outputs() {
-            var out = new ArrayList<Path>(List.of(tree()));
+            var out = new ArrayList<Path>(List.of(tree(), knownHosts()));
             for (String format : List.of("tar", "cpio", "disk")) {
                 out.add(archive(format));
             }
@@ -376,6 +381,9 @@ public final class ImageBuilder {
         if (!Files.isDirectory(p.tree()) || !Files.isRegularFile(p.stateFile())) {
             return false;
         }
+        if (config.bool("Ssh") && !Files.isRegularFile(p.knownHosts())) {
+            return false; // an image from before host keys were pinned
+        }
         Path archive = p.archive(format);
         if (archive != null && !Files.isRegularFile(archive)) {
             return false;
@@ -450,6 +458,10 @@ public final class ImageBuilder {
             timed("image-copy", () -> exec.run("image-copy",
                     Cmd.of("cp", "-a", "--reflink=auto", cache.root().toString(), root.toString())));
             timed("guest-setup", () -> GuestSetup.apply(root, GuestSetup.files(GuestSetup.settings(config, root))));
+            if (config.bool("Ssh")) {
+                timed("ssh-host-key", () -> GuestHostKey.install(exec, root, staging.resolve("host-key"),
+                        staging.resolve("known_hosts")));
+            }
             for (ExtraTree t : extraTrees()) {
                 timed("extra-tree", () -> exec.run("extra-tree",
                         Cmd.of(TreeCopyCommand.argv(root, t.source(), t.destination()))));
@@ -557,6 +569,14 @@ public final class ImageBuilder {
             OwnedPaths.claim(p.tree());
             move(staging.resolve("root"), p.tree());
             delete(p.previous());
+        }
+        Path knownHosts = staging.resolve("known_hosts");
+        if (Files.isRegularFile(knownHosts)) {
+            OwnedPaths.requireOwned("image-swap", p.knownHosts(), p::madeByOlderKimg);
+            OwnedPaths.claim(p.knownHosts());
+            move(knownHosts, p.knownHosts());
+        } else {
+            deleteOwned("image-swap", p.knownHosts(), p);
         }
         Path archive = p.archive(format);
         if (archive != null) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import kimg.config.Config;
 import kimg.config.ConfigError;
+import kimg.image.GuestHostKey;
 
 /**
  * {@code kimg ssh}: ssh to the guest's sshd through the user-network port forward that Ssh=yes adds to QEMU
@@ -19,13 +20,19 @@ public final class Ssh {
 
     private Ssh() {}
 
-    /** The guest has its own host keys, regenerated per image: do not pin them in the user's known_hosts. */
+    /**
+     * ssh to the guest, pinned to the host key its image was built with ({@link GuestHostKey}): anything else
+     * answering on 127.0.0.1:SshPort is refused. The key is looked up under its alias in the image's own
+     * known_hosts file, never in the user's.
+     */
     public static List<String> argv(Config config, Path key, List<String> remoteCommand) {
         var argv = new ArrayList<String>(List.of("ssh",
                 "-i", key.toString(),
                 "-p", config.get("SshPort"),
-                "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "StrictHostKeyChecking=yes",
+                "-o", "UserKnownHostsFile=" + GuestHostKey.knownHostsFile(config),
+                "-o", "GlobalKnownHostsFile=/dev/null",
+                "-o", "HostKeyAlias=" + GuestHostKey.ALIAS,
                 "-o", "LogLevel=ERROR",
                 "root@127.0.0.1"));
         if (!remoteCommand.isEmpty()) {
@@ -49,6 +56,10 @@ public final class Ssh {
         if (!Files.isRegularFile(inputs.root().resolve(AUTHORIZED_KEYS))) {
             throw new ConfigError(null, "Ssh", "the image has no SSH key (" + inputs.root().resolve(AUTHORIZED_KEYS)
                     + " is missing): rebuild it with Ssh=yes");
+        }
+        if (!Files.isRegularFile(GuestHostKey.knownHostsFile(config))) {
+            throw new ConfigError(null, "Ssh", "the image's SSH host key is not known ("
+                    + GuestHostKey.knownHostsFile(config) + " is missing): rebuild it with kimg -f build");
         }
         return key;
     }

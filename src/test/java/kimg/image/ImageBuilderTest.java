@@ -180,6 +180,41 @@ class ImageBuilderTest {
         assertFalse(Files.exists(entry));
     }
 
+    /** Issue 11.1: an output path kimg did not make (no stamp, no state file of an older kimg) is never replaced. */
+    @Test
+    void buildNeverReplacesATreeKimgDidNotMake() throws Exception {
+        Config c = config(Map.of());
+        plantCache(c);
+        Path mine = Files.createDirectories(project.resolve("mkosi.output/image"));
+        Files.writeString(mine.resolve("notes.txt"), "mine\n");
+        StepFailed e = assertThrows(StepFailed.class, () -> build(c, 1));
+        assertTrue(e.lastLines().get(0).contains("refusing to delete or replace " + mine), e.lastLines()::toString);
+        assertEquals("mine\n", Files.readString(mine.resolve("notes.txt")));
+        assertThrows(StepFailed.class, () -> ImageBuilder.clean(c, 1));
+        assertTrue(Files.exists(mine.resolve("notes.txt")));
+    }
+
+    /** Issue 11.13: each Ssh=yes image gets its own host key (never the cache's), pinned in a known_hosts file. */
+    @Test
+    void sshImageHasItsOwnHostKeyPinnedInKnownHosts() throws Exception {
+        Config c = config(Map.of("Ssh", List.of("true")));
+        Path entry = plantCache(c);
+        Files.createDirectories(entry.resolve("root/etc/ssh"));
+        Files.writeString(entry.resolve("root/etc/ssh/ssh_host_rsa_key"), "shared by every image of the cache\n");
+        ImageArtifacts a = build(c, 0);
+        Path key = a.root().resolve("etc/ssh/ssh_host_ed25519_key");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertFalse(Files.exists(a.root().resolve("etc/ssh/ssh_host_rsa_key")), "the cache's host key is dropped");
+        assertTrue(Files.exists(entry.resolve("root/etc/ssh/ssh_host_rsa_key")), "the cache is never written to");
+        assertFalse(Files.exists(entry.resolve("root/etc/ssh/ssh_host_ed25519_key")));
+        String pub = Files.readString(a.root().resolve("etc/ssh/ssh_host_ed25519_key.pub"));
+        String knownHosts = Files.readString(project.resolve("mkosi.output/image.known_hosts"));
+        assertEquals(GuestHostKey.ALIAS + " " + pub.split(" ")[0] + " " + pub.split(" ")[1] + "\n", knownHosts);
+        build(c, 1);
+        assertFalse(knownHosts.equals(Files.readString(project.resolve("mkosi.output/image.known_hosts"))),
+                "a rebuilt image has a new host key");
+    }
+
     @Test
     void badOutputNameIsAConfigError() {
         ConfigError e = assertThrows(ConfigError.class, () -> build(config(Map.of("Output", List.of("a/b"))), 0));
