@@ -1,6 +1,9 @@
 package kimg.image;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
@@ -27,7 +31,19 @@ public final class VirtiofsInitrd {
     /** Modules the root mount needs; those built into the kernel are simply absent from modules.dep. */
     static final List<String> NEEDED = List.of("virtio_pci", "virtio_console", "virtiofs");
 
+    /** A module file name as modules.dep gives it; anything else in a guest-written modules.dep is ignored. */
+    private static final Pattern MODULE_FILE = Pattern.compile("[A-Za-z0-9_+-][A-Za-z0-9_.+-]*\\.ko(\\.(xz|zst|gz))?");
+
     private VirtiofsInitrd() {}
+
+    /** A file of the image as text, or "" when it is not a file inside the image. */
+    private static String readInImage(Path imageRoot, String relative) throws IOException {
+        try (InputStream in = ImageTreePath.open(imageRoot, relative)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return "";
+        }
+    }
 
     /**
      * Parses modules.dep ("kernel/fs/fuse/virtiofs.ko: kernel/fs/fuse/fuse.ko ...") into module path → deps.
@@ -102,7 +118,9 @@ public final class VirtiofsInitrd {
     public static Path build(Path imageRoot, String release, Path out, Exec exec) {
         HostTools.ensure("initrd", List.of(HostTools.Tool.file("busybox", "busybox-static", "/bin/busybox"),
                 HostTools.Tool.command("cpio", "cpio"), HostTools.Tool.command("xz", "xz-utils")), exec);
-        Path modulesDir = imageRoot.resolve("usr/lib/modules").resolve(release);
+        // The image is the guest's read-write root: every path in it is resolved inside it (ImageTreePath), so a
+        // planted symlink cannot make this host-side copy read a host file into the initrd.
+        String modulesDir = "usr/lib/modules/" + release;
         Path stage = out.resolveSibling(out.getFileName() + ".d");
         try {
             FileTrees.deleteRecursively(stage);
@@ -110,19 +128,25 @@ public final class VirtiofsInitrd {
                 Files.createDirectories(stage.resolve(d));
             }
             Files.copy(Path.of("/bin/busybox"), stage.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-            List<String> modules = List.of();
-            Path dep = modulesDir.resolve("modules.dep");
-            if (Files.isRegularFile(dep)) {
-                modules = loadOrder(parseModulesDep(Files.readString(dep)), NEEDED);
-                for (String m : modules) {
-                    Path src = modulesDir.resolve(m);
-                    Path dst = stage.resolve("modules").resolve(src.getFileName().toString());
-                    Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
-                    if (m.endsWith(".xz")) {
-                        exec.run("initrd-unxz", Cmd.of("xz", "-d", "-f", dst.toString()));
-                    } else if (m.endsWith(".zst")) {
-                        exec.run("initrd-unzstd", Cmd.of("zstd", "-d", "-f", "--rm", "-q", dst.toString()));
-                    }
+            List<String> modules = new ArrayList<>();
+            for (String m : loadOrder(parseModulesDep(readInImage(imageRoot, modulesDir + "/modules.dep")), NEEDED)) {
+                String file = m.substring(m.lastIndexOf('/') + 1);
+                if (!MODULE_FILE.matcher(file).matches()) {
+                    exec.console().warn("initrd: skipping '" + m + "' from the image's modules.dep: not a module file");
+                    continue;
+                }
+                Path dst = stage.resolve("modules").resolve(file);
+                try (InputStream in = ImageTreePath.open(imageRoot, modulesDir + "/" + m)) {
+                    Files.copy(in, dst, StandardCopyOption.REPLACE_EXISTING);
+                } catch (NoSuchFileException e) {
+                    exec.console().warn("initrd: " + m + " is not a file inside the image; skipped");
+                    continue;
+                }
+                modules.add(m);
+                if (m.endsWith(".xz")) {
+                    exec.run("initrd-unxz", Cmd.of("xz", "-d", "-f", "--", dst.toString()));
+                } else if (m.endsWith(".zst")) {
+                    exec.run("initrd-unzstd", Cmd.of("zstd", "-d", "-f", "--rm", "-q", "--", dst.toString()));
                 }
             }
             Path init = stage.resolve("init");
@@ -132,6 +156,8 @@ public final class VirtiofsInitrd {
             // cpio reads the file list on stdin; a tiny fixed shell pipeline with no config values in it.
             exec.run("initrd-cpio", Cmd.of("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > \"$0\"",
                     tmp.toString()).in(stage));
+            // Read by QEMU, which runs as this user: nobody else needs it.
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             FileTrees.deleteRecursively(stage);
             return out;
