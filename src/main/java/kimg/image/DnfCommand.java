@@ -44,6 +44,8 @@ public final class DnfCommand {
             argv.add("--enablerepo=" + r);
         }
         argv.add("install");
+        // Package names are positionals: "--" keeps a name starting with '-' from being read as an option.
+        argv.add("--");
         argv.addAll(spec.packages());
         return argv;
     }

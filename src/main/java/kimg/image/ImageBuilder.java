@@ -456,7 +456,7 @@ public final class ImageBuilder {
             }
             // --reflink=auto shares blocks only where the file system copies on write; every file is a new inode.
             timed("image-copy", () -> exec.run("image-copy",
-                    Cmd.of("cp", "-a", "--reflink=auto", cache.root().toString(), root.toString())));
+                    Cmd.of("cp", "-a", "--reflink=auto", "--", cache.root().toString(), root.toString())));
             timed("guest-setup", () -> GuestSetup.apply(root, GuestSetup.files(GuestSetup.settings(config, root))));
             if (config.bool("Ssh")) {
                 timed("ssh-host-key", () -> GuestHostKey.install(exec, root, staging.resolve("host-key"),
@@ -735,7 +735,7 @@ public final class ImageBuilder {
             return;
         }
         for (String mount : Mounts.below(path)) {
-            exec.runUnchecked("umount-stale", Cmd.of("umount", "--lazy", mount));
+            exec.runUnchecked("umount-stale", Cmd.of("umount", "--lazy", "--", mount));
         }
         if (!Mounts.below(path).isEmpty()) {
             throw StepFailed.because("cleanup", "cannot remove " + path + ": something is still mounted inside");

@@ -10,7 +10,7 @@ public final class MmdebstrapCommand {
 
     /**
      * {@code mmdebstrap --variant=minbase --architectures=amd64 --components=main[,...] --include=PKGS
-     * [--dpkgopt=...] RELEASE TARGET [MIRROR]}. The mode is left to mmdebstrap (root when run as root). An empty
+     * [--dpkgopt=...] -- RELEASE TARGET [MIRROR]}. The mode is left to mmdebstrap (root when run as root). An empty
      * mirror lets mmdebstrap pick its default (deb.debian.org for Debian releases).
      */
     public static List<String> argv(RootfsSpec spec, Path target) {
@@ -36,6 +36,9 @@ public final class MmdebstrapCommand {
             argv.add("--dpkgopt=path-exclude=/usr/share/man/*");
             argv.add("--dpkgopt=path-exclude=/usr/share/info/*");
         }
+        // Release= and Mirror= are positionals: after "--" (Getopt::Long's end of options) neither can ever be
+        // read as an option such as --customize-hook.
+        argv.add("--");
         argv.add(spec.release());
         argv.add(target.toString());
         if (!spec.mirror().isEmpty()) {

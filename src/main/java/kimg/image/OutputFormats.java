@@ -23,7 +23,7 @@ public final class OutputFormats {
     /** GNU tar, names sorted and numeric owners so the archive depends on the tree only; xattrs keep file caps. */
     public static List<String> tarArgv(Path root, Path archive) {
         return List.of("tar", "--create", "--file=" + archive, "--directory=" + root, "--numeric-owner",
-                "--sort=name", "--xattrs", "--xattrs-include=*", "--force-local", ".");
+                "--sort=name", "--xattrs", "--xattrs-include=*", "--force-local", "--", ".");
     }
 
     /**
@@ -43,7 +43,7 @@ public final class OutputFormats {
      */
     public static List<String> repartArgv(Path definitions, Path root, long sizeBytes, Path disk) {
         return List.of("systemd-repart", "--definitions=" + definitions, "--empty=create",
-                "--size=" + sizeBytes, "--root=" + root, "--dry-run=no", "--no-pager", disk.toString());
+                "--size=" + sizeBytes, "--root=" + root, "--dry-run=no", "--no-pager", "--", disk.toString());
     }
 
     /** Room for the tree plus file-system overhead (ext4 metadata, journal): 30% + 64 MiB, rounded to MiB. */

@@ -51,6 +51,7 @@ public final class PostinstSandbox {
         environment.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
         argv.addAll(List.of("--setenv", "BUILDROOT", BUILDROOT, "--setenv", "SRCDIR", SRCDIR,
                 "--setenv", "OUTPUTDIR", OUTPUTDIR));
+        argv.add("--");
         argv.add(SCRIPT);
         argv.add("final");
         return argv;

@@ -26,11 +26,11 @@ public final class TreeCopyCommand {
                     if [ -d "$e" ] && [ ! -L "$e" ] && [ -d "$t" ]; then
                         merge "$e" "$t"
                     else
-                        cp -a --no-preserve=ownership --remove-destination "$e" "$2/"
+                        cp -a --no-preserve=ownership --remove-destination -- "$e" "$2/"
                     fi
                 done
             }
-            mkdir -p "$1"
+            mkdir -p -- "$1"
             merge "$2" "$1"
             """;
 
@@ -40,7 +40,7 @@ public final class TreeCopyCommand {
     public static List<String> argv(Path imageRoot, Path source, String destination) {
         return List.of("bwrap", "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-net",
                 "--unshare-uts", "--bind", imageRoot.toString(), "/",
-                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--ro-bind", source.toString(), SOURCE,
+                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--ro-bind", source.toString(), SOURCE, "--",
                 "sh", "-c", MERGE_SCRIPT, "kimg-copy", destination, SOURCE);
     }
 }

@@ -72,6 +72,7 @@ public record BuildScript(Path script, Path source, Path buildDir, Path destDir,
         env.put("TERM", "dumb");
         env.putAll(contract(SRC, BUILD, DEST, ARTIFACTS));
         env.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
+        argv.add("--");
         argv.add(SCRIPT);
         argv.add("build");
         return argv;

@@ -44,6 +44,22 @@ class CommandLinesTest {
                 spec(Map.of("Distribution", List.of("ubuntu"))), Path.of("/c/root")));
     }
 
+    /**
+     * Issue 11.2: Release= and Mirror= are mmdebstrap positionals, package names are dnf's: they come after "--",
+     * so a value such as --customize-hook=CMD can never be read as an option. (Rejecting such values is the
+     * settings table's job; this is the second line of defence.)
+     */
+    @Test
+    void configValuesReachPackageManagersOnlyAfterDoubleDash() {
+        var deb = MmdebstrapCommand.argv(new RootfsSpec("debian", "--customize-hook=touch /x", "x86-64", "--version",
+                List.of(), List.of("kmod"), "minbase", false, "final"), Path.of("/c/root"));
+        assertEquals(List.of("--", "--customize-hook=touch /x", "/c/root", "--version"),
+                deb.subList(deb.indexOf("--"), deb.size()));
+        var rpm = DnfCommand.argv(spec(Map.of("Distribution", List.of("fedora"), "Packages", List.of("-x"))),
+                Path.of("/r"), Path.of("/d"));
+        assertTrue(rpm.indexOf("--") > rpm.indexOf("install") && rpm.indexOf("--") < rpm.indexOf("-x"), rpm::toString);
+    }
+
     @Test
     void dnfForFedora() {
         var s = spec(Map.of("Distribution", List.of("fedora"), "Packages", List.of("gcc", "make")));
