@@ -78,6 +78,34 @@ class BootInputsTest {
         assertTrue(in.mounts().stream().allMatch(s -> s.cache() == Share.Cache.NEVER));
     }
 
+    /** Issue 11.3: the host runs make in these trees, so the guest gets them read-only unless told rw. */
+    @Test
+    void buildSharesAreReadOnlyUnlessRuntimeBuildSourcesIsRw() {
+        for (String value : List.of("true", "rw")) {
+            Config c = VmFixtures.withModules(config(values(
+                    Map.entry("BuildSources", List.of("/home/dev/linux:kernel")),
+                    Map.entry("RuntimeBuildSources", List.of(value)))), "kernel");
+            List<Share> mounts = BootInputs.from(c, kernel(), image()).mounts();
+            assertEquals(2, mounts.size());
+            assertTrue(mounts.stream().allMatch(s -> s.readOnly() == value.equals("true")), value + ": " + mounts);
+        }
+        Config root = config(values(Map.entry("RuntimeTrees", List.of("/srv/data:/data:ro", "/srv/rw:/rw"))));
+        assertEquals(List.of(true, false),
+                BootInputs.from(root, kernel(), image()).mounts().stream().map(Share::readOnly).toList());
+    }
+
+    @Test
+    void runtimeBuildSourcesRwIsAcceptedByTheSettingsRow() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kimg-rbs");
+        try {
+            java.nio.file.Files.writeString(dir.resolve("mkosi.conf"), "[Runtime]\nRuntimeBuildSources=rw\n");
+            Config c = kimg.config.ConfigLoader.load(kimg.config.Request.of("summary", dir));
+            assertEquals("rw", c.get("RuntimeBuildSources"));
+        } finally {
+            kimg.exec.FileTrees.deleteRecursively(dir);
+        }
+    }
+
     @Test
     void withoutRuntimeBuildSourcesNothingUnderWork() {
         Config c = config(values(Map.entry("BuildSources", List.of("/home/dev/linux:kernel"))));
