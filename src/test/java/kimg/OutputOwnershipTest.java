@@ -133,4 +133,21 @@ class OutputOwnershipTest {
         assertEquals(1, run.status(), run.err());
         assertTrue(Files.isDirectory(buildRoot));
     }
+
+    @Test
+    void aSymlinkToASystemDirectoryIsRefused() throws Exception {
+        Path link = Files.createSymbolicLink(root.resolve("out"), Path.of("/proc"));
+        assertTrue(kimg.exec.ProtectedDirectories.whyRefused(link.resolve("x"), root.resolve("project"), java.util.List.of())
+                .orElseThrow().contains("/proc"));
+    }
+
+    @Test
+    void aProjectKeptInsideItsSourceTreeMayKeepItsOutputsThere() throws Exception {
+        Path linux = userTree(root);
+        Path project = linux.resolve("kimg");
+        assertTrue(kimg.exec.ProtectedDirectories.whyRefused(project.resolve("mkosi.output"), project,
+                java.util.List.of(linux)).isEmpty());
+        assertTrue(kimg.exec.ProtectedDirectories.whyRefused(linux.resolve("out"), root.resolve("elsewhere"),
+                java.util.List.of(linux)).isPresent());
+    }
 }

@@ -53,7 +53,9 @@ public final class ProtectedDirectories {
             if (s.startsWith(d)) {
                 return Optional.of("contains the BuildSources tree " + s);
             }
-            if (d.startsWith(s)) {
+            // Inside a source tree is refused unless the user put the project itself there (then its default
+            // mkosi.output/ and friends are inside too, by the user's choice).
+            if (d.startsWith(s) && !p.startsWith(s)) {
                 return Optional.of("is inside the BuildSources tree " + s + " (kimg never writes into a source tree)");
             }
         }
