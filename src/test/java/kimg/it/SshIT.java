@@ -22,6 +22,7 @@ import kimg.config.ConfigLoader;
 import kimg.config.Request;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
+import kimg.image.GuestHostKey;
 import kimg.image.ImageArtifacts;
 import kimg.image.ImageBuilder;
 import kimg.manifest.ManifestRecords;
@@ -104,6 +105,20 @@ class SshIT {
                 SshResult quoted = ssh(config, key, List.of("sh", "-c", "echo \"$0 $1\"; exit 5", "a b", "c"));
                 assertEquals(5, quoted.status, quoted::toString);
                 assertEquals("a b c", quoted.output.strip(), quoted::toString);
+
+                // Issue 11.13: the guest's host key is pinned. Another key in known_hosts (a different machine
+                // answering on the port) is refused, not trusted on first use.
+                Path knownHosts = GuestHostKey.knownHostsFile(config);
+                String pinned = Files.readString(knownHosts);
+                Path otherKey = project.resolve("other-host-key");
+                new ProcessBuilder(kimg.image.SshKey.keygenArgv(otherKey)).inheritIO().start().waitFor();
+                String other = Files.readString(otherKey.resolveSibling("other-host-key.pub")).split(" ")[1];
+                Files.writeString(knownHosts, GuestHostKey.ALIAS + " ssh-ed25519 " + other + "\n");
+                SshResult impostor = ssh(config, key, List.of("true"));
+                Files.writeString(knownHosts, pinned);
+                assertEquals(255, impostor.status, impostor::toString);
+                assertTrue(impostor.output.contains("Host key verification failed")
+                        || impostor.output.contains("HOST IDENTIFICATION HAS CHANGED"), impostor::toString);
 
                 // The verb itself, as a user runs it after kimg build: it finds the image through the manifest.
                 ManifestRecords.of(config, false, kernel, image, List.of(), exec.logs().records(), Optional.empty())
