@@ -111,10 +111,14 @@ public final class ConfigLoader {
      * @return whether the directory applied (its [Match] held)
      */
     private boolean readDirectory(Path dir, boolean top) {
+        return readDirectory(dir, top, null);
+    }
+
+    private boolean readDirectory(Path dir, boolean top, Origin includedFrom) {
         Path real = realPath(dir);
         Path conf = dir.resolve("mkosi.conf");
         IniFile ini = null;
-        enter(real, null);
+        enter(dir, real, includedFrom);
         try {
             if (Files.isRegularFile(conf)) {
                 Path realConf = realPath(conf);
@@ -175,7 +179,7 @@ public final class ConfigLoader {
 
     private void readFile(Path file, Origin includedFrom) {
         Path real = realPath(file);
-        enter(real, includedFrom);
+        enter(file, real, includedFrom);
         try {
             if (!read.add(real)) {
                 return;
@@ -190,16 +194,44 @@ public final class ConfigLoader {
         }
     }
 
-    /** Pushes a file or directory on the include chain; one already on it is an Include= cycle. */
-    private void enter(Path real, Origin includedFrom) {
-        if (reading.contains(real)) {
-            var chain = new ArrayList<Path>(reading);
+    /** Deeper Include= (or mkosi.conf.d/) nesting is refused: real trees nest a few levels, a loop nests forever. */
+    static final int MAX_DEPTH = 64;
+
+    /**
+     * Pushes a file or directory on the include chain. One already on it is a cycle, and a chain deeper than
+     * {@link #MAX_DEPTH} is refused; both errors name the chain. {@code includedFrom} is the Include= line, or
+     * null when the directory walk (a mkosi.conf.d/ entry, mkosi.local/) led here.
+     */
+    private void enter(Path given, Path real, Origin includedFrom) {
+        if (reading.contains(real) || reading.size() >= MAX_DEPTH) {
+            var chain = new ArrayList<>(reading);
             java.util.Collections.reverse(chain);
-            String path = chain.subList(chain.indexOf(real), chain.size()).stream().map(Path::toString)
-                    .collect(Collectors.joining(" → ")) + " → " + real;
-            throw new ConfigError(includedFrom, "Include", "Include= cycle: " + path);
+            boolean cycle = reading.contains(real);
+            if (cycle) {
+                chain = new ArrayList<>(chain.subList(chain.indexOf(real), chain.size()));
+            }
+            chain.add(real);
+            String shown = chain(chain);
+            String what = cycle ? "cycle: " : "nested more than " + MAX_DEPTH + " deep: ";
+            if (includedFrom != null) {
+                throw new ConfigError(includedFrom, "Include", "Include= " + what + shown);
+            }
+            String link = given.equals(real) ? "" : " (a link to " + real + ")";
+            throw new ConfigError(Origin.at(given, 0), null, "directory " + what + shown + link);
         }
         reading.push(real);
+    }
+
+    /** a → b → a, with the middle of a long chain left out so that the message stays one readable line. */
+    private String chain(List<Path> chain) {
+        Path top = realPath(project);
+        List<String> names = chain.stream().map(p -> p.startsWith(top) && !p.equals(top)
+                ? top.relativize(p).toString() : p.toString()).toList();
+        if (names.size() > 6) {
+            names = Stream.of(names.subList(0, 3), List.of("… (" + (names.size() - 5) + " more)"),
+                    names.subList(names.size() - 2, names.size())).flatMap(List::stream).toList();
+        }
+        return String.join(" → ", names);
     }
 
     private void include(String item, Origin origin) {
@@ -210,20 +242,23 @@ public final class ConfigLoader {
         }
         Path real = realPath(target);
         if (reading.contains(real)) {
-            enter(real, origin); // throws the cycle error
+            enter(target, real, origin); // throws the cycle error
         }
         if (Files.isDirectory(target)) {
             if (!read.add(real)) {
                 return;
             }
             boolean isModule = Files.isRegularFile(target.resolve("mkosi.conf"));
-            boolean applied = readDirectory(target, false);
+            boolean applied = readDirectory(target, false, origin);
             if (isModule) {
                 String name = target.getFileName().toString();
                 modules.put(real, new ModuleDef(name, target, ModuleDef.findBuildScript(target), applied));
             }
-        } else {
+        } else if (Files.isRegularFile(target)) {
             readFile(target, origin);
+        } else {
+            // A FIFO would block the read until a writer comes, /dev/zero never ends.
+            throw new ConfigError(origin, "Include", "not a regular file or directory: " + target);
         }
     }
 
