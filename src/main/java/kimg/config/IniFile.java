@@ -17,10 +17,11 @@ import java.util.List;
 /**
  * mkosi's INI dialect, tokenized as mkosi v26's {@code parse_ini} (mkosi/config.py) reads it:
  * <ul>
- *   <li>the file is first dedented: whitespace common to every non-blank line is removed (Python's
+ *   <li>{@code \r\n} and a lone {@code \r} end lines (Python reads text with universal newlines);</li>
+ *   <li>the file is then dedented: whitespace common to every non-blank line is removed (Python's
  *       {@code textwrap.dedent}), so a file whose every line is indented reads like an unindented one;</li>
- *   <li>lines end at {@code \n}, {@code \r\n}, a lone {@code \r} and the other breaks of Python's
- *       {@code str.splitlines} ({@code \v \f \x1c \x1d \x1e \x85 \u2028 \u2029});</li>
+ *   <li>lines also end at the other breaks of Python's {@code str.splitlines}
+ *       ({@code \v \f \x1c \x1d \x1e \x85 \u2028 \u2029});</li>
  *   <li>{@code #} starts a comment anywhere on a line ({@code gcc # sanitizers} is {@code gcc}); {@code ;} is
  *       ordinary text, as in mkosi (a line {@code ; note} is a line without '=');</li>
  *   <li>a line that starts with whitespace continues the previous assignment's value (multi-line lists), but an
@@ -145,7 +146,8 @@ public record IniFile(Path path, List<Entry> entries) {
         // The assignment continuation lines extend: its value grows in a builder and is stored when it closes.
         Assignment open = null;
         StringBuilder value = null;
-        List<String> lines = lines(dedent(text));
+        // Python's text mode reads \r\n and \r as \n before mkosi dedents (universal newlines).
+        List<String> lines = lines(dedent(text.replace("\r\n", "\n").replace('\r', '\n')));
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
             String raw = lines.get(i);
