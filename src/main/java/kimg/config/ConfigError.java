@@ -34,6 +34,16 @@ public final class ConfigError extends RuntimeException {
         return setting;
     }
 
+    /** This error, naming {@code name} as its setting unless it already names one (a path check deep down). */
+    public ConfigError inSetting(String name) {
+        if (setting != null) {
+            return this;
+        }
+        var e = new ConfigError(origin, name, getMessage());
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     /** file:line: Setting=: message, on one line of printable text. */
     public String render() {
         var sb = new StringBuilder();
@@ -43,15 +53,21 @@ public final class ConfigError extends RuntimeException {
         if (setting != null) {
             sb.append(escape(cap(setting, QUOTE_MAX))).append("=: ");
         }
-        String message = escape(getMessage() == null ? "" : getMessage());
-        if (message.length() > MESSAGE_MAX) {
-            // Keep the start (what is wrong) and the end (the hint, e.g. "(use yes or no)").
-            int head = MESSAGE_MAX * 2 / 3;
-            int tail = MESSAGE_MAX - head - 1;
-            message = message.substring(0, safeEnd(message, head)) + "…"
-                    + message.substring(safeStart(message, message.length() - tail));
+        return sb.append(oneLine(getMessage() == null ? "" : getMessage(), MESSAGE_MAX)).toString();
+    }
+
+    /**
+     * {@code text} escaped and, beyond {@code max} characters, cut in the middle: the start says what is wrong,
+     * the end often holds the hint ("(use yes or no)"). For errors and warnings, whatever they quote.
+     */
+    public static String oneLine(String text, int max) {
+        String line = escape(text);
+        if (line.length() <= max) {
+            return line;
         }
-        return sb.append(message).toString();
+        int head = max * 2 / 3;
+        int tail = max - head - 1;
+        return line.substring(0, safeEnd(line, head)) + "…" + line.substring(safeStart(line, line.length() - tail));
     }
 
     /**

@@ -225,7 +225,7 @@ public final class ConfigLoader {
     /** a → b → a, with the middle of a long chain left out so that the message stays one readable line. */
     private String chain(List<Path> chain) {
         Path top = realPath(project);
-        List<String> names = chain.stream().map(p -> p.startsWith(top) && !p.equals(top)
+        List<String> names = chain.stream().map(p -> p.equals(top) ? "." : p.startsWith(top)
                 ? top.relativize(p).toString() : p.toString()).toList();
         if (names.size() > 6) {
             names = Stream.of(names.subList(0, 3), List.of("… (" + (names.size() - 5) + " more)"),
@@ -236,7 +236,12 @@ public final class ConfigLoader {
 
     private void include(String item, Origin origin) {
         String expanded = Specifiers.expand(item, origin, "Include", lookup, project, start);
-        Path target = ValueParser.resolve(expanded, origin);
+        Path target;
+        try {
+            target = ValueParser.resolve(expanded, origin);
+        } catch (ConfigError e) {
+            throw e.inSetting("Include");
+        }
         if (!Files.exists(target)) {
             throw new ConfigError(origin, "Include", "no such file or directory: " + target);
         }
@@ -348,9 +353,13 @@ public final class ConfigLoader {
             slot.items.clear();
             slot.reset = false;
         }
-        for (String item : items) {
-            String expanded = Specifiers.expand(item, origin, s.name(), lookup, project, start);
-            slot.items.add(new Value(s.parser().parse(expanded, origin, s.name()), origin));
+        try {
+            for (String item : items) {
+                String expanded = Specifiers.expand(item, origin, s.name(), lookup, project, start);
+                slot.items.add(new Value(s.parser().parse(expanded, origin, s.name()), origin));
+            }
+        } catch (ConfigError e) {
+            throw e.inSetting(s.name());
         }
     }
 
@@ -419,6 +428,8 @@ public final class ConfigLoader {
                         + "' but a later file changed it to '" + now + "'");
             }
         }
+        // A warning quotes what the file says (an unknown key may be 1 MB of escape codes): one printable line.
+        warnings.replaceAll(w -> ConfigError.oneLine(w, 300));
         return new Config(project, explicit, files, new ArrayList<>(modules.values()), warnings, hostEnvironment);
     }
 
@@ -471,7 +482,11 @@ public final class ConfigLoader {
         String expanded = Specifiers.expand(value, origin, key, lookup, project, start);
         switch (key) {
             case "PathExists":
-                return Files.exists(ValueParser.resolve(expanded, origin));
+                try {
+                    return Files.exists(ValueParser.resolve(expanded, origin));
+                } catch (ConfigError e) {
+                    throw e.inSetting(key);
+                }
             case "Environment": {
                 matchesSeen.add(new MatchSeen("Environment", resolvedSingle("Environment"), origin));
                 Map<String, String> env = Config.environmentOf(
