@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -210,23 +209,27 @@ public final class ConfigLoader {
             if (cycle) {
                 chain = new ArrayList<>(chain.subList(chain.indexOf(real), chain.size()));
             }
-            chain.add(real);
-            String shown = chain(chain);
+            List<String> names = new ArrayList<>(chain.stream().map(this::shown).toList());
+            // The last step as written (a symlink shows what it points to): "mkosi.conf.d/loop (a link to .)".
+            Path written = given.toAbsolutePath().normalize();
+            names.add(written.equals(real) ? shown(real) : shown(written) + " (a link to " + shown(real) + ")");
             String what = cycle ? "cycle: " : "nested more than " + MAX_DEPTH + " deep: ";
             if (includedFrom != null) {
-                throw new ConfigError(includedFrom, "Include", "Include= " + what + shown);
+                throw new ConfigError(includedFrom, "Include", "Include= " + what + chain(names));
             }
-            String link = given.equals(real) ? "" : " (a link to " + real + ")";
-            throw new ConfigError(Origin.at(given, 0), null, "directory " + what + shown + link);
+            throw new ConfigError(Origin.at(given, 0), null, "directory " + what + chain(names));
         }
         reading.push(real);
     }
 
-    /** a → b → a, with the middle of a long chain left out so that the message stays one readable line. */
-    private String chain(List<Path> chain) {
+    /** A path on the include chain: relative to the project when inside it ("." for the project itself). */
+    private String shown(Path p) {
         Path top = realPath(project);
-        List<String> names = chain.stream().map(p -> p.equals(top) ? "." : p.startsWith(top)
-                ? top.relativize(p).toString() : p.toString()).toList();
+        return p.equals(top) ? "." : p.startsWith(top) ? top.relativize(p).toString() : p.toString();
+    }
+
+    /** a → b → a, with the middle of a long chain left out so that the message stays one readable line. */
+    private static String chain(List<String> names) {
         if (names.size() > 6) {
             names = Stream.of(names.subList(0, 3), List.of("… (" + (names.size() - 5) + " more)"),
                     names.subList(names.size() - 2, names.size())).flatMap(List::stream).toList();
