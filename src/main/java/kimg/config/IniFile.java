@@ -152,27 +152,27 @@ public record IniFile(Path path, List<Entry> entries) {
             int lineNo = i + 1;
             String raw = lines.get(i);
             String content = stripComment(raw);
-            if (content.isBlank()) {
+            if (strip(content).isEmpty()) {
                 continue;
             }
-            if (open != null && Character.isWhitespace(raw.charAt(0))) {
+            if (open != null && isSpace(raw.charAt(0))) {
                 if (value.length() > 0) {
                     value.append('\n');
                 }
-                value.append(content.strip());
+                value.append(strip(content));
                 continue;
             }
             if (open != null) {
                 out.add(new Assignment(open.section(), open.key(), value.toString(), open.line()));
                 open = null;
             }
-            String line = content.strip();
+            String line = strip(content);
             if (line.startsWith("[")) {
                 if (!line.endsWith("]")) {
                     throw new ConfigError(Origin.at(path, lineNo), null,
                             "unterminated section header: " + ConfigError.quote(line));
                 }
-                String name = line.substring(1, line.length() - 1).strip();
+                String name = strip(line.substring(1, line.length() - 1));
                 if (name.isEmpty()) {
                     throw new ConfigError(Origin.at(path, lineNo), null, "empty section name");
                 }
@@ -185,7 +185,7 @@ public record IniFile(Path path, List<Entry> entries) {
                 throw new ConfigError(Origin.at(path, lineNo), null,
                         "expected Key=Value, got " + ConfigError.quote(line));
             }
-            String key = line.substring(0, eq).strip();
+            String key = strip(line.substring(0, eq));
             if (key.isEmpty()) {
                 throw new ConfigError(Origin.at(path, lineNo), null, "missing setting name before '='");
             }
@@ -193,12 +193,30 @@ public record IniFile(Path path, List<Entry> entries) {
                 throw new ConfigError(Origin.at(path, lineNo), key, "setting outside a section");
             }
             open = new Assignment(section, key, "", lineNo);
-            value = new StringBuilder(line.substring(eq + 1).strip());
+            value = new StringBuilder(strip(line.substring(eq + 1)));
         }
         if (open != null) {
             out.add(new Assignment(open.section(), open.key(), value.toString(), open.line()));
         }
         return new IniFile(path, List.copyOf(out));
+    }
+
+    /** Python's {@code str.isspace()} for one character: Java's whitespace plus no-break spaces (U+00A0 ...). */
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+    }
+
+    /** Python's {@code str.strip()}, which mkosi applies to keys, values and continuation lines. */
+    private static String strip(String s) {
+        int b = 0;
+        int e = s.length();
+        while (b < e && isSpace(s.charAt(b))) {
+            b++;
+        }
+        while (e > b && isSpace(s.charAt(e - 1))) {
+            e--;
+        }
+        return s.substring(b, e);
     }
 
     private static String stripComment(String line) {

@@ -99,6 +99,17 @@ class IniEdgeCasesTest {
     }
 
     @Test
+    void noBreakSpaceIsWhitespaceAsInPython() {
+        // mkosi strips with str.strip() and tests indentation with str.isspace(), both of which include U+00A0.
+        tree.file("mkosi.conf", "[Content]", "Packages=a", "\u00a0b\u00a0", "Hostname=\u00a0x\u00a0");
+
+        Config c = tree.load();
+
+        assertEquals(List.of("a", "b"), c.list("Packages"));
+        assertEquals("x", c.get("Hostname"));
+    }
+
+    @Test
     void semicolonIsNotACommentAsInMkosi() {
         // mkosi v26 strips only '#' comments: "; note" is a line without '=' ("must be followed by '='").
         tree.file("mkosi.conf", "[Content]", "; note", "Packages=gcc");
