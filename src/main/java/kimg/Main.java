@@ -32,6 +32,13 @@ public final class Main {
             }
             err.println("kimg: error: " + e.getMessage());
             return ExitCode.STEP_FAILED.code;
+        } catch (java.nio.file.InvalidPathException e) {
+            // A path from the command line the JVM cannot encode: under LC_ALL=C (cron, CI) the JDK takes file
+            // names as ASCII. bin/kimg runs the JVM under C.UTF-8 for this; `java -jar` does not.
+            err.println("kimg: error: " + ConfigError.usage("not a usable path: " + ConfigError.quote(e.getInput())
+                    + " (" + e.getReason() + "; the locale's charset is " + System.getProperty("sun.jnu.encoding")
+                    + ", run under a UTF-8 locale such as LC_ALL=C.UTF-8)").render());
+            return ExitCode.USAGE.code;
         } catch (RuntimeException e) {
             // A bug in kimg, not a user error: say so; the stack trace only with --debug.
             err.println("kimg: internal error: " + e);

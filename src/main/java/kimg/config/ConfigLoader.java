@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -111,10 +110,14 @@ public final class ConfigLoader {
      * @return whether the directory applied (its [Match] held)
      */
     private boolean readDirectory(Path dir, boolean top) {
+        return readDirectory(dir, top, null);
+    }
+
+    private boolean readDirectory(Path dir, boolean top, Origin includedFrom) {
         Path real = realPath(dir);
         Path conf = dir.resolve("mkosi.conf");
         IniFile ini = null;
-        enter(real, null);
+        enter(dir, real, includedFrom);
         try {
             if (Files.isRegularFile(conf)) {
                 Path realConf = realPath(conf);
@@ -175,7 +178,7 @@ public final class ConfigLoader {
 
     private void readFile(Path file, Origin includedFrom) {
         Path real = realPath(file);
-        enter(real, includedFrom);
+        enter(file, real, includedFrom);
         try {
             if (!read.add(real)) {
                 return;
@@ -190,40 +193,80 @@ public final class ConfigLoader {
         }
     }
 
-    /** Pushes a file or directory on the include chain; one already on it is an Include= cycle. */
-    private void enter(Path real, Origin includedFrom) {
-        if (reading.contains(real)) {
-            var chain = new ArrayList<Path>(reading);
+    /** Deeper Include= (or mkosi.conf.d/) nesting is refused: real trees nest a few levels, a loop nests forever. */
+    static final int MAX_DEPTH = 64;
+
+    /**
+     * Pushes a file or directory on the include chain. One already on it is a cycle, and a chain deeper than
+     * {@link #MAX_DEPTH} is refused; both errors name the chain. {@code includedFrom} is the Include= line, or
+     * null when the directory walk (a mkosi.conf.d/ entry, mkosi.local/) led here.
+     */
+    private void enter(Path given, Path real, Origin includedFrom) {
+        if (reading.contains(real) || reading.size() >= MAX_DEPTH) {
+            var chain = new ArrayList<>(reading);
             java.util.Collections.reverse(chain);
-            String path = chain.subList(chain.indexOf(real), chain.size()).stream().map(Path::toString)
-                    .collect(Collectors.joining(" → ")) + " → " + real;
-            throw new ConfigError(includedFrom, "Include", "Include= cycle: " + path);
+            boolean cycle = reading.contains(real);
+            if (cycle) {
+                chain = new ArrayList<>(chain.subList(chain.indexOf(real), chain.size()));
+            }
+            List<String> names = new ArrayList<>(chain.stream().map(this::shown).toList());
+            // The last step as written (a symlink shows what it points to): "mkosi.conf.d/loop (a link to .)".
+            Path written = given.toAbsolutePath().normalize();
+            names.add(written.equals(real) ? shown(real) : shown(written) + " (a link to " + shown(real) + ")");
+            String what = cycle ? "cycle: " : "nested more than " + MAX_DEPTH + " deep: ";
+            if (includedFrom != null) {
+                throw new ConfigError(includedFrom, "Include", "Include= " + what + chain(names));
+            }
+            throw new ConfigError(Origin.at(given, 0), null, "directory " + what + chain(names));
         }
         reading.push(real);
     }
 
+    /** A path on the include chain: relative to the project when inside it ("." for the project itself). */
+    private String shown(Path p) {
+        Path top = realPath(project);
+        return p.equals(top) ? "." : p.startsWith(top) ? top.relativize(p).toString() : p.toString();
+    }
+
+    /** a → b → a, with the middle of a long chain left out so that the message stays one readable line. */
+    private static String chain(List<String> names) {
+        if (names.size() > 6) {
+            names = Stream.of(names.subList(0, 3), List.of("… (" + (names.size() - 5) + " more)"),
+                    names.subList(names.size() - 2, names.size())).flatMap(List::stream).toList();
+        }
+        return String.join(" → ", names);
+    }
+
     private void include(String item, Origin origin) {
         String expanded = Specifiers.expand(item, origin, "Include", lookup, project, start);
-        Path target = ValueParser.resolve(expanded, origin);
+        Path target;
+        try {
+            target = ValueParser.resolve(expanded, origin);
+        } catch (ConfigError e) {
+            throw e.inSetting("Include");
+        }
         if (!Files.exists(target)) {
             throw new ConfigError(origin, "Include", "no such file or directory: " + target);
         }
         Path real = realPath(target);
         if (reading.contains(real)) {
-            enter(real, origin); // throws the cycle error
+            enter(target, real, origin); // throws the cycle error
         }
         if (Files.isDirectory(target)) {
             if (!read.add(real)) {
                 return;
             }
             boolean isModule = Files.isRegularFile(target.resolve("mkosi.conf"));
-            boolean applied = readDirectory(target, false);
+            boolean applied = readDirectory(target, false, origin);
             if (isModule) {
                 String name = target.getFileName().toString();
                 modules.put(real, new ModuleDef(name, target, ModuleDef.findBuildScript(target), applied));
             }
-        } else {
+        } else if (Files.isRegularFile(target)) {
             readFile(target, origin);
+        } else {
+            // A FIFO would block the read until a writer comes, /dev/zero never ends.
+            throw new ConfigError(origin, "Include", "not a regular file or directory: " + target);
         }
     }
 
@@ -313,9 +356,13 @@ public final class ConfigLoader {
             slot.items.clear();
             slot.reset = false;
         }
-        for (String item : items) {
-            String expanded = Specifiers.expand(item, origin, s.name(), lookup, project, start);
-            slot.items.add(new Value(s.parser().parse(expanded, origin, s.name()), origin));
+        try {
+            for (String item : items) {
+                String expanded = Specifiers.expand(item, origin, s.name(), lookup, project, start);
+                slot.items.add(new Value(s.parser().parse(expanded, origin, s.name()), origin));
+            }
+        } catch (ConfigError e) {
+            throw e.inSetting(s.name());
         }
     }
 
@@ -384,6 +431,8 @@ public final class ConfigLoader {
                         + "' but a later file changed it to '" + now + "'");
             }
         }
+        // A warning quotes what the file says (an unknown key may be 1 MB of escape codes): one printable line.
+        warnings.replaceAll(w -> ConfigError.oneLine(w, 300));
         return new Config(project, explicit, files, new ArrayList<>(modules.values()), warnings, hostEnvironment);
     }
 
@@ -436,7 +485,11 @@ public final class ConfigLoader {
         String expanded = Specifiers.expand(value, origin, key, lookup, project, start);
         switch (key) {
             case "PathExists":
-                return Files.exists(ValueParser.resolve(expanded, origin));
+                try {
+                    return Files.exists(ValueParser.resolve(expanded, origin));
+                } catch (ConfigError e) {
+                    throw e.inSetting(key);
+                }
             case "Environment": {
                 matchesSeen.add(new MatchSeen("Environment", resolvedSingle("Environment"), origin));
                 Map<String, String> env = Config.environmentOf(

@@ -26,8 +26,10 @@ public record Setting(
 
     /** How the text of a list assignment is cut into items. */
     public enum Split {
-        /** whitespace or commas (mkosi's default list delimiter) */
+        /** whitespace or commas */
         WORDS,
+        /** commas and line ends only, as mkosi v26 splits path lists: a path may contain spaces */
+        COMMAS,
         /** like a shell splits words, quotes respected (QemuArgs=, Environment=) */
         SHELL,
         /**

@@ -1,5 +1,6 @@
 package kimg.config;
 
+import static kimg.config.Setting.Split.COMMAS;
 import static kimg.config.Setting.Split.KERNEL;
 import static kimg.config.Setting.Split.NONE;
 import static kimg.config.Setting.Split.SHELL;
@@ -62,13 +63,13 @@ public final class Settings {
             single("WithDocs", "Content", ValueParser.BOOLEAN, Setting.Default.of("false"),
                     "keep documentation in the image"),
             single("Hostname", "Content", ValueParser.STRING, Setting.Default.of("kimg"), "hostname of the guest"),
-            list("ExtraTrees", "Content", WORDS, ValueParser.sourceTarget(false),
+            list("ExtraTrees", "Content", COMMAS, ValueParser.sourceTarget(false),
                     "trees copied into the image (SRC[:DST]); mkosi.extra/ is used when present"),
-            list("PostInstallationScripts", "Content", WORDS, ValueParser.path(true),
+            list("PostInstallationScripts", "Content", COMMAS, ValueParser.path(true),
                     "scripts run after installation ($BUILDROOT); mkosi.postinst is used when present"),
 
             // [Build]
-            list("BuildSources", "Build", WORDS, ValueParser.sourceTarget(true),
+            list("BuildSources", "Build", COMMAS, ValueParser.sourceTarget(true),
                     "source trees as SRC:MODULE (e.g. ~/linux:kernel)"),
             single("BuildDirectory", "Build", List.of("Output"), ValueParser.path(false), Setting.Default.of("mkosi.builddir"),
                     "persistent out-of-tree build directories"),
@@ -86,7 +87,7 @@ public final class Settings {
                     "kconfig fragments merged on top of the kernel config (merge_config.sh)"),
 
             // [Runtime]
-            list("RuntimeTrees", "Runtime", WORDS, ValueParser.sourceTarget(false),
+            list("RuntimeTrees", "Runtime", COMMAS, ValueParser.sourceTarget(false),
                     "host trees shared with the guest as SRC[:DST][:ro]"),
             single("RuntimeBuildSources", "Runtime", (raw, origin, setting) -> raw.equalsIgnoreCase("rw") ? "rw"
                     : ValueParser.BOOLEAN.parse(raw, origin, setting), Setting.Default.of("false"),

@@ -124,6 +124,12 @@ public interface ValueParser {
     static Path resolve(String raw, Origin origin) {
         Path base = origin != null && origin.directory() != null ? origin.directory() : Path.of("").toAbsolutePath();
         String expanded = raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw;
-        return base.resolve(expanded).toAbsolutePath().normalize();
+        try {
+            return base.resolve(expanded).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            // A NUL byte, or (under a non-UTF-8 locale) a character the JVM cannot encode as a file name.
+            throw new ConfigError(origin, null, "not a usable path: " + ConfigError.quote(raw) + " (" + e.getReason()
+                    + ")");
+        }
     }
 }

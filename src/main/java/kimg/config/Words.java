@@ -3,7 +3,7 @@ package kimg.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How assignment text becomes items: mkosi's whitespace/comma lists, and shell-like words for QemuArgs=. */
+/** How assignment text becomes items: whitespace/comma lists, mkosi's comma-only path lists, shell-like words for QemuArgs=. */
 final class Words {
     private Words() {}
 
@@ -11,6 +11,7 @@ final class Words {
         return switch (how) {
             case NONE -> text.isBlank() ? List.of() : List.of(text.replace('\n', ' ').strip());
             case WORDS -> words(text);
+            case COMMAS -> commas(text);
             case SHELL -> shell(text, origin, setting);
             case KERNEL -> kernel(text, origin, setting);
         };
@@ -54,7 +55,27 @@ final class Words {
         return out;
     }
 
-    /** Splits like a POSIX shell splits words: single and double quotes, backslash escapes; no expansion. */
+    /**
+     * mkosi v26's list parser for path lists (delimiter ","): items end at commas and line ends only, so
+     * {@code ExtraTrees=/srv/my tree:/x} is one tree whose path has a space, as in mkosi.
+     */
+    static List<String> commas(String text) {
+        var out = new ArrayList<String>();
+        for (String w : text.split("[,\n]")) {
+            String item = w.strip();
+            if (!item.isEmpty()) {
+                out.add(item);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Splits as mkosi v26 splits QemuArgs= and Environment= (Python's {@code shlex} in POSIX mode with only space
+     * and newline as separators): single quotes keep everything; in double quotes a backslash escapes only
+     * {@code "} and {@code \}; outside quotes it escapes any character. No expansion; a tab is part of a word;
+     * an empty word ({@code ""}) is dropped, as mkosi drops it.
+     */
     static List<String> shell(String text, Origin origin, String setting) {
         var out = new ArrayList<String>();
         var cur = new StringBuilder();
@@ -71,7 +92,7 @@ final class Words {
             } else if (quote == '"') {
                 if (c == '"') {
                     quote = 0;
-                } else if (c == '\\' && i + 1 < text.length() && "\"\\$`".indexOf(text.charAt(i + 1)) >= 0) {
+                } else if (c == '\\' && i + 1 < text.length() && "\"\\".indexOf(text.charAt(i + 1)) >= 0) {
                     cur.append(text.charAt(++i));
                 } else {
                     cur.append(c);
@@ -79,13 +100,15 @@ final class Words {
             } else if (c == '\'' || c == '"') {
                 quote = c;
                 inWord = true;
-            } else if (c == '\\' && i + 1 < text.length()) {
+            } else if (c == '\\') {
+                if (i + 1 == text.length()) {
+                    throw new ConfigError(origin, setting, "backslash at the end of the value (write \\\\ for one)");
+                }
                 cur.append(text.charAt(++i));
                 inWord = true;
-            } else if (Character.isWhitespace(c)) {
+            } else if (c == ' ' || c == '\n') {
                 if (inWord) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
+                    add(out, cur);
                     inWord = false;
                 }
             } else {
@@ -97,8 +120,15 @@ final class Words {
             throw new ConfigError(origin, setting, "unterminated " + (quote == '"' ? "double" : "single") + " quote");
         }
         if (inWord) {
-            out.add(cur.toString());
+            add(out, cur);
         }
         return out;
+    }
+
+    private static void add(List<String> out, StringBuilder word) {
+        if (word.length() > 0) {
+            out.add(word.toString());
+        }
+        word.setLength(0);
     }
 }

@@ -44,7 +44,7 @@ class ModuleSelectionTest {
     @Test
     void kernelFirstThenIncludedModulesInIncludeOrder() throws IOException {
         Config c = project("[Config]\nInclude=modules/foo\nInclude=modules/btrfs-progs\nInclude=modules/kernel\n"
-                + "[Build]\nBuildSources=src/kernel:kernel src/btrfs-progs:btrfs-progs src/foo:foo\n");
+                + "[Build]\nBuildSources=src/kernel:kernel,src/btrfs-progs:btrfs-progs,src/foo:foo\n");
         assertEquals(List.of("kernel", "foo", "btrfs-progs"), names(ModuleSelection.select(c, build(dir, false))));
     }
 
@@ -57,7 +57,7 @@ class ModuleSelectionTest {
     @Test
     void moduleFlagsRestrictTheBuild() throws IOException {
         Config c = project("[Config]\nInclude=modules/foo modules/btrfs-progs\n"
-                + "[Build]\nBuildSources=src/foo:foo src/btrfs-progs:btrfs-progs\n");
+                + "[Build]\nBuildSources=src/foo:foo,src/btrfs-progs:btrfs-progs\n");
         assertEquals(List.of("btrfs-progs"), names(ModuleSelection.select(c, build(dir, true, "btrfs-progs"))));
     }
 
