@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (this machine has none) and still something to stop the scope after SIGKILL. The wrapper is
  * {@code setsid sh -c 'echo 0 >"$0" && exec "$@"' CGROUP/cgroup.procs ARGV...}: the command's argv are
  * positional parameters, never parsed by the shell, and both wrappers exec, so the PID kimg holds is the
- * command's. Cost per started process, measured on this machine (2 cores, 200 runs of {@code true}): about 1.3 ms
- * more than a bare {@code ProcessBuilder.start} (1.9 ms vs 0.6 ms start-to-exit), against make and QEMU steps of
- * seconds; the watchdog adds one {@code sh} per run.
+ * command's. Cost per started process, measured on this machine (2 cores, load 15 from other builds, 200 runs of
+ * {@code true} from Java): bare 2.2-3.0 ms, wrapped 7.6-8.9 ms; of the 5 ms, {@code setsid} is 3-4 ms (its exec
+ * and locale set-up), {@code sh} 0.5-1 ms, the cgroup's mkdir + kill + rmdir 0.2-0.6 ms. kimg starts tens of
+ * processes per run (make starts the compilers, not kimg), against steps of seconds; the watchdog is one more
+ * {@code sh} per run.
  */
 final class Reaper {
     /** How a process enters its scope: the argv prefix, and what to do when its step is over. */
