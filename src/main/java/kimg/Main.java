@@ -38,7 +38,7 @@ public final class Main {
             if (debug) {
                 e.printStackTrace(err);
             }
-            return ExitCode.STEP_FAILED.code;
+            return ExitCode.INTERNAL.code;
         }
     }
 }
