@@ -81,13 +81,16 @@ public final class Pipeline {
                 // One guest per project (first, so a second guest fails before building); the image is shared
                 // with ssh/gdb and kept from builds while it runs.
                 try (ProjectLock guest = lock(config, ProjectLock.Use.GUEST, "kimg " + request.verb(), console)) {
-                    return boot(config, request, exec, out);
+                    Config ported = GuestPorts.choose(config, console);
+                    guest.note(ProjectLock.Part.GUEST, GuestPorts.record(ported));
+                    return boot(ported, request, exec, out);
                 }
             }
             case "gdb":
             case "ssh":
                 try (ProjectLock attached = lock(config, ProjectLock.Use.ATTACH, "kimg " + request.verb(), console)) {
-                    return boot(config, request, exec, out);
+                    String guest = ProjectLock.holderOf(config.directory(), ProjectLock.Part.GUEST);
+                    return boot(GuestPorts.recorded(config, guest), request, exec, out);
                 }
             default:
                 throw ConfigError.usage("unknown verb '" + request.verb() + "'");

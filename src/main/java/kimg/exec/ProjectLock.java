@@ -178,6 +178,47 @@ public final class ProjectLock implements AutoCloseable {
         }
     }
 
+    /** Adds {@code words} to the holder record of {@code part}, which this JVM holds exclusively (a guest's ports). */
+    public void note(Part part, String words) {
+        synchronized (HELD) {
+            Held held = HELD.get(file);
+            FileLock lock = held == null ? null : held.locks.get(part);
+            if (lock == null || lock.isShared() || words.isEmpty()) {
+                return;
+            }
+            try {
+                String record = record(held.channel, part) + " " + words;
+                String padded = String.format("%-" + (SLOT - 1) + "s\n", record);
+                held.channel.write(ByteBuffer.wrap(padded.getBytes(StandardCharsets.UTF_8)), part.offset());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The record of the process holding {@code part} of the project's lock, or "" when nobody else holds it. */
+    public static String holderOf(Path projectDirectory, Part part) {
+        Path file = fileOf(projectDirectory);
+        synchronized (HELD) {
+            try {
+                Held held = HELD.get(file);
+                if (held != null) {
+                    // Never a second channel while this JVM holds locks on the file: closing any descriptor of a
+                    // file drops all of a process's POSIX locks on it.
+                    return heldByAnother(held.channel, part, true) ? record(held.channel, part) : "";
+                }
+                if (!Files.exists(file)) {
+                    return "";
+                }
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    return heldByAnother(ch, part, true) ? record(ch, part) : "";
+                }
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+
     private static void undo(Held held, List<Part> added, List<Part> upgraded) {
         try {
             for (Part part : added) {
