@@ -78,6 +78,8 @@ class ProjectUseTest {
                 KimgCli second = KimgCli.run(project, args);
                 assertEquals(1, second.status(), second::toString);
                 assertTrue(second.err().contains("locked by PID " + guest.pid() + " (kimg qemu"), second::toString);
+                assertTrue(second.err().contains("one guest per project, as two would share one read-write root tree"),
+                        second::toString);
             }
         } finally {
             guest.destroyForcibly().waitFor();

@@ -244,8 +244,10 @@ public final class ProjectLock implements AutoCloseable {
         if (lock != null) {
             return lock;
         }
-        throw new StepFailed("lock", null, 1, List.of(
-                "project " + project + " is locked by " + holder(ch, part) + "; wait for it to finish or stop it"));
+        String why = part == Part.GUEST
+                ? "; one guest per project, as two would share one read-write root tree: stop it first"
+                : "; wait for it to finish or stop it";
+        throw new StepFailed("lock", null, 1, List.of("project " + project + " is locked by " + holder(ch, part) + why));
     }
 
     /** Who holds {@code part}: the record its exclusive holder wrote in its slot. */
