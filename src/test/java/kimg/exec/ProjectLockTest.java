@@ -51,6 +51,24 @@ class ProjectLockTest {
     }
 
     @Test
+    void aGuestThatBuildsFirstHoldsTheImageExclusivelyOnlyWhileBuilding() throws Exception {
+        try (ProjectLock guest = ProjectLock.acquire(project, ProjectLock.Use.GUEST, "kimg qemu")) {
+            try (ProjectLock build = ProjectLock.acquire(project, ProjectLock.Use.BUILD, "kimg build")) {
+                // kimg ssh cannot attach to an image being replaced.
+                assertThrows(IllegalStateException.class,
+                        () -> LockHolder.start(project, ProjectLock.Use.ATTACH, "kimg ssh").destroyForcibly());
+            }
+            // Booted: ssh attaches, a build is refused naming the guest.
+            Process ssh = LockHolder.start(project, ProjectLock.Use.ATTACH, "kimg ssh");
+            try {
+                assertEquals("", ProjectLock.holderOf(project, ProjectLock.Part.BUILD));
+            } finally {
+                ssh.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
     void readOnlyProjectSaysWhereTheLockGoes() throws Exception {
         Path dir = Files.createDirectories(project.resolve("ro"));
         Files.writeString(dir.resolve("mkosi.conf"), "[Output]\nFormat=none\n");
