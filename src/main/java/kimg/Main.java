@@ -45,7 +45,7 @@ public final class Main {
             if (debug) {
                 e.printStackTrace(err);
             }
-            return ExitCode.STEP_FAILED.code;
+            return ExitCode.INTERNAL.code;
         }
     }
 }

@@ -67,21 +67,36 @@ public final class Pipeline {
                 return ExitCode.OK.code;
             case "genkey":
                 // The same pair an Ssh=yes build would make; an existing key is kept (mkosi's genkey needs -f).
-                out.println(SshKey.ensure(config.directory(), exec));
+                try (ProjectLock lock = lock(config, ProjectLock.Use.MODULES, "kimg genkey", console)) {
+                    out.println(SshKey.ensure(config.directory(), exec));
+                }
                 return ExitCode.OK.code;
             case "build": {
                 Built built;
-                try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
+                // -i replaces no image: it runs beside a guest of the project (the edit-reload loop).
+                try (ProjectLock lock = lock(config, request.incremental() ? ProjectLock.Use.MODULES
+                        : ProjectLock.Use.BUILD, "kimg build", console)) {
                     built = build(config, request, exec);
                 }
                 report(built, request, exec);
                 return ExitCode.OK.code;
             }
             case "qemu":
-            case "run":
+            case "run": {
+                // One guest per project (first, so a second guest fails before building); the image is shared
+                // with ssh/gdb and kept from builds while it runs.
+                try (ProjectLock guest = lock(config, ProjectLock.Use.GUEST, "kimg " + request.verb(), console)) {
+                    Config ported = GuestPorts.choose(config, console);
+                    guest.note(ProjectLock.Part.GUEST, GuestPorts.record(ported));
+                    return boot(ported, request, exec, out);
+                }
+            }
             case "gdb":
             case "ssh":
-                return boot(config, request, exec, out);
+                try (ProjectLock attached = lock(config, ProjectLock.Use.ATTACH, "kimg " + request.verb(), console)) {
+                    String guest = ProjectLock.holderOf(config.directory(), ProjectLock.Part.GUEST);
+                    return boot(GuestPorts.recorded(config, guest), request, exec, out);
+                }
             default:
                 throw ConfigError.usage("unknown verb '" + request.verb() + "'");
         }
@@ -143,7 +158,7 @@ public final class Pipeline {
                     request.force(), false, List.of(), request.kernelConfig(), request.jobs(), false,
                     request.debug(), List.of());
             Built built;
-            try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
+            try (ProjectLock lock = ProjectLock.acquire(config.directory(), ProjectLock.Use.BUILD, "kimg build")) {
                 built = build(config, asBuild, exec);
             }
             kernel = built.kernel();
@@ -230,7 +245,7 @@ public final class Pipeline {
 
     /** clean: outputs; -f also the modules' build directories; -ff also the cached distribution trees. */
     private static void clean(Config config, Request request, Console console) {
-        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg clean")) {
+        try (ProjectLock lock = lock(config, ProjectLock.Use.BUILD, "kimg clean", console)) {
             ImageBuilder.clean(config, request.force() >= 2 ? 2 : 1);
             OwnedPaths.delete("clean", manifestFile(config), Pipeline::isManifest);
             if (request.force() >= 1) {
@@ -240,6 +255,15 @@ public final class Pipeline {
             console.info("removed the outputs in " + config.outputDirectory()
                     + (request.force() >= 2 ? " and the caches in " + config.cacheDirectory() : ""));
         }
+    }
+
+    /** Takes the project's lock for {@code use}, saying where it is when the project directory is read-only. */
+    private static ProjectLock lock(Config config, ProjectLock.Use use, String what, Console console) {
+        if (ProjectLock.isElsewhere(config.directory())) {
+            console.info("project directory " + config.directory() + " is read-only: its lock is "
+                    + ProjectLock.fileOf(config.directory()));
+        }
+        return ProjectLock.acquire(config.directory(), use, what);
     }
 
     private static void report(Built built, Request request, Exec exec) {

@@ -6,7 +6,9 @@ public enum ExitCode {
     /** a step failed: make, a package manager, a build script, QEMU */
     STEP_FAILED(1),
     /** bad usage or configuration */
-    USAGE(2);
+    USAGE(2),
+    /** a bug in kimg, not the user's input nor a failed step (sysexits.h's EX_SOFTWARE) */
+    INTERNAL(70);
 
     public final int code;
 

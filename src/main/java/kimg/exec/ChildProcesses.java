@@ -1,5 +1,7 @@
 package kimg.exec;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -7,10 +9,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every process kimg starts is registered here so that none outlives it: on normal exit, Ctrl-C (SIGINT) or
  * SIGTERM the JVM's shutdown hook kills each one with its whole tree (make's compiler jobs, virtiofsd's
- * sandboxed child), taken as a snapshot first so none is forgotten once re-parented to init.
+ * sandboxed child), taken as a snapshot first so none is forgotten once re-parented to init, and then whatever
+ * is left in its {@link Reaper} scope (a double-forked daemon). After SIGKILL, when no hook runs, the reaper's
+ * watchdog does the killing.
  */
 public final class ChildProcesses {
     private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Map<ProcessHandle, Reaper.Scope> SCOPES = new ConcurrentHashMap<>();
     private static final Set<Runnable> CLEANUPS = ConcurrentHashMap.newKeySet();
     /** Set when the reaper starts: a process registered after that is killed at once (see register). */
     private static volatile boolean shuttingDown;
@@ -27,6 +32,7 @@ public final class ChildProcesses {
                 LAUNCH.writeLock().unlock();
             }
             killAll();
+            Reaper.shutdownIfStarted();
             runCleanups();
         }, "kimg-child-reaper"));
     }
@@ -40,13 +46,38 @@ public final class ChildProcesses {
      * kimg was gone). Once shutdown has begun, nothing new starts.
      */
     public static Process start(ProcessBuilder pb) throws java.io.IOException {
+        return start(pb, true);
+    }
+
+    /**
+     * Starts a process in its own {@link Reaper} scope. {@code ownSession} false keeps it in kimg's process group
+     * (a process that reads kimg's terminal: QEMU's console, gdb, ssh).
+     */
+    public static Process start(ProcessBuilder pb, boolean ownSession) throws java.io.IOException {
         LAUNCH.readLock().lock();
         try {
             if (shuttingDown) {
                 throw new java.io.IOException("kimg is shutting down");
             }
-            Process p = pb.start();
-            LIVE.add(p.toHandle());
+            Reaper.Scope scope = Reaper.get().newScope(ownSession);
+            List<String> argv = List.copyOf(pb.command());
+            pb.command(scope.wrap(argv));
+            Process p;
+            try {
+                p = pb.start();
+            } catch (java.io.IOException | RuntimeException e) {
+                scope.close();
+                throw e;
+            } finally {
+                pb.command(argv);
+            }
+            scope.started(p.pid());
+            ProcessHandle h = p.toHandle();
+            SCOPES.put(h, scope);
+            LIVE.add(h);
+            // When the step's own process ends, so does the step: a daemon it left behind would otherwise also
+            // hold its output pipe open, and kimg would wait for that pipe's end as long as the daemon lives.
+            h.onExit().thenRun(() -> closeScope(h));
             return p;
         } finally {
             LAUNCH.readLock().unlock();
@@ -61,8 +92,17 @@ public final class ChildProcesses {
         }
     }
 
+    /** Forgets a finished process and kills what its step left behind (a daemon it double-forked). */
     public static void unregister(Process p) {
         LIVE.remove(p.toHandle());
+        closeScope(p.toHandle());
+    }
+
+    private static void closeScope(ProcessHandle h) {
+        Reaper.Scope scope = SCOPES.remove(h);
+        if (scope != null) {
+            scope.close();
+        }
     }
 
     /** Kills a process and every descendant: SIGTERM first, SIGKILL for whatever is left after a grace period. */
@@ -87,6 +127,8 @@ public final class ChildProcesses {
         // Descendants spawned during the grace period are caught here too.
         root.descendants().forEach(ProcessHandle::destroyForcibly);
         all.forEach(ProcessHandle::destroyForcibly);
+        // What no longer descends from root (double-forked, or orphaned before the snapshot) is in its scope.
+        closeScope(root);
         LIVE.remove(root);
     }
 

@@ -147,7 +147,7 @@ public final class Exec {
         console.release();
         Instant start = Instant.now();
         ProcessBuilder pb = builder(cmd).inheritIO();
-        Process p = launch(pb, cmd);
+        Process p = launch(pb, cmd, false);
         try {
             int exit = waitFor(p);
             logs.record(step, exit, Duration.between(start, Instant.now()), null);
@@ -170,7 +170,7 @@ public final class Exec {
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        return launch(pb, cmd);
+        return launch(pb, cmd, true);
     }
 
     private static ProcessBuilder builder(Cmd cmd) {
@@ -185,9 +185,9 @@ public final class Exec {
         return pb;
     }
 
-    private static Process launch(ProcessBuilder pb, Cmd cmd) {
+    private static Process launch(ProcessBuilder pb, Cmd cmd, boolean ownSession) {
         try {
-            return ChildProcesses.start(pb);
+            return ChildProcesses.start(pb, ownSession);
         } catch (IOException e) {
             throw StepFailed.because(cmd.argv().get(0), "cannot run " + cmd.argv().get(0) + ": " + e.getMessage());
         }
