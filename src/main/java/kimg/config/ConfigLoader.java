@@ -75,6 +75,7 @@ public final class ConfigLoader {
         loader.readDirectory(dir, true);
         loader.findUnincludedModules();
         Config config = loader.result();
+        checkBuildSourceTargets(config, ModuleScan.known(dir, config));
         usesOf(request.verb()).forEach(config::checkUsable);
         return config;
     }
@@ -89,6 +90,22 @@ public final class ConfigLoader {
             case "qemu", "vm", "run", "boot", "shell", "ssh", "gdb" -> List.of(Setting.Use.BUILD, Setting.Use.BOOT);
             default -> List.of();
         };
+    }
+
+    /**
+     * A BuildSources= target names a module: {@code kernel} (kimg's kernel builder) or one that exists
+     * ({@link ModuleScan#known}). A misspelt target would otherwise be skipped in silence (issue 10).
+     *
+     * @throws ConfigError naming the item's file:line
+     */
+    static void checkBuildSourceTargets(Config config, java.util.Set<String> known) {
+        for (Value v : config.values(Settings.BUILD_SOURCES)) {
+            String target = ((BuildSource) v.typed()).target();
+            if (!target.isEmpty() && !known.contains(target)) {
+                throw new ConfigError(v.origin(), "BuildSources", "no module named '" + target + "' (modules: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
     }
 
     // ---- command line ------------------------------------------------------------------------------------
@@ -273,7 +290,12 @@ public final class ConfigLoader {
                 continue;
             }
             boolean includeSection = section.equals("Config") || section.equals("Include");
-            if (a.key().equals("Include") && (includeSection || Settings.SECTIONS.contains(section))) {
+            if (a.key().equals("@Include")) {
+                // v24+: `@` no longer means "default"; @Include= is Include=, with mkosi's warning.
+                warnings.add(origin + ": The '@' specifier is deprecated, please use Include instead of @Include");
+            }
+            if ((a.key().equals("Include") || a.key().equals("@Include"))
+                    && (includeSection || Settings.SECTIONS.contains(section))) {
                 if (!includeSection) {
                     // Like any setting in the wrong section: a nudge, and it still does its job.
                     warnings.add(origin + ": Include= belongs in [Config], not [" + a.section() + "]");
@@ -305,7 +327,7 @@ public final class ConfigLoader {
                 continue;
             }
             Setting<?> s = setting.get();
-            if (!s.inSection(section)) {
+            if (!s.inSection(a.section())) { // [Host] is the old name of [Runtime]: it works, with a nudge
                 // mkosi has moved settings between sections over time; old trees still work, with a nudge.
                 warnings.add(origin + ": " + s.name() + "= belongs in [" + s.section() + "], not [" + a.section()
                         + "]");
