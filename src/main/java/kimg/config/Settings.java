@@ -86,7 +86,7 @@ public final class Settings {
             .specifier('O').matcher(Matcher.NONE);
     public static final Setting<String> IMAGE_ID = single("ImageId", "Output", ValueParser.FILE_NAME, Default.none(),
             "image name, for [Match] and %i").specifier('i').matcher(Matcher.GLOB);
-    public static final Setting<String> IMAGE_VERSION = single("ImageVersion", "Output", ValueParser.RELEASE,
+    public static final Setting<String> IMAGE_VERSION = single("ImageVersion", "Output", ValueParser.VERSION,
             Default.none(), "image version, for [Match] and %v").specifier('v').matcher(Matcher.VERSION);
 
     // [Content]

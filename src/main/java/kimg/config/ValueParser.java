@@ -91,6 +91,10 @@ public interface ValueParser<T> {
     ValueParser<String> RELEASE = matching("[A-Za-z0-9][A-Za-z0-9._-]*",
             "not a release name (letters, digits, '.', '_' and '-', starting with a letter or digit)");
 
+    /** A version (ImageVersion=): it names output files, so it is no path and no option. */
+    ValueParser<String> VERSION = matching("[A-Za-z0-9][A-Za-z0-9._~+^-]*",
+            "not a version (letters, digits and '.', '_', '~', '+', '^', '-')");
+
     /** A mirror URL: it is a package manager's argument, so a scheme is required and options cannot sneak in. */
     ValueParser<String> URL = matching("[A-Za-z][A-Za-z0-9+.-]*://[^\\s\\x00-\\x1f\\x7f]+",
             "not a URL (scheme://host/path, no blanks)");
