@@ -485,8 +485,13 @@ public final class ConfigLoader {
             setting.ifPresent(s -> warnings.add(origin + ": Setting " + key + " is deprecated, please use " + s.name()
                     + " instead."));
         }
-        if (setting.isEmpty() || setting.get().matcher() == Setting.Matcher.NONE) {
+        if (setting.isEmpty()) {
             warnings.add(origin + ": unknown [Match] condition " + key + "=, treated as not matching");
+            return false;
+        }
+        if (setting.get().matcher() == Setting.Matcher.NONE) {
+            warnings.add(origin + ": " + key + "= cannot be used in [Match] (mkosi refuses it), treated as not"
+                    + " matching");
             return false;
         }
         Setting<?> s = setting.get();

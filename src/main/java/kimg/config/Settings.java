@@ -55,7 +55,8 @@ public final class Settings {
             .limit((d, use) -> d.buildable() ? Optional.empty()
                     : Optional.of("kimg cannot build " + d + " images (it builds debian, ubuntu, fedora and centos)"));
     public static final Setting<String> RELEASE = single("Release", "Distribution", ValueParser.RELEASE,
-            r -> List.of(Distribution.of(r.get("Distribution")).orElse(Distribution.DEBIAN).defaultRelease()),
+            r -> Distribution.of(r.get("Distribution")).map(Distribution::defaultRelease).filter(x -> !x.isEmpty())
+                    .map(List::of).orElse(List.of()),
             "distribution release (bookworm, 41, 9, ...)").flags("-r").specifier('r').shapes(Cache.ROOTFS);
     public static final Setting<Architecture> ARCHITECTURE = single("Architecture", "Distribution",
             ValueParser.ARCHITECTURE, Default.of("x86-64"), "architecture of the image (kimg builds x86-64 and"
