@@ -111,7 +111,7 @@ public final class Settings {
             Default.of("false"), "keep documentation in the image").matcher(Matcher.NONE).shapes(Cache.ROOTFS);
     public static final Setting<String> HOSTNAME = single("Hostname", "Content", ValueParser.HOSTNAME,
             Default.of("kimg"), "hostname of the guest").matcher(Matcher.NONE).shapes(Cache.OUTPUT);
-    public static final Setting<Tree> EXTRA_TREES = list("ExtraTrees", "Content", WORDS, ValueParser.tree(false),
+    public static final Setting<Tree> EXTRA_TREES = list("ExtraTrees", "Content", WORDS, ValueParser.tree(false, "/"),
             "trees copied into the image (SRC[:DST]); mkosi.extra/ is used when present").flags(null, "extra-tree")
             .matcher(Matcher.NONE).shapes(Cache.OUTPUT)
             .limit((t, use) -> java.nio.file.Files.isDirectory(t.source()) ? Optional.empty()
@@ -151,8 +151,8 @@ public final class Settings {
             .matcher(Matcher.NONE);
 
     // [Runtime]
-    public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", WORDS, ValueParser.tree(true),
-            "host trees shared with the guest as SRC[:DST][:ro]").flags(null, "runtime-tree").matcher(Matcher.NONE);
+    public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", WORDS, ValueParser.tree(true, "/root/src"),
+            "host trees shared with the guest as SRC[:DST][:ro] (a relative DST is under /root/src)").flags(null, "runtime-tree").matcher(Matcher.NONE);
     public static final Setting<Boolean> RUNTIME_BUILD_SOURCES = single("RuntimeBuildSources", "Runtime",
             ValueParser.BOOLEAN, Default.of("false"),
             "share sources at /work/src/<target> and build directories at /work/build/<module>")
