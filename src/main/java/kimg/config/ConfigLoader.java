@@ -73,6 +73,7 @@ public final class ConfigLoader {
         var loader = new ConfigLoader(dir, request.startDirectory(), hostEnvironment);
         loader.applyCommandLine(request.overrides());
         loader.readDirectory(dir, true);
+        loader.versionFile(dir);
         loader.findUnincludedModules();
         Config config = loader.result();
         checkBuildSourceTargets(config, ModuleScan.known(dir, config));
@@ -90,6 +91,18 @@ public final class ConfigLoader {
             case "qemu", "vm", "run", "boot", "shell", "ssh", "gdb" -> List.of(Setting.Use.BUILD, Setting.Use.BOOT);
             default -> List.of();
         };
+    }
+
+    /** mkosi.version is ImageVersion= when nothing else set it (mkosi's path default). */
+    private void versionFile(Path dir) {
+        if (ranks.stream().noneMatch(m -> m.containsKey("ImageVersion"))) {
+            ImageVersions.read(dir).ifPresent(v -> {
+                int saved = rank;
+                rank = FILES;
+                assign(Settings.IMAGE_VERSION, v, Origin.at(dir.resolve(ImageVersions.FILE), 1));
+                rank = saved;
+            });
+        }
     }
 
     /**
