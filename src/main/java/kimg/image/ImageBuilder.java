@@ -332,6 +332,7 @@ public final class ImageBuilder {
         lines.add("output=" + p.output());
         var settings = GuestSetup.settings(config, cache.root());
         lines.add("guest=" + RootfsCacheKey.sha256(GuestSetup.files(settings).toString()));
+        lines.add(GuestInit.inputLine(config.architecture()));
         for (ExtraTree t : extraTrees()) {
             lines.add("extra-tree=" + t.source() + ":" + t.destination() + ":" + TreeFingerprint.ofTree(t.source()));
         }
@@ -427,6 +428,9 @@ public final class ImageBuilder {
             timed("image-copy", () -> exec.run("image-copy",
                     Cmd.of("cp", "-a", "--reflink=auto", cache.root().toString(), root.toString())));
             timed("guest-setup", () -> GuestSetup.apply(root, GuestSetup.files(GuestSetup.settings(config, root))));
+            if (GuestInit.nativeTo(config.architecture())) {
+                GuestInit.program(exec, config.cacheDirectory()).ifPresent(init -> GuestInit.install(root, init));
+            }
             for (ExtraTree t : extraTrees()) {
                 timed("extra-tree", () -> exec.run("extra-tree",
                         Cmd.of(TreeCopyCommand.argv(root, t.source(), t.destination()))));
