@@ -105,6 +105,16 @@ class GuestInitTest {
     }
 
     @Test
+    void aPlainCommandIsExecutedWithoutAShellAnythingElseUnderSh() throws Exception {
+        assertTrue(plan("kimg.cmd=" + b64("modprobe -q minix")).contains("+ exec without sh: [modprobe] [-q] [minix]"));
+        for (String shell : List.of("echo 'a b'", "FOO=1 env", "ls *", "a && b", "cat </x", "echo $HOME", "a # c")) {
+            List<String> plan = plan("kimg.cmd=" + b64(shell));
+            assertFalse(plan.stream().anyMatch(l -> l.startsWith("+ exec without sh")), shell + ": " + plan);
+            assertTrue(plan.contains("+ /bin/sh -c " + shell), shell + ": " + plan);
+        }
+    }
+
+    @Test
     void badBase64EndsWithStatus127() throws Exception {
         List<String> plan = plan("kimg.cmd=!!!notbase64");
         assertTrue(plan.contains("kimg-init: kimg.cmd is not valid base64"), plan.toString());
