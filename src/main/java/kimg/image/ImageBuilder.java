@@ -76,6 +76,21 @@ public final class ImageBuilder {
     }
 
     /**
+     * Makes sure the image's cached distribution tree exists (mmdebstrap or dnf when it does not), so that a build
+     * can run it while the kernel compiles; the later {@link #build} then finds it cached. False, doing nothing,
+     * when that build would drop the cache first (-ff, Incremental=no) or there is no image to build.
+     */
+    public static boolean prepareBaseTree(Config config, Request request, Exec exec) {
+        if (config.format().equals("none") || request.force() >= 2 || !config.bool("Incremental")) {
+            return false;
+        }
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+            new ImageBuilder(config, exec).ensureCache(RootfsSpec.finalTree(config));
+            return true;
+        }
+    }
+
+    /**
      * The build overlay: a cached tree of the image's packages plus BuildPackages=, for module build scripts.
      * Returned read-only by convention: mount it read-only or as an overlayfs lower layer, never write into it.
      */
