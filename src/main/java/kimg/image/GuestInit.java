@@ -74,7 +74,8 @@ final class GuestInit {
         }
         try {
             Files.createDirectories(dir);
-            Path c = dir.resolve("init.c");
+            // Private names: two kimgs compiling at once must not read each other's half-written files.
+            Path c = Files.createTempFile(dir, "init", ".c");
             Files.writeString(c, source);
             Path tmp = Files.createTempFile(dir, "init", ".tmp");
             String failure;
@@ -85,11 +86,13 @@ final class GuestInit {
                 failure = e.getMessage();
             }
             if (failure != null) {
+                Files.deleteIfExists(c);
                 Files.deleteIfExists(tmp);
                 exec.console().warn("cannot compile the guest init (" + failure
                         + "): the image gets the shell init, which boots slower");
                 return Optional.empty();
             }
+            Files.deleteIfExists(c);
             Files.move(tmp, program, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return Optional.of(program);
         } catch (IOException e) {
