@@ -124,7 +124,8 @@ public final class Pipeline {
         List<ModuleOutput> modules = new ArrayList<>();
         for (ModuleSelection.Selected m : selected) {
             if (m.isKernel()) {
-                kernel = KernelBuilder.build(config, request, exec);
+                kernel = request.incremental() ? KernelBuilder.build(config, request, exec)
+                        : BaseTreeAlongside.kernel(config, request, exec);
                 continue;
             }
             if (overlay == null && m.definition().map(d -> d.runsInImage()).orElse(false)) {

@@ -26,6 +26,11 @@ import kimg.config.ConfigError;
 public final class GuestSetup {
     private GuestSetup() {}
 
+    /** The init kimg boots (init=): the compiled {@link GuestInit} where it can be built, else the shell init. */
+    public static final String INIT = "/usr/lib/kimg/init";
+    /** The shell init: the whole guest contract in POSIX sh; the compiled init hands over to it for Ssh=yes. */
+    public static final String INIT_SH = "/usr/lib/kimg/init.sh";
+
     public enum Kind { FILE, DIRECTORY, SYMLINK }
 
     /**
@@ -70,7 +75,8 @@ public final class GuestSetup {
     public static List<GuestFile> files(GuestSettings s) {
         var out = new ArrayList<GuestFile>();
         out.add(new GuestFile("/usr/lib/kimg", Kind.DIRECTORY, "", 0755));
-        out.add(GuestFile.file("/usr/lib/kimg/init", initScript(), 0755));
+        out.add(GuestFile.file(INIT, initScript(), 0755));
+        out.add(GuestFile.file(INIT_SH, initScript(), 0755));
         out.add(GuestFile.file("/usr/lib/kimg/guest.conf",
                 "# written by kimg; read by /usr/lib/kimg/init\nKIMG_AUTOLOGIN=" + (s.autologin() ? "yes" : "no")
                         + "\nKIMG_SSH=" + (s.authorizedKey() != null ? "yes" : "no") + "\n", 0644));

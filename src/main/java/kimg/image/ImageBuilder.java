@@ -80,6 +80,21 @@ public final class ImageBuilder {
     }
 
     /**
+     * Makes sure the image's cached distribution tree exists (mmdebstrap or dnf when it does not), so that a build
+     * can run it while the kernel compiles; the later {@link #build} then finds it cached. False, doing nothing,
+     * when that build would drop the cache first (-ff, Incremental=no) or there is no image to build.
+     */
+    public static boolean prepareBaseTree(Config config, Request request, Exec exec) {
+        if (config.format().equals("none") || request.force() >= 2 || !config.get(Settings.INCREMENTAL)) {
+            return false;
+        }
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+            new ImageBuilder(config, exec).ensureCache(RootfsSpec.finalTree(config));
+            return true;
+        }
+    }
+
+    /**
      * The build overlay: a cached tree of the image's packages plus BuildPackages=, for module build scripts.
      * Returned read-only by convention: mount it read-only or as an overlayfs lower layer, never write into it.
      */
@@ -360,6 +375,7 @@ public final class ImageBuilder {
         lines.addAll(config.cacheInputs(Setting.Cache.OUTPUT));
         var settings = GuestSetup.settings(config, cache.root());
         lines.add("guest=" + RootfsCacheKey.sha256(GuestSetup.files(settings).toString()));
+        lines.add(GuestInit.inputLine(config.architecture()));
         for (ExtraTree t : extraTrees()) {
             lines.add("extra-tree=" + t.source() + ":" + t.destination() + ":" + TreeFingerprint.ofTree(t.source()));
         }
@@ -456,6 +472,9 @@ public final class ImageBuilder {
             if (config.sshInImage()) {
                 timed("ssh-host-key", () -> GuestHostKey.install(exec, root, staging.resolve("host-key"),
                         staging.resolve("known_hosts")));
+            }
+            if (GuestInit.nativeTo(config.architecture())) {
+                GuestInit.program(exec, config.cacheDirectory()).ifPresent(init -> GuestInit.install(root, init));
             }
             for (ExtraTree t : extraTrees()) {
                 timed("extra-tree", () -> exec.run("extra-tree",
