@@ -28,6 +28,8 @@ public final class Settings {
             // [Config]
             list("Include", "Config", WORDS, ValueParser.STRING,
                     "files or directories to read at this point (relative to the including file); cannot be reset"),
+            list("Profiles", "Config", WORDS, ValueParser.PROFILE,
+                    "profiles to enable: mkosi.profiles/<name>/ or <name>.conf, read after mkosi.conf.d/"),
 
             // [Distribution]
             single("Distribution", "Distribution", ValueParser.oneOf(DISTRIBUTIONS.toArray(String[]::new)),
@@ -78,6 +80,8 @@ public final class Settings {
                     "reuse the cached distribution tree"),
             list("Environment", "Build", SHELL, ValueParser.ENVIRONMENT,
                     "K=V for build scripts (CONFIG=, SELFTESTS=, CC=clang, ...); a bare K is taken from the host"),
+            list("EnvironmentFiles", "Build", WORDS, ValueParser.path(true),
+                    "files of K=V lines read before Environment= (which wins); mkosi.env is used when present"),
             single("WithNetwork", "Build", ValueParser.BOOLEAN, Setting.Default.of("false"),
                     "allow build scripts to use the network"),
             single("ToolsTree", "Build", ValueParser.STRING, Setting.Default.none(),
@@ -99,7 +103,7 @@ public final class Settings {
                     "use KVM: auto (when it really works), yes, no"),
             single("Firmware", "Runtime", ValueParser.oneOf("auto", "linux", "uefi", "bios"),
                     Setting.Default.of("auto"), "auto or linux: direct kernel boot"),
-            single("Linux", "Runtime", ValueParser.path(true), Setting.Default.none(),
+            single("Linux", "Runtime", ValueParser.DELAYED_PATH, Setting.Default.none(),
                     "kernel image to boot instead of the built or distribution one"),
             single("GdbPort", "Runtime", ValueParser.PORT, Setting.Default.of("1234"),
                     "port of the gdb stub (QemuArgs=-s), always bound to 127.0.0.1"),

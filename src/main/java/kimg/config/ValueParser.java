@@ -121,6 +121,21 @@ public interface ValueParser {
         return raw;
     };
 
+    /**
+     * A path that may hold mkosi's delayed specifiers ({@code &b}, expanded after parsing: {@link Config#linux()}),
+     * kept as written then; otherwise an existing path like {@link #path(boolean)}.
+     */
+    ValueParser DELAYED_PATH = (raw, origin, setting) -> raw.startsWith("&") ? raw : path(true).parse(raw, origin,
+            setting);
+
+    /** A profile name (mkosi v26 {@code parse_profile}): a file name, no path components. */
+    ValueParser PROFILE = (raw, origin, setting) -> {
+        if (raw.contains("/") || raw.equals(".") || raw.equals("..")) {
+            throw new ConfigError(origin, setting, "'" + raw + "' is not a valid profile (a name, not a path)");
+        }
+        return raw;
+    };
+
     static Path resolve(String raw, Origin origin) {
         Path base = origin != null && origin.directory() != null ? origin.directory() : Path.of("").toAbsolutePath();
         String expanded = raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw;

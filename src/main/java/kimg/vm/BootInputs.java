@@ -67,7 +67,13 @@ public record BootInputs(
         }
         if (!config.get("Linux").isEmpty()) {
             // An explicit kernel image: no initrd, and debug info only if it is the one we built.
-            Path linux = config.path("Linux");
+            Path linux = config.linux().orElseThrow();
+            String raw = config.get("Linux");
+            if (kernel != null && raw.startsWith(MKOSI_KERNEL_BUILD_DIR)) {
+                // mkosi-kernel's Linux=&b/kernel/arch/...: its build script builds in &b/kernel, kimg's kernel
+                // builder in &b/kernel/<LV>; the file meant is the one in the kernel kimg built.
+                linux = kernel.buildDir().resolve(raw.substring(MKOSI_KERNEL_BUILD_DIR.length()));
+            }
             boolean built = kernel != null && linux.equals(kernel.bzImage());
             return new BootInputs(linux, null, image.root(), built ? kernel.vmlinux() : null,
                     built ? kernel.sourceTree() : null, built ? kernel.gdbScript() : null, shares);
@@ -82,6 +88,8 @@ public record BootInputs(
         throw new ConfigError(null, "Linux", "nothing to boot: no kernel was built (BuildSources=SRC:kernel) and"
                 + " the image has no kernel of its own (add linux-image-amd64 to Packages=, or set Linux=)");
     }
+
+    private static final String MKOSI_KERNEL_BUILD_DIR = "&b/kernel/";
 
     /** {@code RuntimeTrees=SRC[:DST][:ro]}; values were made absolute by the config parser. */
     static List<Share> runtimeTrees(Config config) {
