@@ -32,7 +32,7 @@ public final class Settings {
                     "profiles to enable: mkosi.profiles/<name>/ or <name>.conf, read after mkosi.conf.d/"),
 
             // [Distribution]
-            single("Distribution", "Distribution", ValueParser.oneOf(DISTRIBUTIONS.toArray(String[]::new)),
+            single("Distribution", "Distribution", ValueParser.oneOf("debian", "ubuntu", "fedora", "centos", "arch", "opensuse", "rhel", "alma", "rocky"),
                     Setting.Default.of("debian"), "distribution of the image: debian, ubuntu, fedora or centos"),
             single("Release", "Distribution", ValueParser.STRING,
                     r -> List.of(defaultRelease(r.get("Distribution"))), "distribution release (bookworm, 41, 9, ...)"),
