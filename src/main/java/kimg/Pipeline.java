@@ -1,5 +1,6 @@
 package kimg;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -145,7 +146,7 @@ public final class Pipeline {
             kernel = ManifestRecords.kernel(manifest.get()).orElse(null);
             image = ManifestRecords.image(manifest.get());
         }
-        if (kernel == null && config.optional("Linux").isEmpty()) {
+        if (kernel == null && config.optional(Settings.LINUX).isEmpty()) {
             image = withKimgInitrd(config, image, exec);
         }
         BootInputs inputs = BootInputs.from(config, kernel, image);
@@ -175,7 +176,7 @@ public final class Pipeline {
         }
         String name = image.distroKernel().getFileName().toString();
         String release = name.startsWith("vmlinuz-") ? name.substring("vmlinuz-".length()) : name;
-        Path initrd = config.outputDirectory().resolve(config.get("Output") + ".kimg-initrd-" + release + ".cpio");
+        Path initrd = config.outputDirectory().resolve(config.get(Settings.OUTPUT) + ".kimg-initrd-" + release + ".cpio");
         try {
             if (!Files.isRegularFile(initrd)
                     || Files.getLastModifiedTime(initrd).compareTo(Files.getLastModifiedTime(image.distroKernel())) < 0) {

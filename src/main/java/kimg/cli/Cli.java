@@ -32,8 +32,12 @@ public final class Cli {
 
     /** The full command model; {@code modules} become {@code --<module>} flags of {@code build}. */
     public static CommandLine commandLine(Set<String> modules) {
+        return commandLine(modules, new Flags.Given());
+    }
+
+    private static CommandLine commandLine(Set<String> modules, Flags.Given given) {
         CommandLine root = new CommandLine(new Root());
-        Flags.addGlobal(root.getCommandSpec());
+        Flags.addGlobal(root.getCommandSpec(), given);
         CommandLine build = new CommandLine(new Verbs.Build());
         for (String m : modules) {
             build.getCommandSpec().addOption(Flags.moduleFlag(m));
@@ -65,7 +69,8 @@ public final class Cli {
         if (Files.isDirectory(project)) {
             moduleFlags.addAll(ModuleScan.names(project));
         }
-        CommandLine cl = commandLine(moduleFlags);
+        var given = new Flags.Given();
+        CommandLine cl = commandLine(moduleFlags, given);
         ParseResult pr;
         try {
             pr = cl.parseArgs(args);
@@ -132,7 +137,7 @@ public final class Cli {
                 json = s.json;
             }
         }
-        Request request = new Request(verb, directory, cwd, Flags.overrides(chain), Flags.count(chain, "-f"),
+        Request request = new Request(verb, directory, cwd, given.values(), Flags.count(chain, "-f"),
                 incremental, modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command);
         return new Parsed(request, null);
     }

@@ -81,7 +81,21 @@ public final class ConfigLoader {
         loader.applyCommandLine(request.overrides());
         loader.readDirectory(configDirectory, true, true);
         loader.findUnincludedModules();
-        return loader.result();
+        Config config = loader.result();
+        usesOf(request.verb()).forEach(config::checkUsable);
+        return config;
+    }
+
+    /**
+     * What a verb does with the configuration, so that values kimg cannot build or boot are refused before any
+     * step runs; {@code summary}, {@code cat-config} and {@code clean} take every value mkosi takes.
+     */
+    static List<Setting.Use> usesOf(String verb) {
+        return switch (verb == null ? "" : verb) {
+            case "build" -> List.of(Setting.Use.BUILD);
+            case "qemu", "vm", "run", "boot", "shell", "ssh", "gdb" -> List.of(Setting.Use.BUILD, Setting.Use.BOOT);
+            default -> List.of();
+        };
     }
 
     /**
@@ -104,7 +118,7 @@ public final class ConfigLoader {
         }
         // In table order, not the map's: the settings specifiers read (Distribution= ... OutputDirectory=) come
         // first, so `--hostname=%d -d fedora` sees fedora whatever order the flags were given in.
-        for (Setting s : Settings.all()) {
+        for (Setting<?> s : Settings.all()) {
             if (!overrides.containsKey(s.name()) || s.name().equals("Include")) {
                 continue; // Include= is read after the directory, below the command line's own rank
             }
@@ -350,14 +364,21 @@ public final class ConfigLoader {
                 }
                 continue;
             }
-            Optional<Setting> setting = Settings.byName(key);
+            Optional<Setting<?>> setting = Settings.byName(key);
+            if (setting.isEmpty()) {
+                String oldName = key;
+                setting = Settings.byCompatName(oldName);
+                // mkosi's own wording, so a user who knows it recognises it.
+                setting.ifPresent(s -> warnings.add(origin + ": Setting " + oldName + " is deprecated, please use "
+                        + s.name() + " instead."));
+            }
             if (setting.isEmpty()) {
                 String hint = Settings.byNameIgnoringCase(key).map(s -> " (did you mean " + s.name() + "=?)")
                         .orElse("");
                 warnings.add(origin + ": unknown setting " + a.key() + "=" + hint + ", ignored");
                 continue;
             }
-            Setting s = setting.get();
+            Setting<?> s = setting.get();
             if (!s.inSection(section)) {
                 // mkosi has moved settings between sections over time; old trees still work, with a nudge.
                 warnings.add(origin + ": " + s.name() + "= belongs in [" + s.section() + "], not [" + a.section()
@@ -367,7 +388,7 @@ public final class ConfigLoader {
         }
     }
 
-    private void assign(Setting s, String text, Origin origin) {
+    private void assign(Setting<?> s, String text, Origin origin) {
         Slot slot = ranks.get(rank).computeIfAbsent(s.name(), k -> new Slot());
         if (text.isBlank()) {
             slot.reset = true;
@@ -381,7 +402,7 @@ public final class ConfigLoader {
         }
         for (String item : items) {
             String expanded = Specifiers.expand(item, origin, s.name(), lookup, invoked, start);
-            slot.items.add(new Value(s.parser().parse(expanded, origin, s.name()), origin));
+            slot.items.add(s.value(expanded, origin));
         }
     }
 
@@ -389,7 +410,7 @@ public final class ConfigLoader {
 
     /** A single setting as resolved so far: the highest rank that set it, else its default. */
     private String resolvedSingle(String name) {
-        Setting s = Settings.get(name);
+        Setting<?> s = Settings.get(name);
         if (s.list()) {
             return String.join(" ", resolvedList(name).stream().map(Value::text).toList());
         }
@@ -422,7 +443,7 @@ public final class ConfigLoader {
         return out;
     }
 
-    private Optional<List<Value>> explicit(Setting s) {
+    private Optional<List<Value>> explicit(Setting<?> s) {
         boolean any = ranks.stream().anyMatch(m -> m.containsKey(s.name()));
         if (!any) {
             return Optional.empty();
@@ -441,7 +462,7 @@ public final class ConfigLoader {
 
     private Config result() {
         var explicit = new LinkedHashMap<String, List<Value>>();
-        for (Setting s : Settings.all()) {
+        for (Setting<?> s : Settings.all()) {
             explicit(s).ifPresent(v -> explicit.put(s.name(), v));
         }
         for (MatchSeen m : matchesSeen) {
@@ -531,40 +552,47 @@ public final class ConfigLoader {
 
     private boolean condition(String key, String value, Origin origin) {
         String expanded = Specifiers.expand(value, origin, key, lookup, invoked, start);
-        switch (key) {
-            case "PathExists":
-                return Files.exists(ValueParser.resolve(expanded, origin));
-            case "Environment": {
-                matchesSeen.add(new MatchSeen("Environment", resolvedSingle("Environment"), origin));
-                Map<String, String> env = Config.environmentOf(
-                        resolvedList("Environment").stream().map(Value::text).toList(), hostEnvironment);
-                int eq = expanded.indexOf('=');
-                return eq < 0 ? env.containsKey(expanded)
-                        : expanded.substring(eq + 1).equals(env.get(expanded.substring(0, eq)));
-            }
-            case "BuildSources": {
-                matchesSeen.add(new MatchSeen("BuildSources", resolvedSingle("BuildSources"), origin));
-                Path asPath = ValueParser.resolve(expanded, origin);
-                return resolvedList("BuildSources").stream().map(BuildSource::parse)
-                        .anyMatch(b -> b.target().equals(expanded) || b.source().equals(asPath));
-            }
-            default:
-                break;
+        if (key.equals("PathExists")) {
+            return Files.exists(ValueParser.resolve(expanded, origin));
         }
-        Optional<Setting> setting = Settings.byName(key);
-        if (setting.isEmpty() || setting.get().name().equals("Include")) {
+        Optional<Setting<?>> setting = Settings.byName(key);
+        if (setting.isEmpty()) {
+            setting = Settings.byCompatName(key);
+            setting.ifPresent(s -> warnings.add(origin + ": Setting " + key + " is deprecated, please use " + s.name()
+                    + " instead."));
+        }
+        if (setting.isEmpty() || setting.get().matcher() == Setting.Matcher.NONE) {
             warnings.add(origin + ": unknown [Match] condition " + key + "=, treated as not matching");
             return false;
         }
-        Setting s = setting.get();
+        Setting<?> s = setting.get();
         String current = resolvedSingle(s.name());
         matchesSeen.add(new MatchSeen(s.name(), current, origin));
-        if (s.list()) {
+        return switch (s.matcher()) {
+            case ENVIRONMENT -> {
+                Map<String, String> env = Config.environmentOf(
+                        resolvedList(s.name()).stream().map(Value::text).toList(), hostEnvironment);
+                int eq = expanded.indexOf('=');
+                yield eq < 0 ? env.containsKey(expanded)
+                        : expanded.substring(eq + 1).equals(env.get(expanded.substring(0, eq)));
+            }
+            case BUILD_SOURCES -> {
+                Path asPath = ValueParser.resolve(expanded, origin);
+                String target = expanded.startsWith("/") ? expanded.substring(1) : expanded;
+                yield resolvedList(s.name()).stream().map(v -> (BuildSource) v.typed())
+                        .anyMatch(b -> b.target().equals(target) || b.source().equals(asPath));
+            }
             // mkosi's list matcher: an empty value matches an empty list (`Profiles=` = no profile enabled).
-            List<Value> items = resolvedList(s.name());
-            return expanded.isEmpty() ? items.isEmpty() : items.stream().anyMatch(v -> v.text().equals(expanded));
-        }
-        return s.parser().parse(expanded, origin, s.name()).equals(current);
+            case LIST -> expanded.isEmpty() ? resolvedList(s.name()).isEmpty()
+                    : resolvedList(s.name()).stream().anyMatch(v -> v.text().equals(expanded));
+            case ARCHITECTURE -> expanded.equals("uefi")
+                    ? Architecture.of(current).map(Architecture::hasUefi).orElse(false)
+                    : s.value(expanded, origin).text().equals(current);
+            case GLOB -> !current.isEmpty() && java.nio.file.FileSystems.getDefault()
+                    .getPathMatcher("glob:" + expanded).matches(Path.of(current));
+            case VERSION -> Versions.matches(expanded, current);
+            default -> s.value(expanded, origin).text().equals(current);
+        };
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

@@ -3,14 +3,14 @@ package kimg.config;
 import java.nio.file.Path;
 
 /**
- * mkosi v26's specifiers, expanded when a value is read, from what is resolved so far (REFERENCE §5):
- * {@code %d} distribution, {@code %r} release, {@code %a} architecture, {@code %t} format, {@code %o} output name,
- * {@code %O} output directory, {@code %F} the distribution's default file system (mkosi's
- * {@code installer.filesystem()}: btrfs for fedora and opensuse, xfs for centos, else ext4), {@code %I} the image
- * name (always {@code main}: kimg builds no subimages), {@code %C} the directory of the file being read,
- * {@code %P} the working directory of the parse (the directory whose mkosi.conf is being read; for a plain file in
- * mkosi.conf.d/ that is the parent directory, not the file's own), {@code %D} the directory kimg was started for
- * ({@code -C}), {@code %%} a percent sign.
+ * mkosi v26's specifiers, expanded when a value is read, from what is resolved so far (REFERENCE §5). Setting
+ * specifiers come from the table's specifier column ({@code %d} Distribution=, {@code %r} Release=, {@code %a},
+ * {@code %t}, {@code %o}, {@code %O} made absolute against the -C directory, {@code %i}, {@code %v}); the rest:
+ * {@code %F} the distribution's default file system (mkosi's {@code installer.filesystem()}: btrfs for fedora and
+ * opensuse, xfs for centos, else ext4), {@code %I} the image name (always {@code main}: kimg builds no subimages),
+ * {@code %C} the directory of the file being read, {@code %P} the working directory of the parse (the directory
+ * whose mkosi.conf is being read; for a plain file in mkosi.conf.d/ that is the parent directory, not the file's
+ * own), {@code %D} the directory kimg was started for ({@code -C}), {@code %%} a percent sign.
  *
  * <p>The delayed {@code &} specifiers are not expanded here: mkosi keeps them in the value and expands them after
  * parsing ({@code &b} in {@code Linux=}, see {@link Config#linux()}).
@@ -40,18 +40,18 @@ public final class Specifiers {
             char s = text.charAt(++i);
             switch (s) {
                 case '%' -> sb.append('%');
-                case 'd' -> sb.append(resolved.get("Distribution"));
-                case 'r' -> sb.append(resolved.get("Release"));
-                case 'a' -> sb.append(resolved.get("Architecture"));
-                case 't' -> sb.append(resolved.get("Format"));
-                case 'o' -> sb.append(resolved.get("Output"));
-                case 'O' -> sb.append(directory.resolve(resolved.get("OutputDirectory")).normalize());
                 case 'F' -> sb.append(filesystem(resolved.get("Distribution")));
                 case 'I' -> sb.append("main");
                 case 'C' -> sb.append(realDirectory(origin.fileDirectory() != null ? origin.fileDirectory() : start));
                 case 'P' -> sb.append(origin.directory() != null ? origin.directory() : start);
                 case 'D' -> sb.append(directory);
-                default -> throw new ConfigError(origin, setting, "unknown specifier '%" + s + "'");
+                default -> {
+                    Setting<?> row = Settings.bySpecifier(s).orElseThrow(
+                            () -> new ConfigError(origin, setting, "unknown specifier '%" + s + "'"));
+                    String value = resolved.get(row.name());
+                    // A path setting's value may still be relative (its default): specifiers give absolute paths.
+                    sb.append(row.equals(Settings.OUTPUT_DIRECTORY) ? directory.resolve(value).normalize() : value);
+                }
             }
         }
         return sb.toString();

@@ -1,5 +1,6 @@
 package kimg.image;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,13 +56,10 @@ public final class GuestSetup {
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     public static GuestSettings settings(Config config, Path root) {
-        String hostname = config.get("Hostname");
-        if (!HOSTNAME.matcher(hostname).matches()) {
-            throw new ConfigError(config.origin("Hostname"), "Hostname",
-                    "not a valid hostname: '" + hostname + "' (letters, digits and '-', at most 63)");
-        }
-        String authorizedKey = config.bool("Ssh") ? SshKey.authorizedKey(config) : null;
-        return new GuestSettings(hostname, config.bool("Autologin"), hasSystemd(root), authorizedKey);
+        // Hostname= was checked by its row's parser (ValueParser.HOSTNAME) when the config was read.
+        String hostname = config.get(Settings.HOSTNAME);
+        String authorizedKey = config.sshInImage() ? SshKey.authorizedKey(config) : null;
+        return new GuestSettings(hostname, config.get(Settings.AUTOLOGIN), hasSystemd(root), authorizedKey);
     }
 
     public static boolean hasSystemd(Path root) {

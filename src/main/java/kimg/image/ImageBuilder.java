@@ -1,5 +1,8 @@
 package kimg.image;
 
+import kimg.config.Tree;
+import kimg.config.Setting;
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -137,11 +140,8 @@ public final class ImageBuilder {
     }
 
     private Paths paths() {
-        String output = config.get("Output");
-        if (output.isEmpty() || output.contains("/") || output.startsWith(".")) {
-            throw new ConfigError(config.origin("Output"), "Output", "not a plain file name: '" + output + "'");
-        }
-        return new Paths(config.outputDirectory(), output);
+        // Output= is a plain file name: its row's parser (ValueParser.FILE_NAME) checked it.
+        return new Paths(config.outputDirectory(), config.get(Settings.OUTPUT));
     }
 
     /** A cached distribution tree. */
@@ -166,11 +166,11 @@ public final class ImageBuilder {
             return artifacts(tree, null, format, key, cached);
         }
         // Incremental=no: mkosi's "no cached tree", so every build starts from the package manager.
-        if (force >= 2 || !config.bool("Incremental")) {
+        if (force >= 2 || !config.get(Settings.INCREMENTAL)) {
             dropCacheEntries(spec);
         }
         CacheEntry cache = ensureCache(spec);
-        if (config.bool("Ssh")) {
+        if (config.sshInImage()) {
             // Before the output inputs: the public key is one of them (a new key means a new authorized_keys).
             SshKey.ensure(config.directory(), exec);
         }
@@ -329,7 +329,7 @@ public final class ImageBuilder {
         lines.add("base=" + cache.key().hash());
         lines.add("base-entry=" + cache.directory().getFileName());
         lines.add("format=" + format);
-        lines.add("output=" + p.output());
+        lines.addAll(config.cacheInputs(Setting.Cache.OUTPUT));
         var settings = GuestSetup.settings(config, cache.root());
         lines.add("guest=" + RootfsCacheKey.sha256(GuestSetup.files(settings).toString()));
         for (ExtraTree t : extraTrees()) {
@@ -338,7 +338,6 @@ public final class ImageBuilder {
         for (Path script : postinstScripts()) {
             lines.add("postinst=" + script + ":" + TreeFingerprint.ofFile(script));
         }
-        lines.add("with-network=" + config.bool("WithNetwork"));
         for (Overlay o : overlays) {
             lines.add("overlay=" + o.hostTree() + ":" + o.destinationInImage() + ":"
                     + TreeFingerprint.ofTree(o.hostTree()));
@@ -367,11 +366,8 @@ public final class ImageBuilder {
         var out = new ArrayList<ExtraTree>();
         Path implicit = config.directory().resolve("mkosi.extra");
         var explicit = new ArrayList<ExtraTree>();
-        for (String item : config.list("ExtraTrees")) {
-            int colon = item.indexOf(':');
-            Path src = Path.of(colon < 0 ? item : item.substring(0, colon));
-            String dst = colon < 0 ? "/" : item.substring(colon + 1);
-            explicit.add(new ExtraTree(src, dst.startsWith("/") ? dst : "/" + dst));
+        for (Tree t : config.items(Settings.EXTRA_TREES)) {
+            explicit.add(new ExtraTree(t.source(), t.target().isEmpty() ? "/" : t.target()));
         }
         if (Files.isDirectory(implicit) && explicit.stream().noneMatch(t -> t.source().equals(implicit))) {
             out.add(new ExtraTree(implicit, "/"));
@@ -393,8 +389,7 @@ public final class ImageBuilder {
         if (Files.isRegularFile(implicit)) {
             out.add(implicit);
         }
-        for (String s : config.list("PostInstallationScripts")) {
-            Path script = Path.of(s);
+        for (Path script : config.items(Settings.POST_INSTALLATION_SCRIPTS)) {
             if (!out.contains(script)) {
                 out.add(script);
             }
@@ -447,7 +442,7 @@ public final class ImageBuilder {
             for (Path script : postinstScripts()) {
                 String step = "postinst-" + script.getFileName();
                 timed(step, () -> exec.run(step, Cmd.of(PostinstSandbox.argv(PostinstSandbox.hostLayout(), script,
-                        root, config.directory(), scriptOutputs, config.bool("WithNetwork"), env))));
+                        root, config.directory(), scriptOutputs, config.get(Settings.WITH_NETWORK), env))));
             }
             if (!format.equals("directory")) {
                 writeFormat(root, staging, p, format);

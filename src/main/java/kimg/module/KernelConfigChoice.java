@@ -1,5 +1,6 @@
 package kimg.module;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

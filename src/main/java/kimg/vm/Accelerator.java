@@ -1,5 +1,6 @@
 package kimg.vm;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot, Path kvm) {
-        switch (config.get("KVM")) {
+        switch (config.get(Settings.KVM)) {
             case "no":
                 return tcg();
             case "yes":

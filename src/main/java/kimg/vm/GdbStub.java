@@ -1,5 +1,6 @@
 package kimg.vm;
 
+import kimg.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import kimg.config.Config;
@@ -26,7 +27,7 @@ public record GdbStub(boolean enabled, boolean stopped, int port, List<String> o
         boolean enabled = false;
         boolean stopped = false;
         var others = new ArrayList<String>();
-        List<String> args = config.list("QemuArgs");
+        List<String> args = config.items(Settings.QEMU_ARGS);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -35,12 +36,12 @@ public record GdbStub(boolean enabled, boolean stopped, int port, List<String> o
                 default -> others.add(arg);
             }
             if (arg.equals("-gdb") && i + 1 < args.size() && !isLoopback(args.get(i + 1))) {
-                throw new ConfigError(config.origin("QemuArgs"), "QemuArgs", "'-gdb " + args.get(i + 1)
+                throw new ConfigError(config.origin(Settings.QEMU_ARGS), "QemuArgs", "'-gdb " + args.get(i + 1)
                         + "' would let anyone on the network debug the guest kernel: use -s and GdbPort= (kimg binds"
                         + " the stub to " + HOST + ")");
             }
         }
-        return new GdbStub(enabled, stopped, Integer.parseInt(config.get("GdbPort")), others);
+        return new GdbStub(enabled, stopped, config.get(Settings.GDB_PORT), others);
     }
 
     /** A -gdb device bound to the loopback address only ({@code tcp:127.0.0.1:N}, {@code tcp:localhost:N}). */

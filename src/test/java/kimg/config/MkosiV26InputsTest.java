@@ -155,7 +155,7 @@ class MkosiV26InputsTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        tree.file("mkosi/mkosi.conf", "[Content]", "Packages=sub", "ExtraTrees=tree", "Hostname=%D")
+        tree.file("mkosi/mkosi.conf", "[Content]", "Packages=sub", "ExtraTrees=tree", "KernelCommandLine=d=%D")
                 .file("mkosi/mkosi.local.conf", "[Content]", "Packages=local")
                 .dir("mkosi/tree");
 
@@ -163,7 +163,7 @@ class MkosiV26InputsTest {
 
         assertEquals(List.of("sub", "local"), c.list("Packages"));
         assertEquals(List.of(tree.path("mkosi/tree").toString()), c.list("ExtraTrees"));
-        assertEquals(dir.toString(), c.get("Hostname"), "%D is the -C directory, not mkosi/");
+        assertEquals(List.of("d=" + dir), c.list("KernelCommandLine"), "%D is the -C directory, not mkosi/");
     }
 
     @Test

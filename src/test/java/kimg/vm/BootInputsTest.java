@@ -52,8 +52,9 @@ class BootInputsTest {
 
     @Test
     void relativeGuestPathIsAConfigError() {
-        Config c = config(values(Map.entry("RuntimeTrees", List.of("/home/dev/a:mnt/a"))));
-        var e = assertThrows(ConfigError.class, () -> BootInputs.from(c, kernel(), image()));
+        // Refused when the config is read (the row's parser), before anything is built.
+        var e = assertThrows(ConfigError.class,
+                () -> config(values(Map.entry("RuntimeTrees", List.of("/home/dev/a:mnt/a")))));
         assertEquals("RuntimeTrees", e.setting());
     }
 
@@ -123,8 +124,9 @@ class BootInputsTest {
 
     @Test
     void firmwareOtherThanDirectBootIsAConfigError() {
+        // Refused by the config stage for boot verbs (Settings.FIRMWARE's limit), before anything is built.
         Config c = config(values(Map.entry("Firmware", List.of("uefi"))));
-        var e = assertThrows(ConfigError.class, () -> BootInputs.from(c, kernel(), image()));
+        var e = assertThrows(ConfigError.class, () -> c.checkUsable(kimg.config.Setting.Use.BOOT));
         assertEquals("Firmware", e.setting());
     }
 
