@@ -86,6 +86,10 @@ public final class Pipeline {
 
     /** Modules first (kernel, then the others in order), then the image with their outputs; then the manifest. */
     static Built build(Config config, Request request, Exec exec) {
+        if (request.wipeBuildDirectory()) {
+            // -w: a clean out-of-tree build; the build root is kimg's own (<BuildDirectory>/<dist>~<rel>~<arch>).
+            FileTrees.deleteRecursively(config.buildRoot());
+        }
         List<ModuleSelection.Selected> selected = ModuleSelection.select(config, request);
         KernelArtifacts kernel = null;
         Path overlay = null;

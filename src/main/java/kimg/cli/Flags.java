@@ -73,7 +73,7 @@ final class Flags {
             spec.addOption(OptionSpec.builder(names.toArray(String[]::new)).paramLabel(s.list() ? "ITEMS" : "VALUE")
                     .type(String.class).arity("1").parameterConsumer(consumer(s, given))
                     .scopeType(ROOT_ONLY.contains(s.flag()) ? ScopeType.LOCAL : ScopeType.INHERIT)
-                    .description("[" + s.section() + "] " + s.name() + "=: " + s.help()).build());
+                    .description(("[" + s.section() + "] " + s.name() + "=: " + s.help()).replace("%", "%%")).build());
         }
     }
 
@@ -90,8 +90,9 @@ final class Flags {
                         "Missing required parameter for option '" + flag + "' (" + s.name() + "=)");
             }
             String value = args.peek();
-            CommandSpec root = commandSpec.root();
-            if (commandSpec.parent() == null && root.subcommands().containsKey(value)) {
+            // `kimg --ram summary`: a verb where a value belongs is a forgotten value, unless the verb's name is
+            // a fine value for the setting (`-p gdb` installs gdb).
+            if (commandSpec.root().subcommands().containsKey(value) && !accepts(s, value)) {
                 throw new CommandLine.ParameterException(commandSpec.commandLine(),
                         "Expected parameter for option '" + flag + "' but found the verb '" + value + "'");
             }
@@ -138,6 +139,15 @@ final class Flags {
         return n;
     }
 
+    private static boolean accepts(Setting<?> s, String value) {
+        try {
+            s.parser().parse(value, kimg.config.Origin.COMMAND_LINE, s.name());
+            return true;
+        } catch (kimg.config.ConfigError e) {
+            return false;
+        }
+    }
+
     /** The settings-table row an option stands for, by any of its long names. */
     static java.util.Optional<Setting<?>> settingOf(OptionSpec o) {
         for (String n : o.names()) {
@@ -152,7 +162,9 @@ final class Flags {
     }
 
     static CommandLine.Model.OptionSpec moduleFlag(String module) {
-        return OptionSpec.builder("--" + module).arity("0").type(boolean.class)
+        // mkosi-kernel's -k is --kernel.
+        String[] names = module.equals("kernel") ? new String[] {"-k", "--kernel"} : new String[] {"--" + module};
+        return OptionSpec.builder(names).arity("0").type(boolean.class)
                 .description("build the " + module + " module (with -i: only the modules named)").build();
     }
 }
