@@ -72,7 +72,7 @@ public record BootInputs(
                 // builder in &b/kernel/<LV>; the file meant is the one in the kernel kimg built.
                 linux = kernel.buildDir().resolve(raw.substring(MKOSI_KERNEL_BUILD_DIR.length()));
             }
-            boolean built = kernel != null && linux.equals(kernel.bzImage());
+            boolean built = kernel != null && sameFile(linux, kernel.bzImage());
             return new BootInputs(linux, null, image.root(), built ? kernel.vmlinux() : null,
                     built ? kernel.sourceTree() : null, built ? kernel.gdbScript() : null, shares);
         }
@@ -88,6 +88,15 @@ public record BootInputs(
     }
 
     private static final String MKOSI_KERNEL_BUILD_DIR = "&b/kernel/";
+
+    /** kbuild's arch/x86_64/boot/bzImage is a symlink to arch/x86/boot/bzImage: the same kernel. */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return a.equals(b) || (java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 
     /**
      * {@code RuntimeTrees=SRC[:DST][:ro]}; the row's parser made SRC absolute and checked DST (ValueParser.tree).
