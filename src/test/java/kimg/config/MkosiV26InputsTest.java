@@ -223,4 +223,23 @@ class MkosiV26InputsTest {
         assertEquals("btrfs-main", tree.load("Distribution=fedora").get("Hostname"));
         assertEquals("xfs-main", tree.load("Distribution=centos").get("Hostname"));
     }
+
+    @Test
+    void warningsGoToStderrAndSummaryJsonStdoutIsJsonOnly() throws Exception {
+        tree.file("mkosi.conf", "[Distribution]", "@Release=trixie", "[Content]", "NoSuchSetting=1");
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+
+        int status = kimg.Main.run(new String[] {"-C", dir.toString(), "summary", "--json"}, dir,
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertEquals(0, status);
+        String stdout = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout); // throws unless the whole of it is JSON
+        assertFalse(stdout.contains("warning:"), stdout);
+        String stderr = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(stderr.contains("warning: " + tree.at("mkosi.conf", 2)), stderr);
+        assertTrue(stderr.contains("warning: " + tree.at("mkosi.conf", 4)), stderr);
+    }
 }
