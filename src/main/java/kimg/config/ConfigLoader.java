@@ -82,6 +82,7 @@ public final class ConfigLoader {
         loader.readDirectory(configDirectory, true, true);
         loader.findUnincludedModules();
         Config config = loader.result();
+        checkBuildSourceTargets(config, ModuleScan.known(dir, config));
         usesOf(request.verb()).forEach(config::checkUsable);
         return config;
     }
@@ -107,6 +108,22 @@ public final class ConfigLoader {
             return dir.resolve("mkosi");
         }
         return dir;
+    }
+
+    /**
+     * A BuildSources= target names a module: {@code kernel} (kimg's kernel builder) or one that exists
+     * ({@link ModuleScan#known}). A misspelt target would otherwise be skipped in silence (issue 10).
+     *
+     * @throws ConfigError naming the item's file:line
+     */
+    static void checkBuildSourceTargets(Config config, java.util.Set<String> known) {
+        for (Value v : config.values(Settings.BUILD_SOURCES)) {
+            String target = ((BuildSource) v.typed()).target();
+            if (!target.isEmpty() && !known.contains(target)) {
+                throw new ConfigError(v.origin(), "BuildSources", "no module named '" + target + "' (modules: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
     }
 
     // ---- command line ------------------------------------------------------------------------------------
@@ -344,8 +361,9 @@ public final class ConfigLoader {
             if (key.startsWith("@")) {
                 // Before v24 `@Key=` set a default; mkosi v24+ reads it as `Key=` and warns.
                 key = key.substring(1);
-                warnings.add(origin + ": the '@' prefix is deprecated, write " + key + "= instead of " + a.key()
-                        + "=");
+                // mkosi's own wording, so a user who knows it recognises it.
+                warnings.add(origin + ": The '@' specifier is deprecated, please use " + key + " instead of "
+                        + a.key());
             }
             boolean includeSection = section.equals("Config") || section.equals("Include");
             if (key.equals("Include") && (includeSection || Settings.SECTIONS.contains(section))) {
@@ -379,7 +397,7 @@ public final class ConfigLoader {
                 continue;
             }
             Setting<?> s = setting.get();
-            if (!s.inSection(section)) {
+            if (!s.inSection(a.section())) { // [Host] is the old name of [Runtime]: it works, with a nudge
                 // mkosi has moved settings between sections over time; old trees still work, with a nudge.
                 warnings.add(origin + ": " + s.name() + "= belongs in [" + s.section() + "], not [" + a.section()
                         + "]");

@@ -25,6 +25,19 @@ public final class ModuleScan {
      */
     private record Todo(Path path, boolean included, Path cwd) {}
 
+    /**
+     * Every module name a BuildSources= target may name: {@code kernel} (built in), what {@link #names} finds
+     * (whatever [Match] says) and the modules the loader met. This is the hook for further kinds of modules
+     * (a profile with a build script is one): add them to {@link #names} or to {@link Config#modules}.
+     */
+    public static Set<String> known(Path project, Config config) {
+        var out = new LinkedHashSet<String>();
+        out.add("kernel");
+        out.addAll(names(project));
+        config.modules().forEach(m -> out.add(m.name()));
+        return out;
+    }
+
     public static Set<String> names(Path directory) {
         Path project = ConfigLoader.configDirectory(directory);
         var names = new LinkedHashSet<String>();
@@ -73,7 +86,8 @@ public final class ModuleScan {
             } else if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".conf")) {
                 try {
                     for (IniFile.Entry e : IniFile.read(p).entries()) {
-                        if (e instanceof IniFile.Assignment a && (a.key().equals("Include") || a.key().equals("@Include"))) {
+                        if (e instanceof IniFile.Assignment a
+                                && (a.key().equals("Include") || a.key().equals("@Include"))) {
                             for (String item : Words.words(a.value())) {
                                 if (item.indexOf('%') < 0) {
                                     todo.add(new Todo(t.cwd().resolve(item).normalize(), true, t.cwd()));

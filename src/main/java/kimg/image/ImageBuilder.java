@@ -375,7 +375,7 @@ public final class ImageBuilder {
         out.addAll(explicit);
         for (ExtraTree t : out) {
             if (!Files.isDirectory(t.source())) {
-                throw new ConfigError(config.origin("ExtraTrees"), "ExtraTrees",
+                throw new ConfigError(config.origin(Settings.EXTRA_TREES), "ExtraTrees",
                         "not a directory: " + t.source() + " (kimg copies directory trees only)");
             }
         }
@@ -396,7 +396,7 @@ public final class ImageBuilder {
         }
         for (Path s : out) {
             if (!Files.isExecutable(s)) {
-                throw new ConfigError(config.origin("PostInstallationScripts"), "PostInstallationScripts",
+                throw new ConfigError(config.origin(Settings.POST_INSTALLATION_SCRIPTS), "PostInstallationScripts",
                         "not an executable file: " + s);
             }
         }

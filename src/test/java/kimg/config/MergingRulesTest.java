@@ -89,7 +89,7 @@ class MergingRulesTest {
 
         assertEquals("6G", c.get("RAM"), "a later @RAM= beats an earlier RAM=, like any assignment");
         assertEquals("5", c.get("CPUs"));
-        assertEquals(2, c.warnings().stream().filter(w -> w.contains("'@' prefix is deprecated")).count(),
+        assertEquals(2, c.warnings().stream().filter(w -> w.contains("The '@' specifier is deprecated")).count(),
                 c.warnings().toString());
         assertTrue(c.warnings().get(0).startsWith(tree.at("mkosi.conf.d/90-late.conf", 2) + ": "));
     }

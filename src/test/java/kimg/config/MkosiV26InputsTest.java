@@ -66,7 +66,7 @@ class MkosiV26InputsTest {
         assertEquals("trixie", c.get("Release"));
         assertEquals(tree.at("mkosi.conf", 3), c.origin("Release").toString());
         assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith(tree.at("mkosi.conf", 3))
-                && w.contains("'@' prefix is deprecated")), c.warnings().toString());
+                && w.contains("The '@' specifier is deprecated")), c.warnings().toString());
     }
 
     @Test
@@ -78,7 +78,7 @@ class MkosiV26InputsTest {
 
         assertTrue(applied(c, "kmod"));
         assertTrue(c.module("kernel").orElseThrow().enabled());
-        assertTrue(c.warnings().stream().anyMatch(w -> w.contains("write Include= instead of @Include=")));
+        assertTrue(c.warnings().stream().anyMatch(w -> w.contains("please use Include instead of @Include")));
 
         tree.file("mkosi.conf", "[Config]", "@Include=modules/nope");
         ConfigError e = tree.loadFails();
