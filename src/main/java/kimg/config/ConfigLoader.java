@@ -183,7 +183,7 @@ public final class ConfigLoader {
             Path envFile = dir.resolve("mkosi.env");
             if (Files.isRegularFile(envFile)) {
                 // mkosi's path suffix: a directory's mkosi.env is an EnvironmentFiles= entry, before its mkosi.conf.
-                assign(Settings.get("EnvironmentFiles"), envFile.toString(), Origin.at(envFile, 0).withBase(cwd()));
+                assign(Settings.ENVIRONMENT_FILES, envFile.toString(), Origin.at(envFile, 0).withBase(cwd()));
             }
             if (ini != null) {
                 // On the include chain while it is applied, so that an Include= leading back to it is a cycle.
@@ -510,6 +510,7 @@ public final class ConfigLoader {
         String plain = asserts ? "Assert" : "Match";
         String triggered = asserts ? "TriggerAssert" : "TriggerMatch";
         Boolean anySection = null; // any Trigger* section held; null: there was none
+        int firstTriggerSection = 0;
         Boolean conditions = null; // the |-conditions of the current section; null: none seen yet
         boolean skip = false;
         IniFile.Section section = null;
@@ -526,6 +527,7 @@ public final class ConfigLoader {
                         return false;
                     }
                     if (section.name().equals(triggered)) {
+                        firstTriggerSection = firstTriggerSection == 0 ? section.line() : firstTriggerSection;
                         anySection = Boolean.TRUE.equals(anySection) || !Boolean.FALSE.equals(conditions);
                     }
                 }
@@ -563,7 +565,8 @@ public final class ConfigLoader {
             }
         }
         if (asserts && Boolean.FALSE.equals(anySection)) {
-            throw new ConfigError(Origin.at(ini.path(), 0), null, "none of the [TriggerAssert] sections holds");
+            throw new ConfigError(Origin.at(ini.path(), firstTriggerSection), null,
+                    "none of the [TriggerAssert] sections holds");
         }
         return !Boolean.FALSE.equals(anySection);
     }

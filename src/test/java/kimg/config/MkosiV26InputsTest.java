@@ -195,6 +195,7 @@ class MkosiV26InputsTest {
         ConfigError e = tree.loadFails();
 
         assertTrue(e.getMessage().contains("[TriggerAssert]"), e.getMessage());
+        assertEquals(tree.at("mkosi.conf.d/10-x.conf", 1), e.origin().toString());
         tree.load("Distribution=centos");
     }
 
