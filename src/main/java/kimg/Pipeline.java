@@ -71,6 +71,9 @@ public final class Pipeline {
                 try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
                     built = build(config, request, exec);
                 }
+                if (request.autoBump()) {
+                    kimg.config.ImageVersions.write(config);
+                }
                 report(built, request, exec);
                 return ExitCode.OK.code;
             }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import kimg.config.ConfigError;
+import kimg.config.ImageVersions;
 import kimg.config.Jobs;
 import kimg.config.ModuleScan;
 import kimg.config.Request;
@@ -150,13 +151,16 @@ public final class Cli {
                 overrides.put("QemuArgs", items);
             }
         }
-        if (Flags.flag(chain, "-B")) {
-            err.println("kimg: warning: -B/--auto-bump: kimg does not version images (ImageVersion= is read for"
-                    + " [Match] and %v only); nothing was bumped");
+        // -B (mkosi's --auto-bump): build with the next version; a successful build writes it to mkosi.version.
+        boolean autoBump = Flags.flag(chain, "-B") && !List.of("summary", "cat-config", "clean", "genkey",
+                "completion").contains(verb) && !overrides.containsKey("ImageVersion");
+        if (autoBump) {
+            overrides = new LinkedHashMap<>(overrides);
+            overrides.put("ImageVersion", List.of(ImageVersions.bump(directory)));
         }
         Request request = new Request(verb, directory, cwd, overrides, Flags.count(chain, "-f"), incremental,
                 modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command,
-                Flags.flag(chain, "-w"));
+                Flags.flag(chain, "-w"), autoBump);
         return new Parsed(request, null);
     }
 

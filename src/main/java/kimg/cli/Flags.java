@@ -62,7 +62,8 @@ final class Flags {
                 .description("remove the build directories before building (a clean out-of-tree build)").build());
         spec.addOption(OptionSpec.builder("-B", "--auto-bump").arity("0").type(boolean.class)
                 .scopeType(ScopeType.INHERIT)
-                .description("after a build, bump the last number of ImageVersion= in mkosi.version").build());
+                .description("build the next ImageVersion= (mkosi.version's last number + 1) and write it to"
+                        + " mkosi.version after a successful build").build());
         for (Setting<?> s : Settings.all()) {
             // The row's own --kebab-case name, mkosi's spellings and old names, and its short flag.
             var names = new ArrayList<String>();

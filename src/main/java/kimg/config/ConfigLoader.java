@@ -80,6 +80,7 @@ public final class ConfigLoader {
         var loader = new ConfigLoader(configDirectory, dir, request.startDirectory(), hostEnvironment);
         loader.applyCommandLine(request.overrides());
         loader.readDirectory(configDirectory, true, true);
+        loader.versionFile(configDirectory);
         loader.findUnincludedModules();
         Config config = loader.result();
         checkBuildSourceTargets(config, ModuleScan.known(dir, config));
@@ -97,6 +98,18 @@ public final class ConfigLoader {
             case "qemu", "vm", "run", "boot", "shell", "ssh", "gdb" -> List.of(Setting.Use.BUILD, Setting.Use.BOOT);
             default -> List.of();
         };
+    }
+
+    /** mkosi.version is ImageVersion= when nothing else set it (mkosi's path default). */
+    private void versionFile(Path dir) {
+        if (ranks.stream().noneMatch(m -> m.containsKey("ImageVersion"))) {
+            ImageVersions.read(dir).ifPresent(v -> {
+                int saved = rank;
+                rank = FILES;
+                assign(Settings.IMAGE_VERSION, v, Origin.at(dir.resolve(ImageVersions.FILE), 1));
+                rank = saved;
+            });
+        }
     }
 
     /**
@@ -582,8 +595,13 @@ public final class ConfigLoader {
             setting.ifPresent(s -> warnings.add(origin + ": Setting " + key + " is deprecated, please use " + s.name()
                     + " instead."));
         }
-        if (setting.isEmpty() || setting.get().matcher() == Setting.Matcher.NONE) {
+        if (setting.isEmpty()) {
             warnings.add(origin + ": unknown [Match] condition " + key + "=, treated as not matching");
+            return false;
+        }
+        if (setting.get().matcher() == Setting.Matcher.NONE) {
+            warnings.add(origin + ": " + key + "= cannot be used in [Match] (mkosi refuses it), treated as not"
+                    + " matching");
             return false;
         }
         Setting<?> s = setting.get();

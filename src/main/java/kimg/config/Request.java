@@ -21,6 +21,7 @@ import java.util.Map;
  * @param debug            --debug
  * @param command          the guest command for run (after --)
  * @param wipeBuildDirectory -w: remove the build directories before building
+ * @param autoBump         -B: write the (bumped) ImageVersion= to mkosi.version after a successful build
  */
 public record Request(
         String verb,
@@ -35,7 +36,8 @@ public record Request(
         boolean json,
         boolean debug,
         List<String> command,
-        boolean wipeBuildDirectory) {
+        boolean wipeBuildDirectory,
+        boolean autoBump) {
 
     public Request {
         overrides = Map.copyOf(overrides);
@@ -48,7 +50,7 @@ public record Request(
             boolean incremental, List<String> selectedModules, Path kernelConfig, int jobs, boolean json,
             boolean debug, List<String> command) {
         this(verb, directory, startDirectory, overrides, force, incremental, selectedModules, kernelConfig, jobs, json,
-                debug, command, false);
+                debug, command, false, false);
     }
 
     /** A request for {@code verb} in {@code dir} with nothing else set (tests, internal use). */
@@ -60,6 +62,6 @@ public record Request(
 
     public Request withOverrides(Map<String, List<String>> o) {
         return new Request(verb, directory, startDirectory, o, force, incremental, selectedModules, kernelConfig,
-                jobs, json, debug, command, wipeBuildDirectory);
+                jobs, json, debug, command, wipeBuildDirectory, autoBump);
     }
 }

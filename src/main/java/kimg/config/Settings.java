@@ -55,7 +55,8 @@ public final class Settings {
             .limit((d, use) -> d.buildable() ? Optional.empty()
                     : Optional.of("kimg cannot build " + d + " images (it builds debian, ubuntu, fedora and centos)"));
     public static final Setting<String> RELEASE = single("Release", "Distribution", ValueParser.RELEASE,
-            r -> List.of(Distribution.of(r.get("Distribution")).orElse(Distribution.DEBIAN).defaultRelease()),
+            r -> Distribution.of(r.get("Distribution")).map(Distribution::defaultRelease).filter(x -> !x.isEmpty())
+                    .map(List::of).orElse(List.of()),
             "distribution release (bookworm, 41, 9, ...)").flags("-r").specifier('r').shapes(Cache.ROOTFS);
     public static final Setting<Architecture> ARCHITECTURE = single("Architecture", "Distribution",
             ValueParser.ARCHITECTURE, Default.of("x86-64"), "architecture of the image (kimg builds x86-64 and"
@@ -86,7 +87,7 @@ public final class Settings {
             .specifier('O').matcher(Matcher.NONE);
     public static final Setting<String> IMAGE_ID = single("ImageId", "Output", ValueParser.FILE_NAME, Default.none(),
             "image name, for [Match] and %i").specifier('i').matcher(Matcher.GLOB);
-    public static final Setting<String> IMAGE_VERSION = single("ImageVersion", "Output", ValueParser.RELEASE,
+    public static final Setting<String> IMAGE_VERSION = single("ImageVersion", "Output", ValueParser.VERSION,
             Default.none(), "image version, for [Match] and %v").specifier('v').matcher(Matcher.VERSION);
 
     // [Content]
@@ -110,7 +111,7 @@ public final class Settings {
             Default.of("false"), "keep documentation in the image").matcher(Matcher.NONE).shapes(Cache.ROOTFS);
     public static final Setting<String> HOSTNAME = single("Hostname", "Content", ValueParser.HOSTNAME,
             Default.of("kimg"), "hostname of the guest").matcher(Matcher.NONE).shapes(Cache.OUTPUT);
-    public static final Setting<Tree> EXTRA_TREES = list("ExtraTrees", "Content", WORDS, ValueParser.tree(false),
+    public static final Setting<Tree> EXTRA_TREES = list("ExtraTrees", "Content", WORDS, ValueParser.tree(false, "/"),
             "trees copied into the image (SRC[:DST]); mkosi.extra/ is used when present").flags(null, "extra-tree")
             .matcher(Matcher.NONE).shapes(Cache.OUTPUT)
             .limit((t, use) -> java.nio.file.Files.isDirectory(t.source()) ? Optional.empty()
@@ -150,8 +151,8 @@ public final class Settings {
             .matcher(Matcher.NONE);
 
     // [Runtime]
-    public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", WORDS, ValueParser.tree(true),
-            "host trees shared with the guest as SRC[:DST][:ro]").flags(null, "runtime-tree").matcher(Matcher.NONE);
+    public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", WORDS, ValueParser.tree(true, "/root/src"),
+            "host trees shared with the guest as SRC[:DST][:ro] (a relative DST is under /root/src)").flags(null, "runtime-tree").matcher(Matcher.NONE);
     public static final Setting<Boolean> RUNTIME_BUILD_SOURCES = single("RuntimeBuildSources", "Runtime",
             ValueParser.BOOLEAN, Default.of("false"),
             "share sources at /work/src/<target> and build directories at /work/build/<module>")

@@ -91,6 +91,10 @@ public interface ValueParser<T> {
     ValueParser<String> RELEASE = matching("[A-Za-z0-9][A-Za-z0-9._-]*",
             "not a release name (letters, digits, '.', '_' and '-', starting with a letter or digit)");
 
+    /** A version (ImageVersion=): it names output files, so it is no path and no option. */
+    ValueParser<String> VERSION = matching("[A-Za-z0-9][A-Za-z0-9._~+^-]*",
+            "not a version (letters, digits and '.', '_', '~', '+', '^', '-')");
+
     /** A mirror URL: it is a package manager's argument, so a scheme is required and options cannot sneak in. */
     ValueParser<String> URL = matching("[A-Za-z][A-Za-z0-9+.-]*://[^\\s\\x00-\\x1f\\x7f]+",
             "not a URL (scheme://host/path, no blanks)");
@@ -175,10 +179,11 @@ public interface ValueParser<T> {
     };
 
     /**
-     * {@code SRC[:DST]} (ExtraTrees=) or {@code SRC[:DST][:ro]} (RuntimeTrees=): SRC exists; DST is an absolute
-     * path that can travel on the kernel command line (kimg.mounts= is TAG:PATH[:ro] items joined by commas).
+     * {@code SRC[:DST]} (ExtraTrees=) or {@code SRC[:DST][:ro]} (RuntimeTrees=): SRC exists; DST a path that can
+     * travel on the kernel command line (kimg.mounts= is TAG:PATH[:ro] items joined by commas), made absolute
+     * against {@code relativeTo}.
      */
-    static ValueParser<Tree> tree(boolean readOnlyFlag) {
+    static ValueParser<Tree> tree(boolean readOnlyFlag, String relativeTo) {
         return (raw, origin, setting) -> {
             int colon = raw.indexOf(':');
             String rest = colon < 0 ? "" : raw.substring(colon + 1);
@@ -188,11 +193,13 @@ public interface ValueParser<T> {
                 ro = true;
                 rest = rest.equals("ro") ? "" : rest.substring(0, rest.length() - 3);
             }
-            if (!rest.isEmpty() && (!rest.startsWith("/") || rest.matches(".*[\\s,:].*"))) {
-                throw new ConfigError(origin, setting, "target must be an absolute path with no blank, ',' or ':': '"
-                        + rest + "'");
+            if (rest.matches(".*[\\s,:].*")) {
+                throw new ConfigError(origin, setting, "target must be a path with no blank, ',' or ':': '" + rest
+                        + "'");
             }
-            return new Tree(src, rest.isEmpty() ? "" : Path.of(rest).normalize().toString(), ro);
+            // A relative target is relative to relativeTo (mkosi: RuntimeTrees= under /root/src).
+            String target = rest.isEmpty() ? "" : Path.of(relativeTo).resolve(rest).normalize().toString();
+            return new Tree(src, target, ro);
         };
     }
 

@@ -173,4 +173,27 @@ class MkosiSpellingsTest {
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("--ram"), r.toString());
     }
+
+    @Test
+    void autoBumpBuildsTheNextVersionFromMkosiVersion() throws Exception {
+        Request first = parse("-B", "build");
+        assertTrue(first.autoBump());
+        assertEquals(List.of("1"), first.overrides().get("ImageVersion"), "no mkosi.version: 1");
+
+        java.nio.file.Files.writeString(dir.resolve("mkosi.version"), "6.1.9\n");
+        assertEquals(List.of("6.1.10"), parse("build", "--auto-bump").overrides().get("ImageVersion"));
+        assertEquals("6.1.9", load("summary").get(Settings.IMAGE_VERSION), "mkosi.version is the default");
+        assertFalse(parse("-B", "summary").autoBump(), "summary builds nothing, bumps nothing");
+
+        java.nio.file.Files.writeString(dir.resolve("mkosi.version"), "v1-rc\n");
+        assertEquals(List.of("v1-rc.2"), parse("-B", "build").overrides().get("ImageVersion"));
+    }
+
+    @Test
+    void autoBumpWritesTheBuiltVersion() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("mkosi.version"), "41\n");
+        Config c = ConfigLoader.load(parse("-B", "summary", "--image-version=42"), java.util.Map.of());
+        kimg.config.ImageVersions.write(c);
+        assertEquals("42\n", java.nio.file.Files.readString(dir.resolve("mkosi.version")));
+    }
 }

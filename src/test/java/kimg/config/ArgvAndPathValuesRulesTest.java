@@ -101,7 +101,7 @@ class ArgvAndPathValuesRulesTest {
     void runtimeTreeTargetCannotBreakTheKernelCommandLine() {
         tree.dir("t");
         refusedInFile("Runtime", "RuntimeTrees=t:/mnt/a,b", "RuntimeTrees");
-        refusedInFile("Runtime", "RuntimeTrees=t:mnt", "RuntimeTrees");
+        refusedInFile("Runtime", "RuntimeTrees=t:/mnt/a b", "RuntimeTrees");
     }
 
     @Test

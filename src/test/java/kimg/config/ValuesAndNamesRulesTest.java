@@ -38,8 +38,11 @@ class ValuesAndNamesRulesTest {
     void everyMkosiDistributionIsAValueForSummary() {
         for (String d : List.of("fedora", "debian", "kali", "ubuntu", "postmarketos", "arch", "opensuse", "mageia",
                 "centos", "rhel", "rhel-ubi", "openmandriva", "rocky", "alma", "azure", "custom")) {
-            assertEquals(d, tree.load("Distribution=" + d).distribution());
+            Config c = tree.load("Distribution=" + d);
+            assertEquals(d, c.distribution());
+            assertTrue(Summary.json(c).contains("\"" + d + "\""), d);
         }
+        assertEquals("", tree.load("Distribution=custom").release(), "custom has no default release");
     }
 
     @Test
