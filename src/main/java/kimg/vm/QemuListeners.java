@@ -67,6 +67,7 @@ public final class QemuListeners {
                 case "-chardev" -> chardev(value, false);
                 case "-netdev", "-nic" -> netdev(value);
                 case "-vnc" -> vnc(value);
+                case "-display" -> display(value);
                 case "-spice" -> spice(value);
                 case "-incoming" -> legacy(value, true);
                 default -> CHARDEV_OPTIONS.contains(opt) ? backend(opt, value, chardevs) : Optional.empty();
@@ -139,7 +140,23 @@ public final class QemuListeners {
         if (spec.startsWith("stream") && isServer(o.get("server")) && o.containsKey("addr.port")) {
             return offLoopback(o.getOrDefault("addr.host", ""));
         }
+        if (o.containsKey("mcast")) {
+            // A multicast socket binds the group's port on every address (QEMU's net_socket_mcast_create).
+            return Optional.of("would receive on every address (multicast " + o.get("mcast") + ")");
+        }
+        if (o.containsKey("localaddr")) {
+            String local = o.get("localaddr");
+            return offLoopback(local.substring(0, Math.max(0, local.lastIndexOf(':'))));
+        }
+        if (spec.startsWith("dgram") && o.containsKey("local.port")) {
+            return offLoopback(o.getOrDefault("local.host", ""));
+        }
         return Optional.empty();
+    }
+
+    /** {@code -display vnc=[HOST]:DISPLAY[,...]} is -vnc by another name; other displays open no socket. */
+    private static Optional<String> display(String value) {
+        return value.startsWith("vnc=") ? vnc(value.substring("vnc=".length())) : Optional.empty();
     }
 
     /** {@code -vnc [HOST]:DISPLAY[,...]}; {@code none} and {@code unix:} open nothing on the network. */

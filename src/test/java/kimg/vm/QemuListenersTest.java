@@ -64,6 +64,21 @@ class QemuListenersTest {
         assertRefused(1, "-nic", "socket,listen=:1234");
     }
 
+    /** Found by a new user's trial: -display vnc= opened 0.0.0.0:5957, a multicast socket bound every address. */
+    @Test
+    void vncThroughDisplayAndMulticastOrDatagramSocketsAreRefused() {
+        assertRefused(1, "-display", "vnc=:57");
+        assertRefused(1, "-display", "vnc=0.0.0.0:1,password=off");
+        assertTrue(check("-netdev", "socket,id=n,mcast=230.0.0.1:1234").isPresent());
+        assertRefused(1, "-netdev", "socket,id=n,udp=192.0.2.1:5000,localaddr=:5001");
+        assertRefused(1, "-netdev", "dgram,id=n,local.type=inet,local.port=5001,remote.type=inet,"
+                + "remote.host=192.0.2.1,remote.port=5000");
+        assertEquals(Optional.empty(), QemuListeners.firstOffLoopback(List.of("-display", "vnc=127.0.0.1:3")));
+        assertEquals(Optional.empty(), QemuListeners.firstOffLoopback(List.of("-display", "none")));
+        assertEquals(Optional.empty(), QemuListeners.firstOffLoopback(
+                List.of("-netdev", "socket,id=n,udp=192.0.2.1:5000,localaddr=127.0.0.1:5001")));
+    }
+
     @Test
     void readconfigIsRefusedBecauseItCannotBeChecked() {
         assertTrue(check("-readconfig", "qemu.cfg").isPresent());
