@@ -101,10 +101,7 @@ public final class ImageBuilder {
     public static Path buildOverlay(Config config, Request request, Exec exec) {
         try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
             var builder = new ImageBuilder(config, exec);
-            if (request.force() >= 2) {
-                builder.dropCacheEntries(RootfsSpec.buildTree(config));
-            }
-            return builder.ensureCache(RootfsSpec.buildTree(config)).root();
+            return builder.ensureCache(RootfsSpec.buildTree(config), request.force() >= 2).root();
         }
     }
 
@@ -208,11 +205,9 @@ public final class ImageBuilder {
             boolean cached = Files.isDirectory(config.cacheDirectory().resolve(key.entryName()).resolve("root"));
             return artifacts(tree, null, format, key, cached);
         }
-        // Incremental=no: mkosi's "no cached tree", so every build starts from the package manager.
-        if (force >= 2 || !config.get(Settings.INCREMENTAL)) {
-            dropCacheEntries(spec);
-        }
-        CacheEntry cache = ensureCache(spec);
+        // -ff and Incremental=no (mkosi's "no cached tree") start from the package manager; the old entry is replaced
+        // only when the new one is complete, so an interrupted -ff leaves the cache as it was.
+        CacheEntry cache = ensureCache(spec, force >= 2 || !config.get(Settings.INCREMENTAL));
         if (config.sshInImage()) {
             // Before the output inputs: the public key is one of them (a new key means a new authorized_keys).
             SshKey.ensure(config.directory(), exec);
@@ -240,16 +235,27 @@ public final class ImageBuilder {
     // ---------------------------------------------------------------------------------------------------- base
 
     private CacheEntry ensureCache(RootfsSpec spec) {
+        return ensureCache(spec, false);
+    }
+
+    /** @param refresh run the package manager even when the entry is cached (-ff, Incremental=no) */
+    private CacheEntry ensureCache(RootfsSpec spec, boolean refresh) {
         RootfsCacheKey key = RootfsCacheKey.of(spec);
         Path cacheDir = config.cacheDirectory();
         Path entry = cacheDir.resolve(key.entryName());
         Path inputsFile = entry.resolve("inputs.txt");
-        if (Files.isDirectory(entry.resolve("root")) && Files.isRegularFile(inputsFile)
+        if (!refresh && Files.isDirectory(entry.resolve("root")) && Files.isRegularFile(inputsFile)
                 && readQuietly(inputsFile).equals(inputsText(key))) {
             exec.console().info("distribution tree from cache: " + entry);
             return new CacheEntry(entry, key, true);
         }
         mkdirs(cacheDir);
+        // An interrupted run (Ctrl-C, SIGKILL) leaves its half-made tree, a few hundred MB: the next one removes it.
+        for (Path e : list(cacheDir)) {
+            if (isAbandonedCacheTemp(e)) {
+                delete(e);
+            }
+        }
         Path temp = cacheDir.resolve(CACHE_TEMP_PREFIX + key.entryName() + "-" + ProcessHandle.current().pid());
         delete(temp);
         mkdirs(temp);
