@@ -31,6 +31,10 @@ import kimg.module.KernelConfigStamp;
 import kimg.module.ModuleOutput;
 import kimg.module.ModuleSelection;
 import kimg.module.ScriptModuleBuilder;
+import kimg.plan.BuildOptions;
+import kimg.plan.BuildPlan;
+import kimg.plan.PlanReport;
+import kimg.plan.Planner;
 import kimg.ui.Console;
 import kimg.vm.BootInputs;
 import kimg.vm.QemuListeners;
@@ -50,6 +54,11 @@ public final class Pipeline {
         QemuListeners.check(config);
         switch (request.verb()) {
             case "summary":
+                if (request.plan()) {
+                    BuildPlan plan = Planner.plan(config, options(request));
+                    out.print(request.json() ? PlanReport.json(plan) : PlanReport.text(plan));
+                    return ExitCode.OK.code;
+                }
                 out.print(request.json() ? Summary.json(config) : Summary.text(config));
                 return ExitCode.OK.code;
             case "cat-config":
@@ -211,6 +220,12 @@ public final class Pipeline {
         }
         return new ImageArtifacts(image.root(), image.output(), image.format(), image.cacheKey(), image.cacheHit(),
                 image.distroKernel(), initrd, image.steps());
+    }
+
+    /** The build options of a request: what the stages below cli get instead of the request. */
+    static BuildOptions options(Request request) {
+        return new BuildOptions(request.incremental(), request.selectedModules(), request.kernelConfig(),
+                request.force(), request.jobs());
     }
 
     private static Path manifestFile(Config config) {

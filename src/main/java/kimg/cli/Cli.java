@@ -44,7 +44,12 @@ public final class Cli {
         root.addSubcommand("ssh", new Verbs.Ssh());
         root.addSubcommand("gdb", new Verbs.Gdb());
         root.addSubcommand("genkey", new Verbs.Genkey());
-        root.addSubcommand("summary", new Verbs.Summary());
+        // summary --plan shows what a build with the same options would do: it takes build's options too.
+        CommandLine summary = new CommandLine(new Verbs.Summary());
+        for (String m : modules) {
+            summary.getCommandSpec().addOption(Flags.moduleFlag(m));
+        }
+        root.addSubcommand("summary", summary);
         root.addSubcommand("cat-config", new Verbs.CatConfig());
         root.addSubcommand("clean", new Verbs.Clean());
         root.addSubcommand("completion", new Verbs.Completion());
@@ -104,37 +109,62 @@ public final class Cli {
         List<String> modules = new ArrayList<>();
         List<String> command = List.of();
         boolean json = false;
+        boolean plan = false;
+        boolean noBuild = false;
         if (verbResult != null) {
             Object user = verbResult.commandSpec().userObject();
             if (user instanceof Verbs.Build b) {
                 incremental = b.incremental;
-                if (b.kernelConfig != null) {
-                    kernelConfig = cwd.resolve(b.kernelConfig).toAbsolutePath().normalize();
-                    if (!Files.isRegularFile(kernelConfig)) {
-                        throw ConfigError.usage("invalid value for option '--config': no such file: " + kernelConfig);
-                    }
-                }
-                // build's own options are the module flags plus these; inherited ones are global or settings.
-                Set<String> ownOptions = Set.of("--incremental", "--config", "--help", "--version");
-                for (CommandLine.Model.OptionSpec o : verbResult.matchedOptions()) {
-                    String n = o.longestName();
-                    if (!o.inherited() && !ownOptions.contains(n) && !modules.contains(n.substring(2))) {
-                        modules.add(n.substring(2));
-                    }
-                }
+                kernelConfig = kernelConfig(cwd, b.kernelConfig);
+                modules = moduleFlags(verbResult, Set.of("--incremental", "--config", "--help", "--version"));
             } else if (user instanceof Verbs.Run r) {
                 command = r.command == null ? List.of() : r.command;
+                noBuild = r.noBuild;
+            } else if (user instanceof Verbs.Qemu q) {
+                noBuild = q.noBuild;
             } else if (user instanceof Verbs.Gdb g) {
                 command = g.command == null ? List.of() : g.command;
             } else if (user instanceof Verbs.Ssh s) {
                 command = s.command == null ? List.of() : s.command;
             } else if (user instanceof Verbs.Summary s) {
                 json = s.json;
+                plan = s.plan;
+                incremental = s.incremental;
+                kernelConfig = kernelConfig(cwd, s.kernelConfig);
+                modules = moduleFlags(verbResult,
+                        Set.of("--incremental", "--config", "--json", "--plan", "--help", "--version"));
+                if (!plan && (incremental || kernelConfig != null || !modules.isEmpty())) {
+                    throw ConfigError.usage("summary: -i, -c and module flags only apply with --plan");
+                }
             }
         }
         Request request = new Request(verb, directory, cwd, Flags.overrides(chain), Flags.count(chain, "-f"),
-                incremental, modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command);
+                incremental, modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command, plan, noBuild);
         return new Parsed(request, null);
+    }
+
+    /** -c FILE resolved against where kimg was started; it must exist. */
+    private static Path kernelConfig(Path cwd, String given) {
+        if (given == null) {
+            return null;
+        }
+        Path file = cwd.resolve(given).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw ConfigError.usage("invalid value for option '--config': no such file: " + file);
+        }
+        return file;
+    }
+
+    /** The --<module> flags given to a verb: its matched options that are neither inherited nor its own. */
+    private static List<String> moduleFlags(ParseResult verbResult, Set<String> ownOptions) {
+        var modules = new ArrayList<String>();
+        for (CommandLine.Model.OptionSpec o : verbResult.matchedOptions()) {
+            String n = o.longestName();
+            if (!o.inherited() && !ownOptions.contains(n) && !modules.contains(n.substring(2))) {
+                modules.add(n.substring(2));
+            }
+        }
+        return modules;
     }
 
     /** -C as given in argv, found before picocli runs (module flags depend on the project). */

@@ -64,7 +64,7 @@ public final class ImageBuilder {
     private final Exec exec;
     private final Map<String, Duration> steps = new LinkedHashMap<>();
 
-    private ImageBuilder(Config config, Exec exec) {
+    ImageBuilder(Config config, Exec exec) {
         this.config = config;
         this.exec = exec;
     }
@@ -160,7 +160,7 @@ public final class ImageBuilder {
         }
     }
 
-    private Paths paths() {
+    Paths paths() {
         String output = config.get("Output");
         if (output.isEmpty() || output.contains("/") || output.startsWith(".")) {
             throw new ConfigError(config.origin("Output"), "Output", "not a plain file name: '" + output + "'");
@@ -377,7 +377,7 @@ public final class ImageBuilder {
         return lines;
     }
 
-    private boolean upToDate(Paths p, String format, List<String> inputs) {
+    boolean upToDate(Paths p, String format, List<String> inputs) {
         if (!Files.isDirectory(p.tree()) || !Files.isRegularFile(p.stateFile())) {
             return false;
         }

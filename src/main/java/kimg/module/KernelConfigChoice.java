@@ -39,11 +39,20 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
     }
 
     public static KernelConfigChoice choose(Config config, Request request, Path sourceTree) {
+        return choose(config, request.kernelConfig() == null ? null
+                : request.startDirectory().resolve(request.kernelConfig()), sourceTree);
+    }
+
+    /**
+     * @param kernelConfig the {@code -c FILE} given, absolute, or null
+     * @throws ConfigError when the chosen file does not exist, or its base directive names a non-config target
+     */
+    public static KernelConfigChoice choose(Config config, Path kernelConfig, Path sourceTree) {
         Map<String, String> env = config.environment();
         Path file;
         String by;
-        if (request.kernelConfig() != null) {
-            file = request.startDirectory().resolve(request.kernelConfig());
+        if (kernelConfig != null) {
+            file = kernelConfig;
             by = "-c";
         } else if (env.containsKey("CONFIG") && !env.get("CONFIG").isEmpty()) {
             file = config.directory().resolve(env.get("CONFIG"));
