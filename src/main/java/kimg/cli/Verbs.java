@@ -20,6 +20,10 @@ final class Verbs {
 
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "kernel config to use")
         String kernelConfig;
+
+        /** mkosi-kernel writes its module options after "--" (`build -- -i -k`); they are read the same way. */
+        @Parameters(paramLabel = "-- OPTIONS", arity = "0..*", description = "the same options, after --")
+        List<String> afterDashes;
     }
 
     @Command(name = "qemu", aliases = "vm",
@@ -27,6 +31,10 @@ final class Verbs {
     static final class Qemu {
         @Option(names = "--no-build", description = "boot what the last build made, even when it is out of date")
         boolean noBuild;
+
+        @Parameters(paramLabel = "QEMU-ARGS", arity = "0..*",
+                description = "extra QEMU arguments (after --), appended after QemuArgs=")
+        List<String> qemuArgs;
     }
 
     @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status.")

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import kimg.config.Config;
+import kimg.config.Settings;
 
 /**
  * Whether the image a build would make is already there, and if not why, from files alone: the cached
@@ -39,18 +40,18 @@ public record ImageStatus(String format, Path root, String cacheKey, String cach
                 && read(entry.resolve("inputs.txt")).equals(ImageBuilder.inputsText(key));
         List<String> state = Files.isRegularFile(p.stateFile()) ? read(p.stateFile()).lines().toList() : null;
         if (!hit) {
-            String why = !config.bool("Incremental") ? "Incremental=no: every build starts from the package manager"
+            String why = !config.get(Settings.INCREMENTAL) ? "Incremental=no: every build starts from the package manager"
                     : state == null ? "never built"
                     : cacheChange(config, state, key);
             return new ImageStatus(format, p.tree(), key.hash(), key.entryName(), false, null, false, why);
         }
-        if (config.bool("Ssh") && !Files.isRegularFile(config.directory().resolve(SshKey.PUBLIC_KEY))) {
+        if (config.sshInImage() && !Files.isRegularFile(config.directory().resolve(SshKey.PUBLIC_KEY))) {
             return new ImageStatus(format, p.tree(), key.hash(), key.entryName(), true, null, false,
                     "no SSH key yet (the build makes one)");
         }
         List<String> inputs = builder.outputInputs(new ImageBuilder.CacheEntry(entry, key, true), p, format, overlays);
         String stamp = RootfsCacheKey.sha256(String.join("\n", inputs) + "\n");
-        if (!config.bool("Incremental")) {
+        if (!config.get(Settings.INCREMENTAL)) {
             return new ImageStatus(format, p.tree(), key.hash(), key.entryName(), true, stamp, false,
                     "Incremental=no: every build starts from the package manager");
         }

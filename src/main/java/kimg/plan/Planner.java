@@ -10,14 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import kimg.config.Architecture;
 import kimg.config.Config;
-import kimg.config.ConfigError;
+import kimg.config.Settings;
 import kimg.exec.HostTools;
 import kimg.image.ImageBuilder;
 import kimg.image.ImageStatus;
 import kimg.manifest.Manifest;
 import kimg.module.KconfigValues;
-import kimg.module.KernelArch;
 import kimg.module.KernelBuildStamp;
 import kimg.module.KernelBuilder;
 import kimg.module.KernelConfigChoice;
@@ -37,7 +37,7 @@ public final class Planner {
     private Planner() {}
 
     /**
-     * @throws ConfigError when a build would stop on the config: no usable kernel source or kernel config, a
+     * @throws kimg.config.ConfigError when a build would stop on the config: no usable kernel source or kernel config, a
      *                     missing fragment, a named module that is not enabled or has no source, a bad Output=
      */
     public static BuildPlan plan(Config config, BuildOptions options) {
@@ -73,11 +73,13 @@ public final class Planner {
         Map<String, String> env = config.environment();
         LocalVersion lv = LocalVersion.of(tree, choiceLines, env.get("LOCALVERSION"));
         Path buildDir = config.moduleBuildDirectory("kernel").resolve(lv.directoryName());
-        KernelArch arch = KernelArch.of(config.architecture());
+        Architecture arch = config.architecture();
         boolean ccache = MakeCommands.wantsCcache(env) && HostTools.onPath("ccache");
-        List<String> variables = MakeCommands.variables(env, ccache, arch, KernelArch.host());
+        List<String> variables = MakeCommands.variables(env, ccache, arch, Architecture.host());
 
-        KernelConfigStamp current = KernelConfigStamp.of(choice, fragments(config), variables);
+        // Absolute and existing: the row's parser checked them.
+        List<Path> fragments = config.items(Settings.KERNEL_CONFIG_FRAGMENTS);
+        KernelConfigStamp current = KernelConfigStamp.of(choice, fragments, variables);
         Path dotConfig = buildDir.resolve(".config");
         ReconfigureDecision decision = ReconfigureDecision.fromStamp(
                 Files.isRegularFile(dotConfig), KernelConfigStamp.read(buildDir), current);
@@ -170,19 +172,6 @@ public final class Planner {
         Path dir = config.moduleBuildDirectory("kernel").resolve("modules").resolve(release);
         return release.isEmpty() ? Optional.empty()
                 : Optional.of(new ImageBuilder.Overlay(dir, "/usr/lib/modules/" + release));
-    }
-
-    private static List<Path> fragments(Config config) {
-        var out = new ArrayList<Path>();
-        for (String f : config.list("KernelConfigFragments")) {
-            Path p = config.directory().resolve(f).toAbsolutePath().normalize();
-            if (!Files.isRegularFile(p)) {
-                throw new ConfigError(config.origin("KernelConfigFragments"), "KernelConfigFragments",
-                        "kernel config fragment " + p + " does not exist");
-            }
-            out.add(p);
-        }
-        return out;
     }
 
     private static FileTime mtime(Path p) {
