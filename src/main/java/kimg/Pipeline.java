@@ -32,6 +32,7 @@ import kimg.module.KernelConfigStamp;
 import kimg.module.ModuleOutput;
 import kimg.module.ModuleSelection;
 import kimg.module.ScriptModuleBuilder;
+import kimg.plan.BootDecision;
 import kimg.plan.BuildOptions;
 import kimg.plan.BuildPlan;
 import kimg.plan.PlanReport;
@@ -53,6 +54,10 @@ public final class Pipeline {
         // Before any verb, so that summary rejects what build would.
         OutputLocations.check(config);
         QemuListeners.check(config);
+        if (request.verb().equals("run") && request.command().isEmpty()) {
+            // Before the lock, the logs and any build: the answer does not depend on them.
+            throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
+        }
         switch (request.verb()) {
             case "summary":
                 if (request.plan()) {
@@ -167,11 +172,26 @@ public final class Pipeline {
         KernelArtifacts kernel;
         ImageArtifacts image;
         Optional<Manifest> manifest = Manifest.read(config.outputDirectory());
-        boolean needsBuild = request.force() > 0 || manifest.isEmpty() || manifest.get().image() == null
-                || !Files.isDirectory(Path.of(manifest.get().image().root()));
-        if (needsBuild && (request.verb().equals("gdb") || request.verb().equals("ssh"))) {
-            throw ConfigError.usage("nothing to attach to: build and boot first (kimg -f qemu with "
-                    + (request.verb().equals("gdb") ? "QemuArgs=-s)" : "Ssh=yes)"));
+        boolean anyBuilt = manifest.isPresent() && manifest.get().image() != null
+                && Files.isDirectory(Path.of(manifest.get().image().root()));
+        boolean needsBuild;
+        if (request.verb().equals("gdb") || request.verb().equals("ssh")) {
+            // They attach to the running guest: it booted what it booted.
+            if (!anyBuilt || request.force() > 0) {
+                throw ConfigError.usage("nothing to attach to: build and boot first (kimg -f qemu with "
+                        + (request.verb().equals("gdb") ? "QemuArgs=-s)" : "Ssh=yes)"));
+            }
+            needsBuild = false;
+        } else {
+            BootDecision decision = bootDecision(config, request, manifest, anyBuilt);
+            if (decision.message() != null) {
+                if (decision.build()) {
+                    exec.console().info(decision.message());
+                } else {
+                    exec.console().warn(decision.message());
+                }
+            }
+            needsBuild = decision.build();
         }
         if (needsBuild) {
             Request asBuild = new Request("build", request.directory(), request.startDirectory(), request.overrides(),
@@ -207,6 +227,30 @@ public final class Pipeline {
                 HostTools.ensure("ssh", HostTools.SSH, exec);
                 return VmRunner.ssh(config, request, exec, inputs);
         }
+    }
+
+    /**
+     * Asks the plan what is out of date (the cheap checks: stamps and mtimes, no make run), and refuses a boot that
+     * can have no kernel before anything is built.
+     */
+    private static BootDecision bootDecision(Config config, Request request, Optional<Manifest> manifest,
+            boolean anyBuilt) {
+        BuildOptions options = new BuildOptions(false, List.of(), request.kernelConfig(), request.force(),
+                request.jobs());
+        BuildPlan plan;
+        try {
+            plan = Planner.plan(config, options);
+        } catch (ConfigError e) {
+            if (!request.noBuild() || !anyBuilt) {
+                throw e;
+            }
+            // --no-build boots what exists even when a build could not start.
+            return BootDecision.decide(List.of("cannot plan a build: " + e.getMessage()), true, 0, true);
+        }
+        boolean builtImageHasKernel = anyBuilt && manifest.get().image().distroKernel() != null;
+        BootDecision.requireKernel(plan, config.optional(Settings.LINUX).isPresent(),
+                config.items(Settings.PACKAGES), builtImageHasKernel);
+        return BootDecision.decide(plan.staleParts(), anyBuilt, request.force(), request.noBuild());
     }
 
     /**
