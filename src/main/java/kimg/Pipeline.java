@@ -33,7 +33,7 @@ import kimg.module.ModuleOutput;
 import kimg.module.ModuleSelection;
 import kimg.module.ScriptModuleBuilder;
 import kimg.plan.BootDecision;
-import kimg.plan.BuildOptions;
+import kimg.config.BuildOptions;
 import kimg.plan.BuildPlan;
 import kimg.plan.PlanReport;
 import kimg.plan.Planner;
@@ -61,7 +61,7 @@ public final class Pipeline {
         switch (request.verb()) {
             case "summary":
                 if (request.plan()) {
-                    BuildPlan plan = Planner.plan(config, options(request));
+                    BuildPlan plan = Planner.plan(config, request.buildOptions());
                     out.print(request.json() ? PlanReport.json(plan) : PlanReport.text(plan));
                     return ExitCode.OK.code;
                 }
@@ -128,7 +128,8 @@ public final class Pipeline {
                 OwnedPaths.delete("wipe", config.buildRoot(), Pipeline::madeByOlderKimg);
             }
         }
-        List<ModuleSelection.Selected> selected = ModuleSelection.select(config, request);
+        BuildOptions options = request.buildOptions();
+        List<ModuleSelection.Selected> selected = ModuleSelection.select(config, options.selectedModules());
         if (!selected.isEmpty()) {
             // Stamped as kimg's when kimg creates it: clean -f deletes it only then.
             OwnedPaths.createDirectory(config.buildRoot(), Pipeline::madeByOlderKimg);
@@ -138,14 +139,14 @@ public final class Pipeline {
         List<ModuleOutput> modules = new ArrayList<>();
         for (ModuleSelection.Selected m : selected) {
             if (m.isKernel()) {
-                kernel = request.incremental() ? KernelBuilder.build(config, request, exec)
-                        : BaseTreeAlongside.kernel(config, request, exec);
+                kernel = options.incremental() ? KernelBuilder.build(config, options, exec)
+                        : BaseTreeAlongside.kernel(config, options, exec);
                 continue;
             }
             if (overlay == null && m.definition().map(d -> d.runsInImage()).orElse(false)) {
-                overlay = ImageBuilder.buildOverlay(config, request, exec);
+                overlay = ImageBuilder.buildOverlay(config, options, exec);
             }
-            modules.add(ScriptModuleBuilder.build(config, request, exec, m, overlay));
+            modules.add(ScriptModuleBuilder.build(config, options, exec, m, overlay));
         }
         Optional<Manifest> previous = Manifest.read(config.outputDirectory());
         ImageArtifacts image = null;
@@ -157,7 +158,7 @@ public final class Pipeline {
             for (ModuleOutput o : modules) {
                 overlays.add(new ImageBuilder.Overlay(o.destDir(), "/"));
             }
-            image = ImageBuilder.build(config, request, exec, overlays);
+            image = ImageBuilder.build(config, options, exec, overlays);
         }
         // -i builds only modules: keep what the manifest said about the image (and a kernel not rebuilt now).
         Manifest manifest = ManifestRecords.of(config, request.incremental(), kernel, image, modules, exec.logs().records(), previous);
@@ -217,15 +218,15 @@ public final class Pipeline {
         HostTools.ensure("qemu", HostTools.QEMU, exec);
         switch (request.verb()) {
             case "qemu":
-                return VmRunner.qemu(config, request, exec, inputs);
+                return VmRunner.qemu(config, exec, inputs);
             case "run":
                 return VmRunner.run(config, exec, inputs, request.command(), out);
             case "gdb":
                 HostTools.ensure("gdb", HostTools.GDB, exec);
-                return VmRunner.gdb(config, request, exec, inputs);
+                return VmRunner.gdb(config, exec, inputs, request.command());
             default:
                 HostTools.ensure("ssh", HostTools.SSH, exec);
-                return VmRunner.ssh(config, request, exec, inputs);
+                return VmRunner.ssh(config, exec, inputs, request.command());
         }
     }
 
@@ -275,12 +276,6 @@ public final class Pipeline {
         }
         return new ImageArtifacts(image.root(), image.output(), image.format(), image.cacheKey(), image.cacheHit(),
                 image.distroKernel(), initrd, image.steps());
-    }
-
-    /** The build options of a request: what the stages below cli get instead of the request. */
-    static BuildOptions options(Request request) {
-        return new BuildOptions(request.incremental(), request.selectedModules(), request.kernelConfig(),
-                request.force(), request.jobs());
     }
 
     private static Path manifestFile(Config config) {

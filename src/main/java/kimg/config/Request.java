@@ -68,4 +68,9 @@ public record Request(
         return new Request(verb, directory, startDirectory, o, force, incremental, selectedModules, kernelConfig,
                 jobs, json, debug, command, wipeBuildDirectory, autoBump, plan, noBuild);
     }
+
+    /** What the build stages get of this request (they never see the verb, the directories or the overrides). */
+    public BuildOptions buildOptions() {
+        return new BuildOptions(incremental, selectedModules, kernelConfig, force, jobs);
+    }
 }

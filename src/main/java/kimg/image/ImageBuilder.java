@@ -24,8 +24,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import kimg.config.Config;
+import kimg.config.BuildOptions;
 import kimg.config.ConfigError;
-import kimg.config.Request;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
@@ -73,9 +73,9 @@ public final class ImageBuilder {
     }
 
     /** The lead's entry point: builds (or reuses) the image described by {@code config}. */
-    public static ImageArtifacts build(Config config, Request request, Exec exec, List<Overlay> overlays) {
-        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
-            return new ImageBuilder(config, exec).run(request.force(), overlays);
+    public static ImageArtifacts build(Config config, BuildOptions options, Exec exec, List<Overlay> overlays) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
+            return new ImageBuilder(config, exec).run(options.force(), overlays);
         }
     }
 
@@ -84,11 +84,11 @@ public final class ImageBuilder {
      * can run it while the kernel compiles; the later {@link #build} then finds it cached. False, doing nothing,
      * when that build would drop the cache first (-ff, Incremental=no) or there is no image to build.
      */
-    public static boolean prepareBaseTree(Config config, Request request, Exec exec) {
-        if (config.format().equals("none") || request.force() >= 2 || !config.get(Settings.INCREMENTAL)) {
+    public static boolean prepareBaseTree(Config config, BuildOptions options, Exec exec) {
+        if (config.format().equals("none") || options.force() >= 2 || !config.get(Settings.INCREMENTAL)) {
             return false;
         }
-        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
             new ImageBuilder(config, exec).ensureCache(RootfsSpec.finalTree(config));
             return true;
         }
@@ -98,10 +98,10 @@ public final class ImageBuilder {
      * The build overlay: a cached tree of the image's packages plus BuildPackages=, for module build scripts.
      * Returned read-only by convention: mount it read-only or as an overlayfs lower layer, never write into it.
      */
-    public static Path buildOverlay(Config config, Request request, Exec exec) {
-        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+    public static Path buildOverlay(Config config, BuildOptions options, Exec exec) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
             var builder = new ImageBuilder(config, exec);
-            if (request.force() >= 2) {
+            if (options.force() >= 2) {
                 builder.dropCacheEntries(RootfsSpec.buildTree(config));
             }
             return builder.ensureCache(RootfsSpec.buildTree(config)).root();

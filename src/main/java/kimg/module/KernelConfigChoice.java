@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import kimg.config.Config;
 import kimg.config.ConfigError;
-import kimg.config.Request;
 
 /**
  * Which kernel config file a build uses, why, and what it is applied to.
@@ -37,11 +36,6 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
 
     public KernelConfigChoice {
         baseTargets = List.copyOf(baseTargets);
-    }
-
-    public static KernelConfigChoice choose(Config config, Request request, Path sourceTree) {
-        return choose(config, request.kernelConfig() == null ? null
-                : request.startDirectory().resolve(request.kernelConfig()), sourceTree);
     }
 
     /**

@@ -7,7 +7,6 @@ import kimg.config.BuildSource;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.config.ModuleDef;
-import kimg.config.Request;
 
 /**
  * Which modules a build builds, in which order. Kernel first (userspace modules may need its headers or
@@ -27,10 +26,6 @@ public final class ModuleSelection {
     public static final String KERNEL = "kernel";
 
     private ModuleSelection() {}
-
-    public static List<Selected> select(Config config, Request request) {
-        return select(config, request.selectedModules());
-    }
 
     /**
      * @param selectedModules the {@code --<module>} flags given (empty: every module with a source)

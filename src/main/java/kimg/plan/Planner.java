@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import kimg.config.Architecture;
+import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.Settings;
 import kimg.exec.HostTools;

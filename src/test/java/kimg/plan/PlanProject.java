@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.ConfigLoader;
 import kimg.config.Request;

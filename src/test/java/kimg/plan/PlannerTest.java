@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.manifest.Manifest;
 import org.junit.jupiter.api.BeforeEach;

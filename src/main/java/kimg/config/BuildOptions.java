@@ -1,11 +1,12 @@
-package kimg.plan;
+package kimg.config;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The build request below {@code cli}: what the command line asked the build to do, without the verb, the
- * project directory or the setting overrides (those are in {@link kimg.config.Config} already).
+ * project directory or the setting overrides (those are in {@link Config} already). It lives in {@code config},
+ * not {@code plan}: module and image take it too, and a stage imports only the stages to its left.
  *
  * @param incremental     -i: build only the modules, never the image
  * @param selectedModules the {@code --<module>} flags given (empty: every module with a source)
