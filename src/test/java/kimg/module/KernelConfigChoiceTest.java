@@ -72,14 +72,14 @@ class KernelConfigChoiceTest {
         Files.writeString(project.resolve("x.config"), "CONFIG_X=y\n");
         Config loaded = kimg.config.ConfigLoader.load(Request.of("build", project), Map.of());
 
-        var c = KernelConfigChoice.choose(loaded, Request.of("build", project), tree);
+        var c = KernelConfigChoice.choose(loaded, (Path) null, tree);
 
         assertEquals(project.resolve("x.config"), c.file());
         assertEquals("Environment=CONFIG", c.chosenBy());
 
         Files.delete(project.resolve("x.config"));
         ConfigError e = assertThrows(ConfigError.class,
-                () -> KernelConfigChoice.choose(loaded, Request.of("build", project), tree));
+                () -> KernelConfigChoice.choose(loaded, (Path) null, tree));
         assertEquals("EnvironmentFiles", e.setting());
         assertTrue(e.render().contains("mkosi.env"), e.render());
     }
