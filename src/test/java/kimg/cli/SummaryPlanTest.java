@@ -79,6 +79,23 @@ class SummaryPlanTest {
     }
 
     @Test
+    void aKernelTreeAddedAfterADistroKernelBuildIsOutOfDate() throws Exception {
+        // The last build booted Debian's kernel; then the kernel tree came in through --build-sources.
+        Path conf = p.project.resolve("mkosi.conf");
+        Files.writeString(conf, Files.readString(conf).replace("BuildSources=" + p.kernel + ":kernel\n", ""));
+        Path output = p.project.resolve("mkosi.output");
+        new kimg.manifest.Manifest("0", "now", "debian", "bookworm", "x86-64", null,
+                new kimg.manifest.Manifest.Image("directory", output.resolve("image").toString(), null, "k", true,
+                        "/boot/vmlinuz-6.1.0-amd64", null), java.util.List.of(), java.util.Map.of()).write(output);
+        String added = "--build-sources=" + p.kernel + ":kernel";
+        p.markKernelBuilt(p.config("BuildSources=" + p.kernel + ":kernel"));
+        KimgRun r = KimgRun.in(p.project, added, "summary", "--plan");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().startsWith("kernel: out of date: the last build boots the distribution's kernel\n"),
+                r.toString());
+    }
+
+    @Test
     void buildOptionsWithoutPlanAreRefused() {
         KimgRun r = KimgRun.in(p.project, "summary", "-i");
         assertEquals(2, r.status(), r.toString());
