@@ -3,7 +3,7 @@ package kimg;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import kimg.config.Config;
-import kimg.config.Request;
+import kimg.config.BuildOptions;
 import kimg.exec.ChildProcesses;
 import kimg.exec.Exec;
 import kimg.image.ImageBuilder;
@@ -20,11 +20,11 @@ import kimg.module.KernelBuilder;
 final class BaseTreeAlongside {
     private BaseTreeAlongside() {}
 
-    static KernelArtifacts kernel(Config config, Request request, Exec exec) {
+    static KernelArtifacts kernel(Config config, BuildOptions options, Exec exec) {
         var base = new CompletableFuture<Boolean>();
         Thread worker = new Thread(() -> {
             try {
-                base.complete(ImageBuilder.prepareBaseTree(config, request, exec));
+                base.complete(ImageBuilder.prepareBaseTree(config, options, exec));
             } catch (Throwable t) {
                 base.completeExceptionally(t);
                 // The kernel's make is then the only child left: stop it, the build has failed anyway.
@@ -35,7 +35,7 @@ final class BaseTreeAlongside {
         worker.start();
         KernelArtifacts kernel;
         try {
-            kernel = KernelBuilder.build(config, request, exec);
+            kernel = KernelBuilder.build(config, options, exec);
         } catch (RuntimeException kernelFailure) {
             if (base.isCompletedExceptionally()) {
                 // The kernel was stopped because the tree failed first: report the tree.

@@ -32,6 +32,11 @@ import kimg.module.KernelConfigStamp;
 import kimg.module.ModuleOutput;
 import kimg.module.ModuleSelection;
 import kimg.module.ScriptModuleBuilder;
+import kimg.plan.BootDecision;
+import kimg.config.BuildOptions;
+import kimg.plan.BuildPlan;
+import kimg.plan.PlanReport;
+import kimg.plan.Planner;
 import kimg.ui.Console;
 import kimg.vm.BootInputs;
 import kimg.vm.QemuListeners;
@@ -51,8 +56,17 @@ public final class Pipeline {
         // Before any verb, so that summary rejects what build would.
         OutputLocations.check(config);
         QemuListeners.check(config);
+        if (request.verb().equals("run") && request.command().isEmpty()) {
+            // Before the lock, the logs and any build: the answer does not depend on them.
+            throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
+        }
         switch (request.verb()) {
             case "summary":
+                if (request.plan()) {
+                    BuildPlan plan = Planner.plan(config, request.buildOptions());
+                    out.print(request.json() ? PlanReport.json(plan) : PlanReport.text(plan));
+                    return ExitCode.OK.code;
+                }
                 out.print(request.json() ? Summary.json(config) : Summary.text(config));
                 return ExitCode.OK.code;
             case "cat-config":
@@ -115,7 +129,8 @@ public final class Pipeline {
                 OwnedPaths.delete("wipe", config.buildRoot(), Pipeline::madeByOlderKimg);
             }
         }
-        List<ModuleSelection.Selected> selected = ModuleSelection.select(config, request);
+        BuildOptions options = request.buildOptions();
+        List<ModuleSelection.Selected> selected = ModuleSelection.select(config, options.selectedModules());
         if (!selected.isEmpty()) {
             // Stamped as kimg's when kimg creates it: clean -f deletes it only then.
             OwnedPaths.createDirectory(config.buildRoot(), Pipeline::madeByOlderKimg);
@@ -125,14 +140,14 @@ public final class Pipeline {
         List<ModuleOutput> modules = new ArrayList<>();
         for (ModuleSelection.Selected m : selected) {
             if (m.isKernel()) {
-                kernel = request.incremental() ? KernelBuilder.build(config, request, exec)
-                        : BaseTreeAlongside.kernel(config, request, exec);
+                kernel = options.incremental() ? KernelBuilder.build(config, options, exec)
+                        : BaseTreeAlongside.kernel(config, options, exec);
                 continue;
             }
             if (overlay == null && m.definition().map(d -> d.runsInImage()).orElse(false)) {
-                overlay = ImageBuilder.buildOverlay(config, request, exec);
+                overlay = ImageBuilder.buildOverlay(config, options, exec);
             }
-            modules.add(ScriptModuleBuilder.build(config, request, exec, m, overlay));
+            modules.add(ScriptModuleBuilder.build(config, options, exec, m, overlay));
         }
         Optional<Manifest> previous = Manifest.read(config.outputDirectory());
         ImageArtifacts image = null;
@@ -144,7 +159,7 @@ public final class Pipeline {
             for (ModuleOutput o : modules) {
                 overlays.add(new ImageBuilder.Overlay(o.destDir(), "/"));
             }
-            image = ImageBuilder.build(config, request, exec, overlays);
+            image = ImageBuilder.build(config, options, exec, overlays);
         }
         // -i builds only modules: keep what the manifest said about the image (and a kernel not rebuilt now).
         Manifest manifest = ManifestRecords.of(config, request.incremental(), kernel, image, modules, exec.logs().records(), previous);
@@ -159,11 +174,26 @@ public final class Pipeline {
         KernelArtifacts kernel;
         ImageArtifacts image;
         Optional<Manifest> manifest = Manifest.read(config.outputDirectory());
-        boolean needsBuild = request.force() > 0 || manifest.isEmpty() || manifest.get().image() == null
-                || !Files.isDirectory(Path.of(manifest.get().image().root()));
-        if (needsBuild && (request.verb().equals("gdb") || request.verb().equals("ssh"))) {
-            throw ConfigError.usage("nothing to attach to: build and boot first (kimg -f qemu with "
-                    + (request.verb().equals("gdb") ? "QemuArgs=-s)" : "Ssh=yes)"));
+        boolean anyBuilt = manifest.isPresent() && manifest.get().image() != null
+                && Files.isDirectory(Path.of(manifest.get().image().root()));
+        boolean needsBuild;
+        if (request.verb().equals("gdb") || request.verb().equals("ssh")) {
+            // They attach to the running guest: it booted what it booted.
+            if (!anyBuilt || request.force() > 0) {
+                throw ConfigError.usage("nothing to attach to: build and boot first (kimg -f qemu with "
+                        + (request.verb().equals("gdb") ? "QemuArgs=-s)" : "Ssh=yes)"));
+            }
+            needsBuild = false;
+        } else {
+            BootDecision decision = bootDecision(config, request, manifest, anyBuilt);
+            if (decision.message() != null) {
+                if (decision.build()) {
+                    exec.console().info(decision.message());
+                } else {
+                    exec.console().warn(decision.message());
+                }
+            }
+            needsBuild = decision.build();
         }
         if (needsBuild) {
             Request asBuild = new Request("build", request.directory(), request.startDirectory(), request.overrides(),
@@ -189,16 +219,40 @@ public final class Pipeline {
         HostTools.ensure("qemu", HostTools.QEMU, exec);
         switch (request.verb()) {
             case "qemu":
-                return VmRunner.qemu(config, request, exec, inputs);
+                return VmRunner.qemu(config, exec, inputs);
             case "run":
                 return VmRunner.run(config, exec, inputs, request.command(), out);
             case "gdb":
                 HostTools.ensure("gdb", HostTools.GDB, exec);
-                return VmRunner.gdb(config, request, exec, inputs);
+                return VmRunner.gdb(config, exec, inputs, request.command());
             default:
                 HostTools.ensure("ssh", HostTools.SSH, exec);
-                return VmRunner.ssh(config, request, exec, inputs);
+                return VmRunner.ssh(config, exec, inputs, request.command());
         }
+    }
+
+    /**
+     * Asks the plan what is out of date (the cheap checks: stamps and mtimes, no make run), and refuses a boot that
+     * can have no kernel before anything is built.
+     */
+    private static BootDecision bootDecision(Config config, Request request, Optional<Manifest> manifest,
+            boolean anyBuilt) {
+        BuildOptions options = new BuildOptions(false, List.of(), request.kernelConfig(), request.force(),
+                request.jobs());
+        BuildPlan plan;
+        try {
+            plan = Planner.plan(config, options);
+        } catch (ConfigError e) {
+            if (!request.noBuild() || !anyBuilt) {
+                throw e;
+            }
+            // --no-build boots what exists even when a build could not start.
+            return BootDecision.decide(List.of("cannot plan a build: " + e.getMessage()), true, 0, true);
+        }
+        boolean builtImageHasKernel = anyBuilt && manifest.get().image().distroKernel() != null;
+        BootDecision.requireKernel(plan, config.optional(Settings.LINUX).isPresent(),
+                config.items(Settings.PACKAGES), builtImageHasKernel);
+        return BootDecision.decide(plan.staleParts(), anyBuilt, request.force(), request.noBuild());
     }
 
     /**

@@ -51,7 +51,12 @@ public final class Cli {
         root.addSubcommand("ssh", new Verbs.Ssh());
         root.addSubcommand("gdb", new Verbs.Gdb());
         root.addSubcommand("genkey", new Verbs.Genkey());
-        root.addSubcommand("summary", new Verbs.Summary());
+        // summary --plan shows what a build with the same options would do: it takes build's options too.
+        CommandLine summary = new CommandLine(new Verbs.Summary());
+        for (String m : modules) {
+            summary.getCommandSpec().addOption(Flags.moduleFlag(m));
+        }
+        root.addSubcommand("summary", summary);
         root.addSubcommand("cat-config", new Verbs.CatConfig());
         root.addSubcommand("clean", new Verbs.Clean());
         root.addSubcommand("completion", new Verbs.Completion());
@@ -113,6 +118,8 @@ public final class Cli {
         List<String> modules = new ArrayList<>();
         List<String> command = List.of();
         boolean json = false;
+        boolean plan = false;
+        boolean noBuild = false;
         Map<String, List<String>> overrides = given.values();
         if (verbResult != null) {
             Object user = verbResult.commandSpec().userObject();
@@ -127,23 +134,30 @@ public final class Cli {
                     Verbs.Build opts = (Verbs.Build) r.commandSpec().userObject();
                     incremental |= opts.incremental;
                     if (opts.kernelConfig != null) {
-                        kernelConfig = cwd.resolve(opts.kernelConfig).toAbsolutePath().normalize();
-                        if (!Files.isRegularFile(kernelConfig)) {
-                            throw ConfigError.usage("invalid value for option '--config': no such file: "
-                                    + kernelConfig);
-                        }
+                        kernelConfig = kernelConfig(cwd, opts.kernelConfig);
                     }
                     modules.addAll(selectedModules(r, modules));
                 }
             } else if (user instanceof Verbs.Run r) {
                 command = r.command == null ? List.of() : r.command;
+                noBuild = r.noBuild;
             } else if (user instanceof Verbs.Gdb g) {
                 command = g.command == null ? List.of() : g.command;
             } else if (user instanceof Verbs.Ssh s) {
                 command = s.command == null ? List.of() : s.command;
             } else if (user instanceof Verbs.Summary s) {
                 json = s.json;
-            } else if (user instanceof Verbs.Qemu q && q.qemuArgs != null && !q.qemuArgs.isEmpty()) {
+                plan = s.plan;
+                incremental = s.incremental;
+                kernelConfig = kernelConfig(cwd, s.kernelConfig);
+                modules.addAll(selectedModules(verbResult, modules));
+                if (!plan && (incremental || kernelConfig != null || !modules.isEmpty())) {
+                    throw ConfigError.usage("summary: -i, -c and module flags only apply with --plan");
+                }
+            } else if (user instanceof Verbs.Qemu q) {
+                noBuild = q.noBuild;
+            }
+            if (user instanceof Verbs.Qemu q && q.qemuArgs != null && !q.qemuArgs.isEmpty()) {
                 // mkosi's `vm -- ARGS`: appended to QEMU's command line, after QemuArgs= (and checked like them).
                 overrides = new LinkedHashMap<>(overrides);
                 List<String> items = new ArrayList<>(overrides.getOrDefault("QemuArgs", List.of()));
@@ -160,13 +174,25 @@ public final class Cli {
         }
         Request request = new Request(verb, directory, cwd, overrides, Flags.count(chain, "-f"), incremental,
                 modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command,
-                Flags.flag(chain, "-w"), autoBump);
+                Flags.flag(chain, "-w"), autoBump, plan, noBuild);
         return new Parsed(request, null);
+    }
+
+    /** -c FILE resolved against where kimg was started; it must exist. */
+    private static Path kernelConfig(Path cwd, String given) {
+        if (given == null) {
+            return null;
+        }
+        Path file = cwd.resolve(given).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw ConfigError.usage("invalid value for option '--config': no such file: " + file);
+        }
+        return file;
     }
 
     /** The --MODULE flags given to build (its own options besides -i, -c, -h and -V), in order, once each. */
     private static List<String> selectedModules(ParseResult build, List<String> already) {
-        Set<String> ownOptions = Set.of("--incremental", "--config", "--help", "--version");
+        Set<String> ownOptions = Set.of("--incremental", "--config", "--json", "--plan", "--help", "--version");
         var out = new ArrayList<String>();
         for (CommandLine.Model.OptionSpec o : build.matchedOptions()) {
             String n = o.longestName();

@@ -29,6 +29,9 @@ final class Verbs {
     @Command(name = "qemu", aliases = "vm",
             description = "Boot the image in QEMU (direct kernel boot, root on VirtioFS), console on this terminal.")
     static final class Qemu {
+        @Option(names = "--no-build", description = "boot what the last build made, even when it is out of date")
+        boolean noBuild;
+
         @Parameters(paramLabel = "QEMU-ARGS", arity = "0..*",
                 description = "extra QEMU arguments (after --), appended after QemuArgs=")
         List<String> qemuArgs;
@@ -36,6 +39,9 @@ final class Verbs {
 
     @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status.")
     static final class Run {
+        @Option(names = "--no-build", description = "boot what the last build made, even when it is out of date")
+        boolean noBuild;
+
         @Parameters(paramLabel = "CMD", arity = "0..*", description = "command and arguments (after --)")
         List<String> command;
     }
@@ -59,6 +65,15 @@ final class Verbs {
     static final class Summary {
         @Option(names = "--json", description = "print JSON (keys are setting names)")
         boolean json;
+
+        @Option(names = "--plan", description = "print what a build would do and why, and what is out of date")
+        boolean plan;
+
+        @Option(names = {"-i", "--incremental"}, description = "with --plan: the plan of build -i")
+        boolean incremental;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "with --plan: the plan of build -c FILE")
+        String kernelConfig;
     }
 
     @Command(name = "cat-config", description = "Print the configuration files read, in order.")

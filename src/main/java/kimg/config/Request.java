@@ -22,6 +22,8 @@ import java.util.Map;
  * @param command          the guest command for run (after --)
  * @param wipeBuildDirectory -w: remove the build directories before building
  * @param autoBump         -B: write the (bumped) ImageVersion= to mkosi.version after a successful build
+ * @param plan             summary --plan: print what a build would do instead of the settings
+ * @param noBuild          qemu/run --no-build: boot what exists even when the plan says it is out of date
  */
 public record Request(
         String verb,
@@ -37,7 +39,9 @@ public record Request(
         boolean debug,
         List<String> command,
         boolean wipeBuildDirectory,
-        boolean autoBump) {
+        boolean autoBump,
+        boolean plan,
+        boolean noBuild) {
 
     public Request {
         overrides = Map.copyOf(overrides);
@@ -45,12 +49,12 @@ public record Request(
         command = List.copyOf(command);
     }
 
-    /** A request without -w (tests, internal use). */
+    /** A request without -w, -B, --plan or --no-build (tests, internal use). */
     public Request(String verb, Path directory, Path startDirectory, Map<String, List<String>> overrides, int force,
             boolean incremental, List<String> selectedModules, Path kernelConfig, int jobs, boolean json,
             boolean debug, List<String> command) {
         this(verb, directory, startDirectory, overrides, force, incremental, selectedModules, kernelConfig, jobs, json,
-                debug, command, false, false);
+                debug, command, false, false, false, false);
     }
 
     /** A request for {@code verb} in {@code dir} with nothing else set (tests, internal use). */
@@ -62,6 +66,11 @@ public record Request(
 
     public Request withOverrides(Map<String, List<String>> o) {
         return new Request(verb, directory, startDirectory, o, force, incremental, selectedModules, kernelConfig,
-                jobs, json, debug, command, wipeBuildDirectory, autoBump);
+                jobs, json, debug, command, wipeBuildDirectory, autoBump, plan, noBuild);
+    }
+
+    /** What the build stages get of this request (they never see the verb, the directories or the overrides). */
+    public BuildOptions buildOptions() {
+        return new BuildOptions(incremental, selectedModules, kernelConfig, force, jobs);
     }
 }

@@ -24,8 +24,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import kimg.config.Config;
+import kimg.config.BuildOptions;
 import kimg.config.ConfigError;
-import kimg.config.Request;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
@@ -67,15 +67,15 @@ public final class ImageBuilder {
     private final Exec exec;
     private final Map<String, Duration> steps = new LinkedHashMap<>();
 
-    private ImageBuilder(Config config, Exec exec) {
+    ImageBuilder(Config config, Exec exec) {
         this.config = config;
         this.exec = exec;
     }
 
     /** The lead's entry point: builds (or reuses) the image described by {@code config}. */
-    public static ImageArtifacts build(Config config, Request request, Exec exec, List<Overlay> overlays) {
-        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
-            return new ImageBuilder(config, exec).run(request.force(), overlays);
+    public static ImageArtifacts build(Config config, BuildOptions options, Exec exec, List<Overlay> overlays) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
+            return new ImageBuilder(config, exec).run(options.force(), overlays);
         }
     }
 
@@ -84,11 +84,11 @@ public final class ImageBuilder {
      * can run it while the kernel compiles; the later {@link #build} then finds it cached. False, doing nothing,
      * when that build would drop the cache first (-ff, Incremental=no) or there is no image to build.
      */
-    public static boolean prepareBaseTree(Config config, Request request, Exec exec) {
-        if (config.format().equals("none") || request.force() >= 2 || !config.get(Settings.INCREMENTAL)) {
+    public static boolean prepareBaseTree(Config config, BuildOptions options, Exec exec) {
+        if (config.format().equals("none") || options.force() >= 2 || !config.get(Settings.INCREMENTAL)) {
             return false;
         }
-        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
             new ImageBuilder(config, exec).ensureCache(RootfsSpec.finalTree(config));
             return true;
         }
@@ -98,10 +98,10 @@ public final class ImageBuilder {
      * The build overlay: a cached tree of the image's packages plus BuildPackages=, for module build scripts.
      * Returned read-only by convention: mount it read-only or as an overlayfs lower layer, never write into it.
      */
-    public static Path buildOverlay(Config config, Request request, Exec exec) {
-        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+    public static Path buildOverlay(Config config, BuildOptions options, Exec exec) {
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
             var builder = new ImageBuilder(config, exec);
-            return builder.ensureCache(RootfsSpec.buildTree(config), request.force() >= 2).root();
+            return builder.ensureCache(RootfsSpec.buildTree(config), options.force() >= 2).root();
         }
     }
 
@@ -175,7 +175,7 @@ public final class ImageBuilder {
         }
     }
 
-    private Paths paths() {
+    Paths paths() {
         // Output= is a plain file name: its row's parser (ValueParser.FILE_NAME) checked it.
         return new Paths(config.outputDirectory(), config.get(Settings.OUTPUT));
     }
@@ -398,7 +398,7 @@ public final class ImageBuilder {
         return lines;
     }
 
-    private boolean upToDate(Paths p, String format, List<String> inputs) {
+    boolean upToDate(Paths p, String format, List<String> inputs) {
         if (!Files.isDirectory(p.tree()) || !Files.isRegularFile(p.stateFile())) {
             return false;
         }

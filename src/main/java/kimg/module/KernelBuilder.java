@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import kimg.config.BuildSource;
 import kimg.config.Config;
+import kimg.config.BuildOptions;
 import kimg.config.ConfigError;
-import kimg.config.Request;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
@@ -33,33 +33,25 @@ import kimg.exec.StepFailed;
  */
 public final class KernelBuilder {
     private final Config config;
-    private final Request request;
+    private final BuildOptions options;
     private final Exec exec;
     private final Map<String, Duration> steps = new LinkedHashMap<>();
 
-    private KernelBuilder(Config config, Request request, Exec exec) {
+    private KernelBuilder(Config config, BuildOptions options, Exec exec) {
         this.config = config;
-        this.request = request;
+        this.options = options;
         this.exec = exec;
     }
 
     /**
-     * Builds the kernel of {@code BuildSources=...:kernel}. With {@code request.incremental()} only the modules are
+     * Builds the kernel of {@code BuildSources=...:kernel}. With {@code options.incremental()} only the modules are
      * rebuilt and installed (plus a configure if the config changed); the kernel image is left alone.
      *
      * @throws ConfigError when there is no kernel source or no kernel config
      * @throws StepFailed  when a make (or merge_config.sh, or depmod) fails
      */
-    public static KernelArtifacts build(Config config, Request request, Exec exec) {
-        return new KernelBuilder(config, request, exec).run();
-    }
-
-    /** The build directory a build would use, without building (for summary, clean, and tests). */
-    public static Path buildDirectory(Config config, Request request) {
-        Path tree = sourceTree(config);
-        KernelConfigChoice choice = KernelConfigChoice.choose(config, request, tree);
-        LocalVersion lv = LocalVersion.of(tree, choice.lines(), config.environment().get("LOCALVERSION"));
-        return config.moduleBuildDirectory("kernel").resolve(lv.directoryName());
+    public static KernelArtifacts build(Config config, BuildOptions options, Exec exec) {
+        return new KernelBuilder(config, options, exec).run();
     }
 
     /**
@@ -68,8 +60,8 @@ public final class KernelBuilder {
      *
      * @return the build directory, holding a current .config
      */
-    public static Path configure(Config config, Request request, Exec exec) {
-        return new KernelBuilder(config, request, exec).prepare().buildDir();
+    public static Path configure(Config config, BuildOptions options, Exec exec) {
+        return new KernelBuilder(config, options, exec).prepare().buildDir();
     }
 
     /** A build directory with a current .config, and how to run make in it. */
@@ -79,7 +71,7 @@ public final class KernelBuilder {
     private Prepared prepare() {
         Path tree = sourceTree(config);
         HostTools.ensure("kernel", HostTools.KERNEL, exec);
-        KernelConfigChoice choice = KernelConfigChoice.choose(config, request, tree);
+        KernelConfigChoice choice = KernelConfigChoice.choose(config, options.kernelConfig(), tree);
         // Absolute and existing: the row's parser (ValueParser.path(true)) checked them.
         List<Path> fragments = config.items(Settings.KERNEL_CONFIG_FRAGMENTS);
         Map<String, String> env = config.environment();
@@ -93,7 +85,7 @@ public final class KernelBuilder {
             exec.console().warn("Environment=CCACHE=" + env.get("CCACHE") + " but ccache is not installed: building without it");
         }
         Architecture arch = config.architecture();
-        var make = new MakeCommands(tree, buildDir, Math.max(1, request.jobs()),
+        var make = new MakeCommands(tree, buildDir, options.jobs(),
                 MakeCommands.variables(env, ccache, arch, Architecture.host()));
         createDirectories(buildDir);
         createDirectories(modulesRoot);
@@ -111,7 +103,7 @@ public final class KernelBuilder {
             exec.console().info("kernel: configuring " + buildDir + " from " + choice.file() + " (" + decision.reason() + ")");
             configure(make, choice, fragments, buildDir);
             current.write(buildDir);
-            if (request.incremental()) {
+            if (options.incremental()) {
                 exec.console().warn("kernel config changed but -i rebuilds only modules: the kernel image is stale"
                         + " until a build without -i");
             }
@@ -130,34 +122,21 @@ public final class KernelBuilder {
 
         KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");
-        // modules_install reads what the vmlinux link writes (System.map for depmod, modules.builtin): -i in a
-        // build directory where the kernel was never linked would fail there, so it builds the kernel too.
-        boolean neverLinked = modules && (!Files.isRegularFile(buildDir.resolve("System.map"))
-                || !Files.isRegularFile(buildDir.resolve("modules.builtin")));
-        boolean wholeKernel = !request.incremental() || neverLinked;
-        if (request.incremental() && neverLinked) {
+        boolean neverLinked = modules && KernelGoals.neverLinked(buildDir);
+        if (options.incremental() && neverLinked) {
             exec.console().warn("kernel: -i but no kernel was ever built in " + buildDir + ": building it whole once");
         }
-        var goals = new ArrayList<String>();
-        if (wholeKernel) {
-            goals.add(arch.imageTarget());
-        }
-        if (modules) {
-            goals.add("modules");
-        }
-        if (wholeKernel) {
-            if (finalConfig.valueOf("CONFIG_GDB_SCRIPTS").equals("y")) {
-                goals.add("scripts_gdb");
-            }
-            // Regenerated by kbuild only when vmlinux.a or modules.order changed, so it costs nothing on a no-op.
-            if (HostTools.onPath("python3")) {
-                goals.add("compile_commands.json");
-            }
-        }
+        List<String> goals = KernelGoals.of(arch.imageTarget(), finalConfig, options.incremental(), neverLinked,
+                HostTools.onPath("python3"));
         if (goals.isEmpty()) {
             exec.console().warn("kernel: -i with CONFIG_MODULES unset: nothing to build");
         } else {
+            java.time.Instant started = java.time.Instant.now();
             add("make", exec.run("kernel-make", Cmd.of(make.build(goals))).took());
+            if (goals.contains(arch.imageTarget())) {
+                // -i leaves the kernel image as it was: only a whole build brings it up to the sources.
+                KernelBuildStamp.write(buildDir, started);
+            }
         }
 
         Path releaseFile = buildDir.resolve("include/config/kernel.release");
@@ -261,7 +240,7 @@ public final class KernelBuilder {
         }
     }
 
-    static Path sourceTree(Config config) {
+    public static Path sourceTree(Config config) {
         BuildSource src = config.sourceFor("kernel").orElseThrow(() -> new ConfigError(
                 config.origin(Settings.BUILD_SOURCES), "BuildSources", "no kernel source: add BuildSources=<linux tree>:kernel"));
         Path tree = src.source().toAbsolutePath().normalize();

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import kimg.config.Config;
 import kimg.config.ConfigError;
-import kimg.config.Request;
 
 /**
  * Which kernel config file a build uses, why, and what it is applied to.
@@ -39,12 +38,16 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
         baseTargets = List.copyOf(baseTargets);
     }
 
-    public static KernelConfigChoice choose(Config config, Request request, Path sourceTree) {
+    /**
+     * @param kernelConfig the {@code -c FILE} given, absolute, or null
+     * @throws ConfigError when the chosen file does not exist, or its base directive names a non-config target
+     */
+    public static KernelConfigChoice choose(Config config, Path kernelConfig, Path sourceTree) {
         Map<String, String> env = config.environment();
         Path file;
         String by;
-        if (request.kernelConfig() != null) {
-            file = request.startDirectory().resolve(request.kernelConfig());
+        if (kernelConfig != null) {
+            file = kernelConfig;
             by = "-c";
         } else if (env.containsKey("CONFIG") && !env.get("CONFIG").isEmpty()) {
             file = config.directory().resolve(env.get("CONFIG"));

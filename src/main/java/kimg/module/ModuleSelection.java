@@ -7,7 +7,6 @@ import kimg.config.BuildSource;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.config.ModuleDef;
-import kimg.config.Request;
 
 /**
  * Which modules a build builds, in which order. Kernel first (userspace modules may need its headers or
@@ -28,8 +27,12 @@ public final class ModuleSelection {
 
     private ModuleSelection() {}
 
-    public static List<Selected> select(Config config, Request request) {
-        for (String named : request.selectedModules()) {
+    /**
+     * @param selectedModules the {@code --<module>} flags given (empty: every module with a source)
+     * @throws ConfigError when a named module is not enabled or has no source
+     */
+    public static List<Selected> select(Config config, List<String> selectedModules) {
+        for (String named : selectedModules) {
             Optional<ModuleDef> def = config.module(named);
             boolean kernelSource = named.equals(KERNEL) && config.sourceFor(KERNEL).isPresent();
             if (!kernelSource && (def.isEmpty() || !def.get().enabled())) {
@@ -49,8 +52,8 @@ public final class ModuleSelection {
             }
             config.sourceFor(m.name()).ifPresent(src -> out.add(new Selected(m.name(), Optional.of(m), src)));
         }
-        if (!request.selectedModules().isEmpty()) {
-            out.removeIf(s -> !request.selectedModules().contains(s.name()));
+        if (!selectedModules.isEmpty()) {
+            out.removeIf(s -> !selectedModules.contains(s.name()));
         }
         return out;
     }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import kimg.config.Config;
+import kimg.config.BuildOptions;
 import kimg.config.ConfigError;
-import kimg.config.Request;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
@@ -28,7 +28,7 @@ public final class ScriptModuleBuilder {
      * @param overlayRoot the build overlay (image + BuildPackages=) for {@code .chroot} scripts; null runs
      *                    {@code .chroot} scripts is an error
      */
-    public static ModuleOutput build(Config config, Request request, Exec exec, ModuleSelection.Selected module,
+    public static ModuleOutput build(Config config, BuildOptions options, Exec exec, ModuleSelection.Selected module,
             Path overlayRoot) {
         var def = module.definition().orElseThrow();
         Path script = def.buildScript().orElseThrow(() -> new ConfigError(null, null,
@@ -46,7 +46,7 @@ public final class ScriptModuleBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts, request.jobs(),
+        var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts, options.jobs(),
                 config.environment(), config.get(Settings.WITH_NETWORK));
         String step = "build-" + module.name();
         Instant start = Instant.now();

@@ -9,7 +9,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kimg.config.Config;
 import kimg.config.ConfigError;
-import kimg.config.Request;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.StepFailed;
@@ -26,7 +25,7 @@ public final class VmRunner {
     private VmRunner() {}
 
     /** {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. */
-    public static int qemu(Config config, Request request, Exec exec, BootInputs inputs) {
+    public static int qemu(Config config, Exec exec, BootInputs inputs) {
         Accelerator accel = accelerator(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of()));
@@ -37,12 +36,7 @@ public final class VmRunner {
         }
     }
 
-    /** {@code kimg run -- CMD}: boots, runs CMD in the guest with the console on stdout, returns CMD's status. */
-    public static int run(Config config, Request request, Exec exec, BootInputs inputs, List<String> command) {
-        return run(config, exec, inputs, command, System.out);
-    }
-
-    /** {@link #run(Config, Request, Exec, BootInputs, List)} with the guest console going to {@code out}. */
+    /** {@code kimg run -- CMD}: boots, runs CMD in the guest with the console on {@code out}, returns CMD's status. */
     public static int run(Config config, Exec exec, BootInputs inputs, List<String> command, PrintStream out) {
         if (command.isEmpty()) {
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
@@ -59,19 +53,19 @@ public final class VmRunner {
     }
 
     /** {@code kimg gdb [-- GDB ARGS]}: attaches gdb to the stub of a guest started with QemuArgs=-s. */
-    public static int gdb(Config config, Request request, Exec exec, BootInputs inputs) {
+    public static int gdb(Config config, Exec exec, BootInputs inputs, List<String> gdbArgs) {
         if (inputs.vmlinux() == null || !Files.isRegularFile(inputs.vmlinux())) {
             throw ConfigError.usage("kimg gdb needs the vmlinux of a kernel kimg built (BuildSources=SRC:kernel);"
                     + " this boot has none");
         }
         GdbStub gdb = GdbStub.from(config);
-        return exec.interactive("gdb", GdbCommand.cmd(inputs, gdb.port(), request.command()));
+        return exec.interactive("gdb", GdbCommand.cmd(inputs, gdb.port(), gdbArgs));
     }
 
     /** {@code kimg ssh [-- CMD]}: ssh into a guest started with Ssh=yes. */
-    public static int ssh(Config config, Request request, Exec exec, BootInputs inputs) {
+    public static int ssh(Config config, Exec exec, BootInputs inputs, List<String> command) {
         Path key = Ssh.key(config, inputs);
-        return exec.interactive("ssh", Cmd.of(Ssh.argv(config, key, request.command())));
+        return exec.interactive("ssh", Cmd.of(Ssh.argv(config, key, command)));
     }
 
     private static void announceGdbStub(Config config, Exec exec, BootInputs inputs) {

@@ -56,7 +56,7 @@ class ImageBuilderTest {
         r = new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), force, false, List.of(), null, 1,
                 false, false, List.of());
         var exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), Console.plain(System.err));
-        return ImageBuilder.build(config, r, exec, List.of());
+        return ImageBuilder.build(config, r.buildOptions(), exec, List.of());
     }
 
     private static Object inode(Path p) throws Exception {
@@ -251,7 +251,7 @@ class ImageBuilderTest {
         Files.createDirectories(entry.resolve("root/usr/bin"));
         Files.writeString(entry.resolve("inputs.txt"), ImageBuilder.inputsText(key));
         var exec = new Exec(StepLogs.under(project.resolve("logs")), Console.plain(System.err));
-        assertEquals(entry.resolve("root"), ImageBuilder.buildOverlay(c, Request.of("build", project), exec));
+        assertEquals(entry.resolve("root"), ImageBuilder.buildOverlay(c, Request.of("build", project).buildOptions(), exec));
         assertTrue(entry.getFileName().toString().contains("~build~"));
     }
 

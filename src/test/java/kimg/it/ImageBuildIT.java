@@ -43,7 +43,7 @@ class ImageBuildIT {
         Request r = Request.of("build", config.directory());
         r = new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), force, false, List.of(), null, 2,
                 false, false, List.of());
-        return ImageBuilder.build(config, r, RootfsFixture.exec(config), overlays);
+        return ImageBuilder.build(config, r.buildOptions(), RootfsFixture.exec(config), overlays);
     }
 
     private static Object inode(Path p) throws IOException {

@@ -45,7 +45,7 @@ public final class ImageBuildMain {
             }
             config = RootfsFixture.config(project, extra);
         }
-        ImageArtifacts a = ImageBuilder.build(config, request, RootfsFixture.exec(config), List.of());
+        ImageArtifacts a = ImageBuilder.build(config, request.buildOptions(), RootfsFixture.exec(config), List.of());
         System.out.println("cacheHit=" + a.cacheHit() + " took=" + Duration.between(start, Instant.now()).toMillis()
                 + " root=" + a.root() + " steps=" + a.steps());
     }

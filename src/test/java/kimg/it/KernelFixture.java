@@ -73,7 +73,7 @@ public final class KernelFixture {
                 config = projectConfig(project, tree, cacheDirectory().resolve("builddir"));
                 try (var lock = lock()) {
                     treeHashBeforeBuild = treeHash(tree);
-                    built = KernelBuilder.build(config, request(project, false), exec(project));
+                    built = KernelBuilder.build(config, request(project, false).buildOptions(), exec(project));
                 }
             } catch (IOException e) {
                 failure = new UncheckedIOException(e);

@@ -59,7 +59,7 @@ public final class RootfsFixture {
                 throw new java.io.UncheckedIOException(e);
             }
             Config config = config();
-            built = ImageBuilder.build(config, Request.of("build", PROJECT), exec(config), List.of());
+            built = ImageBuilder.build(config, Request.of("build", PROJECT).buildOptions(), exec(config), List.of());
         }
         return built;
     }

@@ -75,7 +75,7 @@ class SshIT {
         Exec exec = RootfsFixture.exec(config);
         try {
             assertFalse(Files.exists(project.resolve("mkosi.key")));
-            ImageArtifacts image = ImageBuilder.build(config, Request.of("build", project), exec, List.of());
+            ImageArtifacts image = ImageBuilder.build(config, Request.of("build", project).buildOptions(), exec, List.of());
 
             String publicKey = Files.readString(project.resolve("mkosi.key.pub"));
             assertTrue(publicKey.startsWith("ssh-ed25519 "), publicKey);

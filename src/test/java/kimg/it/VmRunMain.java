@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kimg.config.Config;
-import kimg.config.Request;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
 import kimg.image.ImageArtifacts;
@@ -39,7 +38,7 @@ public final class VmRunMain {
         BootInputs inputs = BootInputs.from(config, null,
                 new ImageArtifacts(root, root, "directory", "", false, null, null, Map.of()));
         int status = verb.equals("qemu")
-                ? VmRunner.qemu(config, Request.of("qemu", dir), exec, inputs)
+                ? VmRunner.qemu(config, exec, inputs)
                 : VmRunner.run(config, exec, inputs, command, System.out);
         // The real kimg.Main owns exit codes; this stand-in only reports the guest's.
         System.out.println("guest exit status " + status);

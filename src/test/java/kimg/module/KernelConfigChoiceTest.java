@@ -41,7 +41,7 @@ class KernelConfigChoiceTest {
 
     @Test
     void projectDefaultWhenNothingElse() {
-        var c = KernelConfigChoice.choose(config(), Request.of("build", project), tree);
+        var c = KernelConfigChoice.choose(config(), (Path) null, tree);
         assertEquals(project.resolve("mkosi.kernel.config"), c.file());
         assertEquals("project", c.chosenBy());
     }
@@ -49,7 +49,7 @@ class KernelConfigChoiceTest {
     @Test
     void kernelTreeFileBeatsTheProjectDefault() throws Exception {
         Files.writeString(tree.resolve("mkosi.kernel.config"), "CONFIG_TREE=y\n");
-        var c = KernelConfigChoice.choose(config(), Request.of("build", project), tree);
+        var c = KernelConfigChoice.choose(config(), (Path) null, tree);
         assertEquals(tree.resolve("mkosi.kernel.config"), c.file());
         assertEquals("kernel tree", c.chosenBy());
     }
@@ -58,7 +58,7 @@ class KernelConfigChoiceTest {
     void environmentConfigIsRelativeToTheProjectAndBeatsTheTree() throws Exception {
         Files.writeString(tree.resolve("mkosi.kernel.config"), "CONFIG_TREE=y\n");
         Files.writeString(project.resolve("my.config"), "CONFIG_MINE=y\n");
-        var c = KernelConfigChoice.choose(config("CONFIG=my.config"), Request.of("build", project), tree);
+        var c = KernelConfigChoice.choose(config("CONFIG=my.config"), (Path) null, tree);
         assertEquals(project.resolve("my.config"), c.file());
         assertEquals("Environment=CONFIG", c.chosenBy());
     }
@@ -72,14 +72,14 @@ class KernelConfigChoiceTest {
         Files.writeString(project.resolve("x.config"), "CONFIG_X=y\n");
         Config loaded = kimg.config.ConfigLoader.load(Request.of("build", project), Map.of());
 
-        var c = KernelConfigChoice.choose(loaded, Request.of("build", project), tree);
+        var c = KernelConfigChoice.choose(loaded, (Path) null, tree);
 
         assertEquals(project.resolve("x.config"), c.file());
         assertEquals("Environment=CONFIG", c.chosenBy());
 
         Files.delete(project.resolve("x.config"));
         ConfigError e = assertThrows(ConfigError.class,
-                () -> KernelConfigChoice.choose(loaded, Request.of("build", project), tree));
+                () -> KernelConfigChoice.choose(loaded, (Path) null, tree));
         assertEquals("EnvironmentFiles", e.setting());
         assertTrue(e.render().contains("mkosi.env"), e.render());
     }
@@ -89,7 +89,7 @@ class KernelConfigChoiceTest {
         Files.writeString(project.resolve("my.config"), "CONFIG_MINE=y\n");
         Path cli = Files.writeString(root.resolve("cli.config"), "CONFIG_CLI=y\n");
         var c = KernelConfigChoice.choose(config("CONFIG=my.config"),
-                withKernelConfig(Request.of("build", project), cli), tree);
+                withKernelConfig(Request.of("build", project), cli).kernelConfig(), tree);
         assertEquals(cli, c.file());
         assertEquals("-c", c.chosenBy());
     }
@@ -97,46 +97,46 @@ class KernelConfigChoiceTest {
     @Test
     void missingChosenFileIsAConfigError() throws Exception {
         var e = assertThrows(ConfigError.class,
-                () -> KernelConfigChoice.choose(config("CONFIG=nope.config"), Request.of("build", project), tree));
+                () -> KernelConfigChoice.choose(config("CONFIG=nope.config"), (Path) null, tree));
         assertTrue(e.getMessage().contains("nope.config"), e.getMessage());
         Files.delete(project.resolve("mkosi.kernel.config"));
         assertThrows(ConfigError.class,
-                () -> KernelConfigChoice.choose(config(), Request.of("build", project), tree));
+                () -> KernelConfigChoice.choose(config(), (Path) null, tree));
     }
 
     @Test
     void wholeConfigHasNoBase() {
-        var c = KernelConfigChoice.choose(config(), Request.of("build", project), tree);
+        var c = KernelConfigChoice.choose(config(), (Path) null, tree);
         assertEquals(List.of(), c.baseTargets());
     }
 
     @Test
     void firstLineDirectiveNamesTheBase() throws Exception {
         Files.writeString(project.resolve("mkosi.kernel.config"), "# kimg: base=defconfig kvm_guest.config\nCONFIG_A=y\n");
-        var c = KernelConfigChoice.choose(config(), Request.of("build", project), tree);
+        var c = KernelConfigChoice.choose(config(), (Path) null, tree);
         assertEquals(List.of("defconfig", "kvm_guest.config"), c.baseTargets());
     }
 
     @Test
     void directiveBelowOtherLinesIsIgnored() throws Exception {
         Files.writeString(project.resolve("mkosi.kernel.config"), "CONFIG_A=y\n# kimg: base=tinyconfig\n");
-        assertEquals(List.of(), KernelConfigChoice.choose(config(), Request.of("build", project), tree).baseTargets());
+        assertEquals(List.of(), KernelConfigChoice.choose(config(), (Path) null, tree).baseTargets());
     }
 
     @Test
     void environmentBaseOverridesTheDirective() throws Exception {
         Files.writeString(project.resolve("mkosi.kernel.config"), "# kimg: base=tinyconfig\n");
         assertEquals(List.of("allnoconfig"), KernelConfigChoice.choose(config("KCONFIG_BASE=allnoconfig"),
-                Request.of("build", project), tree).baseTargets());
+                (Path) null, tree).baseTargets());
         assertEquals(List.of(), KernelConfigChoice.choose(config("KCONFIG_BASE="),
-                Request.of("build", project), tree).baseTargets());
+                (Path) null, tree).baseTargets());
     }
 
     @Test
     void baseMustBeAConfigTarget() throws Exception {
         Files.writeString(project.resolve("mkosi.kernel.config"), "# kimg: base=tinyconfig clean\n");
         var e = assertThrows(ConfigError.class,
-                () -> KernelConfigChoice.choose(config(), Request.of("build", project), tree));
+                () -> KernelConfigChoice.choose(config(), (Path) null, tree));
         assertTrue(e.getMessage().contains("'clean'"), e.getMessage());
     }
 }

@@ -29,7 +29,7 @@ public final class KernelNoopBench {
         Request request = new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), r.force(), true,
                 List.of("kernel"), null, r.jobs(), false, false, List.of());
         Exec exec = new Exec(StepLogs.under(project.resolve("mkosi.output/logs")), Console.plain(System.err));
-        KernelArtifacts k = KernelBuilder.build(config, request, exec);
+        KernelArtifacts k = KernelBuilder.build(config, request.buildOptions(), exec);
         System.out.println(k.release() + " " + k.steps());
     }
 }

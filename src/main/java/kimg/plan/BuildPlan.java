@@ -1,0 +1,83 @@
+package kimg.plan;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a build will do and why, before anything runs: the kernel part, each userspace module in build
+ * order, and the image. Made by {@link Planner#plan}; printed by {@code kimg summary --plan}; asked by the boot
+ * verbs what is out of date.
+ *
+ * @param kernel  the kernel part, or null when there is no kernel source (BuildSources=...:kernel)
+ * @param modules the userspace modules in build order (after the kernel)
+ * @param image   the image part, or null when the build makes no image (-i, Format=none)
+ */
+public record BuildPlan(Kernel kernel, List<Module> modules, Image image) {
+    public BuildPlan {
+        modules = List.copyOf(modules);
+    }
+
+    /** Whether a part is up to date, and if not, why in the user's terms ("mm/slub.c changed", "never built"). */
+    public record Freshness(boolean upToDate, String why) {
+        public static final Freshness CURRENT = new Freshness(true, null);
+
+        public static Freshness stale(String why) {
+            return new Freshness(false, why);
+        }
+    }
+
+    /**
+     * @param tree          the kernel source tree (never written to)
+     * @param config        the chosen kernel config file
+     * @param configChosenBy what chose it: -c, Environment=CONFIG, kernel tree, project
+     * @param configBase    the make targets the file is merged onto; empty: the file is a whole config
+     * @param localVersion  the LV naming the build directory ("" when none)
+     * @param buildDir      the out-of-tree build directory (O=)
+     * @param makeVariables the variables given to every make
+     * @param reconfigure   why a configure runs first, or null when the .config is kept
+     * @param goals         the make goals
+     * @param freshness     whether the kernel the guest would boot matches the sources and config
+     */
+    public record Kernel(Path tree, Path config, String configChosenBy, List<String> configBase,
+            String localVersion, Path buildDir, List<String> makeVariables, String reconfigure, List<String> goals,
+            Freshness freshness) {}
+
+    /**
+     * @param name               the module (its directory name under modules/)
+     * @param source             its source tree (BuildSources=SRC:name)
+     * @param buildDir           its persistent build directory ($BUILDDIR)
+     * @param needsBuildOverlay  its script runs inside the image (mkosi.build.chroot): the build overlay is made
+     *                           (or taken from the cache) before it
+     * @param freshness          whether its installed output ($DESTDIR) is newer than every source file
+     */
+    public record Module(String name, Path source, Path buildDir, boolean needsBuildOverlay, Freshness freshness) {}
+
+    /**
+     * @param format      Format=
+     * @param root        the tree the VM boots
+     * @param cacheKey    hex SHA-256 of the distribution tree's inputs
+     * @param cacheEntry  the cache entry's directory name
+     * @param cacheHit    the distribution tree is cached: no package manager runs
+     * @param outputStamp hex SHA-256 of the output's inputs, null until the distribution tree is cached
+     * @param freshness   whether the output would be rebuilt
+     */
+    public record Image(String format, Path root, String cacheKey, String cacheEntry, boolean cacheHit,
+            String outputStamp, Freshness freshness) {}
+
+    /** The parts that are out of date, each as "part: why", in build order; empty when everything is current. */
+    public List<String> staleParts() {
+        var out = new java.util.ArrayList<String>();
+        if (kernel != null && !kernel.freshness().upToDate()) {
+            out.add("kernel: " + kernel.freshness().why());
+        }
+        for (Module m : modules) {
+            if (!m.freshness().upToDate()) {
+                out.add(m.name() + ": " + m.freshness().why());
+            }
+        }
+        if (image != null && !image.freshness().upToDate()) {
+            out.add("image: " + image.freshness().why());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package kimg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import kimg.config.ConfigTree;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every argument and setting is checked before any step runs: a bad command line exits 2 with one line, and
+ * leaves no log directory, build directory or cache behind (so no step, mmdebstrap included, ever started).
+ */
+class ChecksFirstTest {
+    @TempDir
+    Path dir;
+
+    private KimgRun refused(ConfigTree tree, String expected, String... args) {
+        KimgRun r = KimgRun.in(tree.root, args);
+        assertEquals(2, r.status(), r.toString());
+        assertEquals(1, r.errLines().stream().filter(l -> l.startsWith("kimg: error:")).count(), r.toString());
+        assertTrue(r.err().contains(expected), r.toString());
+        for (String made : new String[] {"mkosi.output/logs", "mkosi.builddir", "mkosi.cache"}) {
+            assertFalse(Files.exists(tree.root.resolve(made)), made + " exists: a step ran\n" + r);
+        }
+        return r;
+    }
+
+    private ConfigTree emptyProject() {
+        return new ConfigTree(dir).file("mkosi.conf", "[Distribution]", "Distribution=debian", "Release=bookworm");
+    }
+
+    @Test
+    void runWithoutACommand() {
+        refused(emptyProject().file("mkosi.conf.d/10-pkgs.conf", "[Content]", "Packages=linux-image-amd64"),
+                "kimg run needs a command", "run");
+    }
+
+    @Test
+    void qemuInAProjectWithNothingToBoot() {
+        refused(emptyProject(), "nothing to boot", "qemu");
+    }
+
+    @Test
+    void qemuNoBuildWhenNothingWasBuilt() {
+        refused(emptyProject().file("mkosi.conf.d/10-pkgs.conf", "[Content]", "Packages=linux-image-amd64"),
+                "nothing to boot", "qemu", "--no-build");
+    }
+
+    @Test
+    void anUnknownModuleFlag() {
+        refused(emptyProject(), "--nosuchmodule", "build", "--nosuchmodule");
+    }
+
+    @Test
+    void aDistributionKimgCannotBuild() {
+        refused(emptyProject(), "cannot build", "-d", "arch", "build");
+    }
+
+    @Test
+    void anArchitectureKimgCannotBoot() {
+        refused(emptyProject().file("mkosi.conf.d/10-pkgs.conf", "[Content]", "Packages=linux-image-arm64"),
+                "not supported", "--architecture=arm64", "qemu");
+    }
+}
