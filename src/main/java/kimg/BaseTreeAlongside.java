@@ -41,8 +41,11 @@ final class BaseTreeAlongside {
                 // The kernel was stopped because the tree failed first: report the tree.
                 throw failureOf(base);
             }
-            stopChildren();
-            awaitQuietly(worker);
+            // The tree may not have started its package manager yet: keep stopping what it starts until it gives
+            // up, so the kernel's error is reported at once, not after a whole mmdebstrap run.
+            do {
+                stopChildren();
+            } while (!joinedWithin(worker, 200));
             throw kernelFailure;
         }
         awaitQuietly(worker);
@@ -55,6 +58,16 @@ final class BaseTreeAlongside {
     /** Kills every child process of kimg and its descendants (at this point: only the other job's). */
     private static void stopChildren() {
         ProcessHandle.current().children().forEach(c -> ChildProcesses.killTree(c, 2000));
+    }
+
+    private static boolean joinedWithin(Thread worker, long millis) {
+        try {
+            worker.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        return !worker.isAlive();
     }
 
     private static void awaitQuietly(Thread worker) {

@@ -56,6 +56,9 @@ public final class Pipeline {
         // Before any verb, so that summary rejects what build would.
         OutputLocations.check(config);
         QemuListeners.check(config);
+        if (request.verb().equals("build")) {
+            Planner.checkBeforeBuild(config, request.buildOptions());
+        }
         if (request.verb().equals("run") && request.command().isEmpty()) {
             // Before the lock, the logs and any build: the answer does not depend on them.
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");

@@ -41,6 +41,21 @@ public final class Planner {
      * @throws kimg.config.ConfigError when a build would stop on the config: no usable kernel source or kernel config, a
      *                     missing fragment, a named module that is not enabled or has no source, a bad Output=
      */
+    /**
+     * The checks of {@link #plan} that a build would otherwise meet only at its kernel step, without the
+     * freshness scans: the kernel source is a kernel tree and the chosen kernel config exists. {@code build} calls
+     * it before any step, so a wrong path fails at once instead of after mmdebstrap.
+     *
+     * @throws kimg.config.ConfigError naming BuildSources= or the kernel config
+     */
+    public static void checkBeforeBuild(Config config, BuildOptions options) {
+        for (ModuleSelection.Selected m : ModuleSelection.select(config, options.selectedModules())) {
+            if (m.isKernel()) {
+                KernelConfigChoice.choose(config, options.kernelConfig(), KernelBuilder.sourceTree(config));
+            }
+        }
+    }
+
     public static BuildPlan plan(Config config, BuildOptions options) {
         List<ModuleSelection.Selected> selected = ModuleSelection.select(config, options.selectedModules());
         Optional<Manifest> manifest = Manifest.read(config.outputDirectory());

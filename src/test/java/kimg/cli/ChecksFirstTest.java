@@ -65,4 +65,19 @@ class ChecksFirstTest {
         refused(emptyProject().file("mkosi.conf.d/10-pkgs.conf", "[Content]", "Packages=linux-image-arm64"),
                 "not supported", "--architecture=arm64", "qemu");
     }
+
+    /** Found by a new user's trial: these surfaced only after mmdebstrap had run for minutes. */
+    @Test
+    void aKernelSourceThatIsNotAKernelTree() {
+        ConfigTree tree = emptyProject().dir("src/linux").file("mkosi.local.conf", "[Build]",
+                "BuildSources=src/linux:kernel");
+        refused(tree, "is not a kernel source tree", "build");
+    }
+
+    @Test
+    void aKernelConfigThatDoesNotExist() {
+        ConfigTree tree = emptyProject().dir("src/linux/scripts/kconfig").file("src/linux/Makefile", "all:")
+                .file("mkosi.local.conf", "[Build]", "BuildSources=src/linux:kernel", "Environment=CONFIG=nosuch.config");
+        refused(tree, "nosuch.config", "build");
+    }
 }
