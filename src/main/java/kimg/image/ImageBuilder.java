@@ -492,11 +492,8 @@ public final class ImageBuilder {
             }
             Path scriptOutputs = staging.resolve("outputs");
             mkdirs(scriptOutputs);
-            Map<String, String> env = new LinkedHashMap<>(config.environment());
-            for (Path script : postinstScripts()) {
-                String step = "postinst-" + script.getFileName();
-                timed(step, () -> exec.run(step, Cmd.of(PostinstSandbox.argv(PostinstSandbox.hostLayout(), script,
-                        root, config.directory(), scriptOutputs, config.get(Settings.WITH_NETWORK), env))));
+            if (!postinstScripts().isEmpty()) {
+                runPostinstScripts(root, staging, scriptOutputs);
             }
             if (!format.equals("directory")) {
                 writeFormat(root, staging, p, format);
@@ -507,6 +504,75 @@ public final class ImageBuilder {
             if (!done) {
                 delete(staging);
             }
+        }
+    }
+
+    /**
+     * Runs the post-installation scripts in order under {@link PostinstSandbox}, with its helpers written to
+     * {@code staging/scripts}. The mount points bwrap makes inside the image for a chroot (/work and the empty
+     * entries under it) are removed afterwards when the image did not have them.
+     */
+    private void runPostinstScripts(Path root, Path staging, Path scriptOutputs) {
+        boolean network = config.get(Settings.WITH_NETWORK);
+        Path helpers = staging.resolve("scripts");
+        mkdirs(helpers);
+        PostinstSandbox.helpers(network).forEach((name, text) -> {
+            try {
+                Path file = helpers.resolve(name);
+                Files.writeString(file, text);
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        "rwxr-xr-x"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        var made = new ArrayList<Path>();
+        for (String mountpoint : PostinstSandbox.mountpoints()) {
+            Path inImage = root.resolve(mountpoint.substring(1));
+            if (!Files.exists(inImage, LinkOption.NOFOLLOW_LINKS)) {
+                made.add(inImage);
+            }
+        }
+        Map<String, String> env = PostinstSandbox.environment(config, processOwner("uid"), processOwner("gid"));
+        try {
+            for (Path script : postinstScripts()) {
+                String step = "postinst-" + script.getFileName();
+                timed(step, () -> exec.run(step, Cmd.of(PostinstSandbox.argv(PostinstSandbox.hostLayout(), script,
+                        root, config.directory(), scriptOutputs, helpers, network, env))));
+            }
+        } finally {
+            made.forEach(ImageBuilder::deleteEmptyMountpoints);
+        }
+    }
+
+    // /proc/self belongs to the process's user and group.
+    private static long processOwner(String attribute) {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:" + attribute)).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // Deletes a tree only if it holds nothing but directories and empty files (what bwrap creates as mount points).
+    private static void deleteEmptyMountpoints(Path top) {
+        if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(top)) {
+            List<Path> entries = walk.sorted(Comparator.reverseOrder()).toList();
+            for (Path e : entries) {
+                boolean emptyFile = Files.isRegularFile(e, LinkOption.NOFOLLOW_LINKS) && Files.size(e) == 0;
+                boolean dir = Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS);
+                if (!emptyFile && !dir) {
+                    return;
+                }
+            }
+            for (Path e : entries) {
+                Files.delete(e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
