@@ -509,8 +509,8 @@ public final class ImageBuilder {
 
     /**
      * Runs the post-installation scripts in order under {@link PostinstSandbox}, with its helpers written to
-     * {@code staging/scripts}. The mount points bwrap makes inside the image for a chroot (/work and the empty
-     * entries under it) are removed afterwards when the image did not have them.
+     * {@code staging/scripts}. The mount points bwrap makes inside the image for a chroot are removed afterwards
+     * when the image did not have them.
      */
     private void runPostinstScripts(Path root, Path staging, Path scriptOutputs) {
         boolean network = config.get(Settings.WITH_NETWORK);
@@ -526,13 +526,7 @@ public final class ImageBuilder {
                 throw new UncheckedIOException(e);
             }
         });
-        var made = new ArrayList<Path>();
-        for (String mountpoint : PostinstSandbox.mountpoints()) {
-            Path inImage = root.resolve(mountpoint.substring(1));
-            if (!Files.exists(inImage, LinkOption.NOFOLLOW_LINKS)) {
-                made.add(inImage);
-            }
-        }
+        List<Path> made = SandboxMountpoints.missing(root);
         Map<String, String> env = PostinstSandbox.environment(config, processOwner("uid"), processOwner("gid"));
         try {
             for (Path script : postinstScripts()) {
@@ -541,7 +535,7 @@ public final class ImageBuilder {
                         root, config.directory(), scriptOutputs, helpers, network, env))));
             }
         } finally {
-            made.forEach(ImageBuilder::deleteEmptyMountpoints);
+            SandboxMountpoints.removeEmpty(made);
         }
     }
 
@@ -549,28 +543,6 @@ public final class ImageBuilder {
     private static long processOwner(String attribute) {
         try {
             return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:" + attribute)).longValue();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    // Deletes a tree only if it holds nothing but directories and empty files (what bwrap creates as mount points).
-    private static void deleteEmptyMountpoints(Path top) {
-        if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(top)) {
-            List<Path> entries = walk.sorted(Comparator.reverseOrder()).toList();
-            for (Path e : entries) {
-                boolean emptyFile = Files.isRegularFile(e, LinkOption.NOFOLLOW_LINKS) && Files.size(e) == 0;
-                boolean dir = Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS);
-                if (!emptyFile && !dir) {
-                    return;
-                }
-            }
-            for (Path e : entries) {
-                Files.delete(e);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -30,7 +30,6 @@ public final class PostinstSandbox {
     public static final String OUTPUTDIR = "/work/out";
     public static final String SCRIPT = "/work/postinst";
     public static final String HELPERS = "/scripts";
-    /** The directories the sandbox itself mounts under the image in chroot mode; see {@link #mountpoints}. */
     public static final String WORK = "/work";
     private static final String TOOLS_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -157,9 +156,13 @@ public final class PostinstSandbox {
         return argv;
     }
 
-    /** Paths under the image a chroot-mode sandbox creates as mount points when they are missing. */
+    /**
+     * Paths in the image a chrooted script's sandbox mounts over, parents first: bwrap creates those the image
+     * lacks ({@code mkosi-chroot} binds /work whole; a {@code .chroot} script also gets $SRCDIR, $OUTPUTDIR and
+     * the script).
+     */
     public static List<String> mountpoints() {
-        return List.of(WORK);
+        return List.of(WORK, SRCDIR, OUTPUTDIR, SCRIPT);
     }
 
     // mkosi's apivfs_options for a chroot: fresh kernel file systems and empty /run, /tmp.

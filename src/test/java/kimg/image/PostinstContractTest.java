@@ -72,10 +72,16 @@ class PostinstContractTest {
                 .file("mkosi.postinst.chroot", "#!/bin/sh", "set -e",
                         "cat /etc/os-release >\"$OUTPUTDIR/os-release\"",
                         "echo \"$BUILDROOT $PWD $container\" >\"$OUTPUTDIR/where\"");
+        Files.createDirectories(image.resolve("work/src"));
+        List<Path> made = SandboxMountpoints.missing(image);
         run(project.load(), project.path("mkosi.postinst.chroot"), image, out);
+        SandboxMountpoints.removeEmpty(made);
 
         assertEquals("ID=kimg-test-image\n", Files.readString(out.resolve("os-release")), "the image's os-release");
         assertEquals("/ /work/src mkosi\n", Files.readString(out.resolve("where")));
+        assertTrue(Files.isDirectory(image.resolve("work/src")), "the image's own mount point stays");
+        assertFalse(Files.exists(image.resolve("work/out")) || Files.exists(image.resolve("work/postinst")),
+                "the mount points bwrap made in the image are gone");
     }
 
     private void run(Config config, Path script, Path image, Path out) throws Exception {
