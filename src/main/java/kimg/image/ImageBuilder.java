@@ -498,11 +498,8 @@ public final class ImageBuilder {
             }
             Path scriptOutputs = staging.resolve("outputs");
             mkdirs(scriptOutputs);
-            Map<String, String> env = new LinkedHashMap<>(config.environment());
-            for (Path script : postinstScripts()) {
-                String step = "postinst-" + script.getFileName();
-                timed(step, () -> exec.run(step, Cmd.of(PostinstSandbox.argv(PostinstSandbox.hostLayout(), script,
-                        root, config.directory(), scriptOutputs, config.get(Settings.WITH_NETWORK), env))));
+            if (!postinstScripts().isEmpty()) {
+                runPostinstScripts(root, staging, scriptOutputs);
             }
             if (!format.equals("directory")) {
                 writeFormat(root, staging, p, format);
@@ -513,6 +510,47 @@ public final class ImageBuilder {
             if (!done) {
                 delete(staging);
             }
+        }
+    }
+
+    /**
+     * Runs the post-installation scripts in order under {@link PostinstSandbox}, with its helpers written to
+     * {@code staging/scripts}. The mount points bwrap makes inside the image for a chroot are removed afterwards
+     * when the image did not have them.
+     */
+    private void runPostinstScripts(Path root, Path staging, Path scriptOutputs) {
+        boolean network = config.get(Settings.WITH_NETWORK);
+        Path helpers = staging.resolve("scripts");
+        mkdirs(helpers);
+        PostinstSandbox.helpers(network).forEach((name, text) -> {
+            try {
+                Path file = helpers.resolve(name);
+                Files.writeString(file, text);
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        "rwxr-xr-x"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        List<Path> made = SandboxMountpoints.missing(root);
+        Map<String, String> env = PostinstSandbox.environment(config, processOwner("uid"), processOwner("gid"));
+        try {
+            for (Path script : postinstScripts()) {
+                String step = "postinst-" + script.getFileName();
+                timed(step, () -> exec.run(step, Cmd.of(PostinstSandbox.argv(PostinstSandbox.hostLayout(), script,
+                        root, config.directory(), scriptOutputs, helpers, network, env))));
+            }
+        } finally {
+            SandboxMountpoints.removeEmpty(made);
+        }
+    }
+
+    // /proc/self belongs to the process's user and group.
+    private static long processOwner(String attribute) {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:" + attribute)).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

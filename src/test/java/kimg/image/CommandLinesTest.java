@@ -113,11 +113,16 @@ class CommandLinesTest {
         layout.put("bin", "usr/bin");
         layout.put("lib", "usr/lib");
         layout.put("etc", "");
+        Path helpers = Path.of("/out/.kimg-staging-image/scripts");
         Golden.assertArgv("postinst", PostinstSandbox.argv(layout, Path.of("/home/dev/project/mkosi.postinst"),
                 Path.of("/out/.kimg-staging-image/root"), PROJECT, Path.of("/out/.kimg-staging-image/outputs"),
-                false, Map.of("CC", "clang")));
+                helpers, false, Map.of("CC", "clang")));
+        Golden.assertArgv("postinst-chroot", PostinstSandbox.argv(layout,
+                Path.of("/home/dev/project/mkosi.postinst.chroot"), Path.of("/out/.kimg-staging-image/root"),
+                PROJECT, Path.of("/out/.kimg-staging-image/outputs"), helpers, false, Map.of("CC", "clang")));
+        Golden.assertArgv("mkosi-chroot", PostinstSandbox.chrootArgv(false));
         List<String> withNetwork = PostinstSandbox.argv(layout, Path.of("/s"), Path.of("/r"), PROJECT,
-                Path.of("/o"), true, Map.of());
+                Path.of("/o"), helpers, true, Map.of());
         assertTrue(!withNetwork.contains("--unshare-net"), "WithNetwork=yes keeps the network");
     }
 

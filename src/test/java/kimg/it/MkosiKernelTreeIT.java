@@ -56,6 +56,15 @@ class MkosiKernelTreeIT {
             KimgCli built = KimgCli.run(project, "-C", project.toString(), "--package=", "-f", "build");
             assertEquals(0, built.status(), built::toString);
             assertTrue(Files.isRegularFile(kernel.bzImage()), "the kernel was built in the fixture's build directory");
+            // The tree's own mkosi.postinst ran: useradd and mkosi-chroot act on the image, as under mkosi.
+            Path image = project.resolve("mkosi.output/image");
+            String passwd = Files.readString(image.resolve("etc/passwd"));
+            for (String user : new String[] {"fsgqa:x:2000:2000:", "fsgqa2:x:3000:3000:", "123456-fsgqa:x:4000:"}) {
+                assertTrue(passwd.contains("\n" + user), user + " in the image's /etc/passwd:\n" + passwd);
+            }
+            assertTrue(Files.isDirectory(image.resolve("home/fsgqa")), "--create-home made the image's /home/fsgqa");
+            assertTrue(Files.isDirectory(image.resolve("work/src")) && !Files.exists(image.resolve("work/postinst")),
+                    "the guest's /work kept, no mount point of the script sandbox left in the image");
 
             KimgCli ran = KimgCli.run(project, "-C", project.toString(), "--package=", "run", "--", "uname", "-r");
             assertEquals(0, ran.status(), ran::toString);
@@ -63,7 +72,6 @@ class MkosiKernelTreeIT {
                     "the guest runs the built release " + kernel.release() + ":\n" + ran);
 
             FileTime bzImageBefore = Files.getLastModifiedTime(kernel.bzImage());
-            Path image = project.resolve("mkosi.output/image");
             FileTime imageBefore = Files.getLastModifiedTime(image);
             KimgCli rebuilt = KimgCli.run(project, "-C", project.toString(), "--package=", "-R", "build", "--",
                     "-i", "--kernel");
@@ -75,18 +83,13 @@ class MkosiKernelTreeIT {
         }
     }
 
-    /**
-     * The tree copied into a fresh project under target/it-projects. mkosi.postinst is left out: it adds users
-     * with {@code useradd} and runs {@code mkosi-chroot}, which need mkosi's sandbox (the image's /etc writable at
-     * /etc); kimg runs post-installation scripts with the host's /etc read-only and has no mkosi-chroot.
-     */
+    /** The tree copied, mkosi.postinst included, into a fresh project under target/it-projects. */
     private static Path copyOfTree(String tree) throws IOException {
         Path projects = Files.createDirectories(KernelFixture.repositoryRoot().resolve("target/it-projects"));
         Path project = Files.createTempDirectory(projects, "mkosi-kernel-" + tree + "-");
         Path source = KernelFixture.repositoryRoot().resolve("src/test/resources/mkosi-kernel").resolve(tree);
         KernelFixture.exec(project).run("copy-mkosi-kernel-tree",
                 Cmd.of("cp", "-a", source + "/.", project.toString()));
-        Files.delete(project.resolve("mkosi.postinst"));
         return project;
     }
 }
