@@ -307,7 +307,7 @@ class ImageBuildIT {
         return p;
     }
 
-    private static void terminate(Process p) throws Exception {
+    private static void terminate(Process p, Path project) throws Exception {
         List<ProcessHandle> tree = p.descendants().toList();
         p.destroy(); // SIGTERM: the same shutdown path as Ctrl-C (SIGINT) in a terminal
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "kimg did not stop");
@@ -318,7 +318,10 @@ class ImageBuildIT {
         // Also what kimg started after our snapshot (a step begun while it was being stopped).
         List<String> orphans = ProcessHandle.allProcesses()
                 .map(h -> h.info().commandLine().orElse(""))
-                .filter(c -> c.contains(".kimg-staging-") || c.contains(".kimg-tmp-")).toList();
+                .filter(c -> c.contains(".kimg-staging-") || c.contains(".kimg-tmp-"))
+                // Only this test's kimg: other builds on the machine (another checkout's CI run) have their own.
+                // (cache temp dirs are named after the kimg that made them: ".kimg-tmp-<entry>-<pid>").
+                .filter(c -> c.contains(project.toString()) || c.contains("-" + p.pid() + "/")).toList();
         assertEquals(List.of(), orphans, "no process kimg started outlives it");
     }
 
@@ -340,7 +343,7 @@ class ImageBuildIT {
         // Killed while mmdebstrap builds a new cache entry (another package set: another key).
         Process during = startBuildUntil("mmdebstrap", dir.toString(), "0", "Packages=file");
         Thread.sleep(8000);
-        terminate(during);
+        terminate(during, dir);
         assertEquals(List.of(), mountsBelow(cacheDir), "nothing mmdebstrap mounted is left");
         assertEquals(entryInode, inode(entry));
         assertEquals(treeInode, inode(good.root()));
@@ -351,7 +354,7 @@ class ImageBuildIT {
                 .noneMatch(h -> h.info().command().orElse("").endsWith("/cp")); i++) {
             Thread.sleep(10); // stop it while cp is copying the tree, not before
         }
-        terminate(assembling);
+        terminate(assembling, dir);
         assertEquals(treeInode, inode(good.root()), "the previous image survives an interrupted -f");
 
         ImageArtifacts after = build(RootfsFixture.config(dir, Map.of()), 0, List.of());
