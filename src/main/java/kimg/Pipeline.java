@@ -61,6 +61,7 @@ public final class Pipeline {
         Console console = Console.forTerminal(request.debug(), err);
         config.warnings().forEach(console::warn);
         Exec exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), console);
+        VerbTools.check(config, request, System.getenv(), exec);
         switch (request.verb()) {
             case "clean":
                 clean(config, request, console);
