@@ -162,7 +162,11 @@ public final class KernelBuilder {
         if (goals.isEmpty()) {
             exec.console().warn("kernel: -i with CONFIG_MODULES unset: nothing to build");
         } else {
+            boolean fromScratch = KernelMakeProgress.fromScratch(buildDir);
+            var progress = KernelMakeProgress.in(buildDir);
+            exec.console().watch("kernel-make", progress);
             add("make", exec.run("kernel-make", Cmd.of(make.build(goals))).took());
+            progress.record(buildDir, fromScratch);
         }
 
         Path releaseFile = buildDir.resolve("include/config/kernel.release");
