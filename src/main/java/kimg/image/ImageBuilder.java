@@ -248,7 +248,11 @@ public final class ImageBuilder {
             Cmd cmd = RootfsSpec.isDebianLike(spec.distribution())
                     ? Cmd.of(MmdebstrapCommand.argv(spec, root))
                     : dnfCommand(spec, root, temp.resolve("dnf"));
-            runPackageManager(step + (spec.purpose().equals("build") ? "-build-overlay" : ""), cmd);
+            String stepName = step + (spec.purpose().equals("build") ? "-build-overlay" : "");
+            if (RootfsSpec.isDebianLike(spec.distribution())) {
+                exec.console().watch(stepName, new MmdebstrapProgress());
+            }
+            runPackageManager(stepName, cmd);
             Files.writeString(temp.resolve("inputs.txt"), inputsText(key));
             delete(temp.resolve("dnf"));
             deleteCacheEntry(entry);
