@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kimg.config.Config;
+import kimg.config.Setting;
+import kimg.config.Settings;
 import kimg.config.Origin;
 import kimg.config.Value;
 import kimg.ui.Console;
@@ -27,12 +29,12 @@ final class GuestPorts {
 
     /** {@code config} with each port the guest needs free on 127.0.0.1 (the same when they are). */
     static Config choose(Config config, Console console) {
-        var chosen = new LinkedHashMap<String, String>();
-        if (config.bool("Ssh")) {
-            chosen.put("SshPort", free(config, "SshPort", console));
+        var chosen = new LinkedHashMap<Setting<Integer>, Integer>();
+        if (config.sshAtRuntime()) {
+            chosen.put(Settings.SSH_PORT, free(config, Settings.SSH_PORT, console));
         }
         if (GdbStub.from(config).enabled()) {
-            chosen.put("GdbPort", free(config, "GdbPort", console));
+            chosen.put(Settings.GDB_PORT, free(config, Settings.GDB_PORT, console));
         }
         return with(config, chosen);
     }
@@ -40,35 +42,35 @@ final class GuestPorts {
     /** The words for the lock record: "ports ssh=2222 gdb=1234", or "" when the guest listens on none. */
     static String record(Config config) {
         var sb = new StringBuilder();
-        if (config.bool("Ssh")) {
-            sb.append(" ssh=").append(config.get("SshPort"));
+        if (config.sshAtRuntime()) {
+            sb.append(" ssh=").append(config.get(Settings.SSH_PORT));
         }
         if (GdbStub.from(config).enabled()) {
-            sb.append(" gdb=").append(config.get("GdbPort"));
+            sb.append(" gdb=").append(config.get(Settings.GDB_PORT));
         }
         return sb.isEmpty() ? "" : "ports" + sb;
     }
 
     /** {@code config} with the ports a running guest's lock record names (kimg ssh, kimg gdb). */
     static Config recorded(Config config, String guestRecord) {
-        var chosen = new LinkedHashMap<String, String>();
+        var chosen = new LinkedHashMap<Setting<Integer>, Integer>();
         Matcher m = RECORDED.matcher(guestRecord);
         while (m.find()) {
-            chosen.put(m.group(1).equals("ssh") ? "SshPort" : "GdbPort", m.group(2));
+            chosen.put(m.group(1).equals("ssh") ? Settings.SSH_PORT : Settings.GDB_PORT, Integer.parseInt(m.group(2)));
         }
         return with(config, chosen);
     }
 
-    private static String free(Config config, String setting, Console console) {
-        String port = config.get(setting);
+    private static int free(Config config, Setting<Integer> setting, Console console) {
+        int port = config.get(setting);
         try (var s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port)));
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return port;
         } catch (IOException busy) {
             try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                String other = Integer.toString(s.getLocalPort());
-                console.info(setting + "=" + port + " is in use on 127.0.0.1: this guest uses " + other
-                        + " (kimg " + (setting.equals("SshPort") ? "ssh" : "gdb") + " finds it)");
+                int other = s.getLocalPort();
+                console.info(setting.name() + "=" + port + " is in use on 127.0.0.1: this guest uses " + other
+                        + " (kimg " + (setting == Settings.SSH_PORT ? "ssh" : "gdb") + " finds it)");
                 return other;
             } catch (IOException e) {
                 return port; // QEMU will say what is wrong
@@ -76,14 +78,14 @@ final class GuestPorts {
         }
     }
 
-    private static Config with(Config config, Map<String, String> values) {
+    private static Config with(Config config, Map<Setting<Integer>, Integer> values) {
         if (values.isEmpty()) {
             return config;
         }
         var explicit = new LinkedHashMap<String, List<Value>>(config.explicit());
         values.forEach((k, v) -> {
             if (!v.equals(config.get(k))) {
-                explicit.put(k, List.of(new Value(v, Origin.COMMAND_LINE)));
+                explicit.put(k.name(), List.of(new Value(v.toString(), Origin.COMMAND_LINE, v)));
             }
         });
         return new Config(config.directory(), explicit, config.files(), config.modules(), config.warnings(),

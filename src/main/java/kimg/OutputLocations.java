@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import kimg.config.BuildSource;
 import kimg.config.Config;
 import kimg.config.ConfigError;
+import kimg.config.Setting;
+import kimg.config.Settings;
+import java.util.List;
 import kimg.exec.ProtectedDirectories;
 
 /**
@@ -17,17 +20,18 @@ final class OutputLocations {
     /** @throws ConfigError naming the setting and where it was set */
     static void check(Config config) {
         var sources = config.buildSources().stream().map(BuildSource::source).toList();
-        for (String setting : new String[] {"OutputDirectory", "CacheDirectory", "BuildDirectory"}) {
-            Path dir = config.path(setting);
+        for (Setting<Path> setting : List.of(Settings.OUTPUT_DIRECTORY, Settings.CACHE_DIRECTORY,
+                Settings.BUILD_DIRECTORY)) {
+            Path dir = config.get(setting);
             ProtectedDirectories.whyRefused(dir, config.directory(), sources).ifPresent(why -> {
-                throw new ConfigError(config.origin(setting), setting, dir + " " + why
+                throw new ConfigError(config.origin(setting), setting.name(), dir + " " + why
                         + ": kimg creates and deletes files there");
             });
         }
         Path buildRoot = config.buildRoot().normalize();
-        if (!buildRoot.getParent().equals(config.path("BuildDirectory"))) {
-            throw new ConfigError(config.origin("Release"), "Release", "the build directory " + buildRoot
-                    + " would not be a subdirectory of BuildDirectory=" + config.path("BuildDirectory"));
+        if (!buildRoot.getParent().equals(config.get(Settings.BUILD_DIRECTORY))) {
+            throw new ConfigError(config.origin(Settings.RELEASE), "Release", "the build directory " + buildRoot
+                    + " would not be a subdirectory of BuildDirectory=" + config.get(Settings.BUILD_DIRECTORY));
         }
     }
 }

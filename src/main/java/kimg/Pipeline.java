@@ -1,5 +1,6 @@
 package kimg;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -79,6 +80,9 @@ public final class Pipeline {
                         : ProjectLock.Use.BUILD, "kimg build", console)) {
                     built = build(config, request, exec);
                 }
+                if (request.autoBump()) {
+                    kimg.config.ImageVersions.write(config);
+                }
                 report(built, request, exec);
                 return ExitCode.OK.code;
             }
@@ -105,6 +109,12 @@ public final class Pipeline {
 
     /** Modules first (kernel, then the others in order), then the image with their outputs; then the manifest. */
     static Built build(Config config, Request request, Exec exec) {
+        if (request.wipeBuildDirectory()) {
+            // -w: a clean out-of-tree build; the build root is kimg's own (<BuildDirectory>/<dist>~<rel>~<arch>).
+            if (Files.exists(config.buildRoot())) {
+                OwnedPaths.delete("wipe", config.buildRoot(), Pipeline::madeByOlderKimg);
+            }
+        }
         List<ModuleSelection.Selected> selected = ModuleSelection.select(config, request);
         if (!selected.isEmpty()) {
             // Stamped as kimg's when kimg creates it: clean -f deletes it only then.
@@ -115,7 +125,8 @@ public final class Pipeline {
         List<ModuleOutput> modules = new ArrayList<>();
         for (ModuleSelection.Selected m : selected) {
             if (m.isKernel()) {
-                kernel = KernelBuilder.build(config, request, exec);
+                kernel = request.incremental() ? KernelBuilder.build(config, request, exec)
+                        : BaseTreeAlongside.kernel(config, request, exec);
                 continue;
             }
             if (overlay == null && m.definition().map(d -> d.runsInImage()).orElse(false)) {
@@ -171,7 +182,7 @@ public final class Pipeline {
             kernel = ManifestRecords.kernel(manifest.get()).orElse(null);
             image = ManifestRecords.image(manifest.get());
         }
-        if (kernel == null && config.optional("Linux").isEmpty()) {
+        if (kernel == null && config.optional(Settings.LINUX).isEmpty()) {
             image = withKimgInitrd(config, image, exec);
         }
         BootInputs inputs = BootInputs.from(config, kernel, image);
@@ -201,7 +212,7 @@ public final class Pipeline {
         }
         String name = image.distroKernel().getFileName().toString();
         String release = name.startsWith("vmlinuz-") ? name.substring("vmlinuz-".length()) : name;
-        Path initrd = config.outputDirectory().resolve(config.get("Output") + ".kimg-initrd-" + release + ".cpio");
+        Path initrd = config.outputDirectory().resolve(config.get(Settings.OUTPUT) + ".kimg-initrd-" + release + ".cpio");
         try {
             if (!Files.isRegularFile(initrd)
                     || Files.getLastModifiedTime(initrd).compareTo(Files.getLastModifiedTime(image.distroKernel())) < 0) {

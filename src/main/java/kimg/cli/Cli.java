@@ -4,9 +4,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import kimg.config.ConfigError;
+import kimg.config.ImageVersions;
 import kimg.config.Jobs;
 import kimg.config.ModuleScan;
 import kimg.config.Request;
@@ -32,8 +35,12 @@ public final class Cli {
 
     /** The full command model; {@code modules} become {@code --<module>} flags of {@code build}. */
     public static CommandLine commandLine(Set<String> modules) {
+        return commandLine(modules, new Flags.Given());
+    }
+
+    private static CommandLine commandLine(Set<String> modules, Flags.Given given) {
         CommandLine root = new CommandLine(new Root());
-        Flags.addGlobal(root.getCommandSpec());
+        Flags.addGlobal(root.getCommandSpec(), given);
         CommandLine build = new CommandLine(new Verbs.Build());
         for (String m : modules) {
             build.getCommandSpec().addOption(Flags.moduleFlag(m));
@@ -65,7 +72,8 @@ public final class Cli {
         if (Files.isDirectory(project)) {
             moduleFlags.addAll(ModuleScan.names(project));
         }
-        CommandLine cl = commandLine(moduleFlags);
+        var given = new Flags.Given();
+        CommandLine cl = commandLine(moduleFlags, given);
         ParseResult pr;
         try {
             pr = cl.parseArgs(args);
@@ -99,28 +107,33 @@ public final class Cli {
         }
         int jobs = Jobs.parse(Flags.string(chain, "-j", "auto"), Runtime.getRuntime().availableProcessors());
 
-        boolean incremental = false;
+        // -R (mkosi's --rerun-build-scripts): run the build scripts again without rebuilding the image, i.e. -i.
+        boolean incremental = Flags.flag(chain, "-R");
         Path kernelConfig = null;
         List<String> modules = new ArrayList<>();
         List<String> command = List.of();
         boolean json = false;
+        Map<String, List<String>> overrides = given.values();
         if (verbResult != null) {
             Object user = verbResult.commandSpec().userObject();
-            if (user instanceof Verbs.Build b) {
-                incremental = b.incremental;
-                if (b.kernelConfig != null) {
-                    kernelConfig = cwd.resolve(b.kernelConfig).toAbsolutePath().normalize();
-                    if (!Files.isRegularFile(kernelConfig)) {
-                        throw ConfigError.usage("invalid value for option '--config': no such file: " + kernelConfig);
-                    }
+            if (user instanceof Verbs.Build) {
+                var options = new ArrayList<ParseResult>(List.of(verbResult));
+                Verbs.Build b = (Verbs.Build) user;
+                if (b.afterDashes != null && !b.afterDashes.isEmpty()) {
+                    // mkosi-kernel's `build -- -i -k`: the module options may also follow "--".
+                    options.add(parseBuildOptions(b.afterDashes, moduleFlags));
                 }
-                // build's own options are the module flags plus these; inherited ones are global or settings.
-                Set<String> ownOptions = Set.of("--incremental", "--config", "--help", "--version");
-                for (CommandLine.Model.OptionSpec o : verbResult.matchedOptions()) {
-                    String n = o.longestName();
-                    if (!o.inherited() && !ownOptions.contains(n) && !modules.contains(n.substring(2))) {
-                        modules.add(n.substring(2));
+                for (ParseResult r : options) {
+                    Verbs.Build opts = (Verbs.Build) r.commandSpec().userObject();
+                    incremental |= opts.incremental;
+                    if (opts.kernelConfig != null) {
+                        kernelConfig = cwd.resolve(opts.kernelConfig).toAbsolutePath().normalize();
+                        if (!Files.isRegularFile(kernelConfig)) {
+                            throw ConfigError.usage("invalid value for option '--config': no such file: "
+                                    + kernelConfig);
+                        }
                     }
+                    modules.addAll(selectedModules(r, modules));
                 }
             } else if (user instanceof Verbs.Run r) {
                 command = r.command == null ? List.of() : r.command;
@@ -130,11 +143,62 @@ public final class Cli {
                 command = s.command == null ? List.of() : s.command;
             } else if (user instanceof Verbs.Summary s) {
                 json = s.json;
+            } else if (user instanceof Verbs.Qemu q && q.qemuArgs != null && !q.qemuArgs.isEmpty()) {
+                // mkosi's `vm -- ARGS`: appended to QEMU's command line, after QemuArgs= (and checked like them).
+                overrides = new LinkedHashMap<>(overrides);
+                List<String> items = new ArrayList<>(overrides.getOrDefault("QemuArgs", List.of()));
+                items.add(String.join(" ", q.qemuArgs.stream().map(Cli::shellQuote).toList()));
+                overrides.put("QemuArgs", items);
             }
         }
-        Request request = new Request(verb, directory, cwd, Flags.overrides(chain), Flags.count(chain, "-f"),
-                incremental, modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command);
+        // -B (mkosi's --auto-bump): build with the next version; a successful build writes it to mkosi.version.
+        boolean autoBump = Flags.flag(chain, "-B") && !List.of("summary", "cat-config", "clean", "genkey",
+                "completion").contains(verb) && !overrides.containsKey("ImageVersion");
+        if (autoBump) {
+            overrides = new LinkedHashMap<>(overrides);
+            overrides.put("ImageVersion", List.of(ImageVersions.bump(directory)));
+        }
+        Request request = new Request(verb, directory, cwd, overrides, Flags.count(chain, "-f"), incremental,
+                modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command,
+                Flags.flag(chain, "-w"), autoBump);
         return new Parsed(request, null);
+    }
+
+    /** The --MODULE flags given to build (its own options besides -i, -c, -h and -V), in order, once each. */
+    private static List<String> selectedModules(ParseResult build, List<String> already) {
+        Set<String> ownOptions = Set.of("--incremental", "--config", "--help", "--version");
+        var out = new ArrayList<String>();
+        for (CommandLine.Model.OptionSpec o : build.matchedOptions()) {
+            String n = o.longestName();
+            if (!o.inherited() && !ownOptions.contains(n) && !already.contains(n.substring(2))
+                    && !out.contains(n.substring(2))) {
+                out.add(n.substring(2));
+            }
+        }
+        return out;
+    }
+
+    /** The words after {@code build --}, read as build's own options (-i, -c FILE, --MODULE, -k). */
+    private static ParseResult parseBuildOptions(List<String> words, Set<String> moduleFlags) {
+        CommandLine build = new CommandLine(new Verbs.Build());
+        moduleFlags.forEach(m -> build.getCommandSpec().addOption(Flags.moduleFlag(m)));
+        ParseResult r;
+        try {
+            r = build.parseArgs(words.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw ConfigError.usage("build -- " + String.join(" ", words) + ": " + e.getMessage());
+        }
+        List<String> rest = ((Verbs.Build) r.commandSpec().userObject()).afterDashes;
+        if (rest != null && !rest.isEmpty()) {
+            throw ConfigError.usage("build --: unknown build option(s) " + String.join(" ", rest)
+                    + " (after --: -i, -c FILE, -k/--kernel and --MODULE)");
+        }
+        return r;
+    }
+
+    /** One word quoted so that QemuArgs='s shell-like split gives it back unchanged. */
+    static String shellQuote(String word) {
+        return word.matches("[A-Za-z0-9_@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** -C as given in argv, found before picocli runs (module flags depend on the project). */

@@ -20,11 +20,19 @@ final class Verbs {
 
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "kernel config to use")
         String kernelConfig;
+
+        /** mkosi-kernel writes its module options after "--" (`build -- -i -k`); they are read the same way. */
+        @Parameters(paramLabel = "-- OPTIONS", arity = "0..*", description = "the same options, after --")
+        List<String> afterDashes;
     }
 
     @Command(name = "qemu", aliases = "vm",
             description = "Boot the image in QEMU (direct kernel boot, root on VirtioFS), console on this terminal.")
-    static final class Qemu {}
+    static final class Qemu {
+        @Parameters(paramLabel = "QEMU-ARGS", arity = "0..*",
+                description = "extra QEMU arguments (after --), appended after QemuArgs=")
+        List<String> qemuArgs;
+    }
 
     @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status.")
     static final class Run {

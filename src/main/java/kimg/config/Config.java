@@ -36,14 +36,20 @@ public record Config(
 
     /** The values of a setting: what was assigned, or its default (with origin "default"). */
     public List<Value> values(String name) {
-        Setting s = Settings.get(name);
-        List<Value> v = explicit.get(name);
+        return values(Settings.get(name));
+    }
+
+    /** The values of a setting: what was assigned, or its default (with origin "default"). */
+    public List<Value> values(Setting<?> s) {
+        List<Value> v = explicit.get(s.name());
         if (v != null && (s.list() || !v.isEmpty())) {
             return v;
         }
+        // Defaults are parsed like any value, relative paths against the project directory.
+        Origin at = new Origin(null, 0, Origin.DEFAULT.label(), directory);
         var out = new ArrayList<Value>();
         for (String d : s.fallback().of(this)) {
-            out.add(new Value(d, Origin.DEFAULT));
+            out.add(new Value(d, Origin.DEFAULT, s.value(d, at).typed()));
         }
         return out;
     }
@@ -53,34 +59,48 @@ public record Config(
         return v.isEmpty() || v.get(0).origin() == Origin.DEFAULT;
     }
 
-    /** A single setting's value, its default, or "" when it has neither. */
+    /** A single setting's value as text, its default, or "" when it has neither (summary, specifiers, [Match]). */
     @Override
     public String get(String name) {
         List<Value> v = values(name);
         return v.isEmpty() ? "" : v.get(v.size() - 1).text();
     }
 
-    public Optional<String> optional(String name) {
-        String v = get(name);
-        return v.isEmpty() ? Optional.empty() : Optional.of(v);
-    }
-
+    /** A list setting's items as text. */
     public List<String> list(String name) {
         return values(name).stream().map(Value::text).toList();
     }
 
-    public boolean bool(String name) {
-        return "true".equals(get(name));
+    /** A single setting's typed value (its default when unset), or empty when it has neither. */
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> optional(Setting<T> s) {
+        List<Value> v = values(s);
+        return v.isEmpty() ? Optional.empty() : Optional.of((T) v.get(v.size() - 1).typed());
     }
 
-    public Origin origin(String name) {
-        List<Value> v = values(name);
+    /**
+     * A single setting's typed value, its default when unset.
+     *
+     * @throws IllegalStateException for a setting without default that nothing set (use {@link #optional})
+     */
+    public <T> T get(Setting<T> s) {
+        return optional(s).orElseThrow(() -> new IllegalStateException(s.name() + "= has no value"));
+    }
+
+    /** A list setting's typed items, in order. */
+    @SuppressWarnings("unchecked")
+    public <T> List<T> items(Setting<T> s) {
+        return values(s).stream().map(v -> (T) v.typed()).toList();
+    }
+
+    /** Where a setting's (last) value came from. */
+    public Origin origin(Setting<?> s) {
+        List<Value> v = values(s);
         return v.isEmpty() ? Origin.DEFAULT : v.get(v.size() - 1).origin();
     }
 
-    /** A path setting, with its default resolved against the project directory. */
-    public Path path(String name) {
-        return directory.resolve(get(name)).normalize();
+    public Origin origin(String name) {
+        return origin(Settings.get(name));
     }
 
     public String distribution() {
@@ -91,8 +111,8 @@ public record Config(
         return get("Release");
     }
 
-    public String architecture() {
-        return get("Architecture");
+    public Architecture architecture() {
+        return get(Settings.ARCHITECTURE);
     }
 
     public String format() {
@@ -100,16 +120,16 @@ public record Config(
     }
 
     public Path outputDirectory() {
-        return path("OutputDirectory");
+        return get(Settings.OUTPUT_DIRECTORY);
     }
 
     public Path cacheDirectory() {
-        return path("CacheDirectory");
+        return get(Settings.CACHE_DIRECTORY);
     }
 
     /** {@code <BuildDirectory>/<distribution>~<release>~<architecture>}: the persistent build dirs live here. */
     public Path buildRoot() {
-        return path("BuildDirectory").resolve(distribution() + "~" + release() + "~" + architecture());
+        return get(Settings.BUILD_DIRECTORY).resolve(distribution() + "~" + release() + "~" + architecture());
     }
 
     /** The persistent out-of-tree build directory of one module. */
@@ -118,7 +138,7 @@ public record Config(
     }
 
     public List<BuildSource> buildSources() {
-        return values("BuildSources").stream().map(BuildSource::parse).toList();
+        return items(Settings.BUILD_SOURCES);
     }
 
     /** The source tree configured for a module, if any. */
@@ -126,12 +146,48 @@ public record Config(
         return buildSources().stream().filter(b -> b.target().equals(module)).reduce((a, b) -> b);
     }
 
+    /** Ssh=always, or auto with openssh-server among Packages=: sshd and the project's key go in the image. */
+    public boolean sshInImage() {
+        Ssh ssh = get(Settings.SSH);
+        return ssh == Ssh.ALWAYS || (ssh == Ssh.AUTO && items(Settings.PACKAGES).contains("openssh-server"));
+    }
+
+    /** The guest's sshd is reachable when booting: it is in the image, or Ssh=runtime says the image has one. */
+    public boolean sshAtRuntime() {
+        return sshInImage() || get(Settings.SSH) == Ssh.RUNTIME;
+    }
+
+    /**
+     * Every value kimg cannot {@code use} although mkosi accepts it (Distribution=arch, Format=uki): the first
+     * one is thrown. Called before any step runs, so {@code build} fails at once, not after a kernel build.
+     *
+     * @throws ConfigError naming the value's file:line and setting
+     */
+    public void checkUsable(Setting.Use use) {
+        for (Setting<?> s : Settings.all()) {
+            for (Value v : values(s)) {
+                s.refusal(v, use).ifPresent(reason -> {
+                    throw new ConfigError(v.origin(), s.name(), reason);
+                });
+            }
+        }
+    }
+
+    /** The rows that shape {@code cache} as {@code Name=value} lines, in table order (cache keys hash them). */
+    public List<String> cacheInputs(Setting.Cache cache) {
+        var lines = new ArrayList<String>();
+        for (Setting<?> s : Settings.shaping(cache)) {
+            lines.add(s.name() + "=" + String.join(",", values(s).stream().map(Value::text).toList()));
+        }
+        return lines;
+    }
+
     /**
      * Environment= as a map, later keys winning; a bare {@code K} takes kimg's own environment value (and is
      * dropped when the host does not have it), as mkosi does.
      */
     public Map<String, String> environment() {
-        return environmentOf(list("Environment"), hostEnvironment);
+        return environmentOf(items(Settings.ENVIRONMENT), hostEnvironment);
     }
 
     static Map<String, String> environmentOf(List<String> items, Map<String, String> host) {
@@ -164,9 +220,11 @@ public record Config(
      */
     public static Config ofValues(Path directory, Map<String, List<String>> values) {
         var explicit = new LinkedHashMap<String, List<Value>>();
+        Origin at = Origin.given(directory.toAbsolutePath().normalize());
         values.forEach((k, v) -> {
-            Settings.get(k);
-            explicit.put(k, v.stream().map(t -> new Value(t, Origin.COMMAND_LINE)).toList());
+            Setting<?> s = Settings.get(k);
+            explicit.put(k, v.stream().map(t -> s.value(t, at)).map(x -> new Value(x.text(), Origin.COMMAND_LINE,
+                    x.typed())).toList());
         });
         return new Config(directory.toAbsolutePath().normalize(), explicit, List.of(), List.of(), List.of(),
                 System.getenv());

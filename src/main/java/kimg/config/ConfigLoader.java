@@ -72,8 +72,52 @@ public final class ConfigLoader {
         var loader = new ConfigLoader(dir, request.startDirectory(), hostEnvironment);
         loader.applyCommandLine(request.overrides());
         loader.readDirectory(dir, true);
+        loader.versionFile(dir);
         loader.findUnincludedModules();
-        return loader.result();
+        Config config = loader.result();
+        checkBuildSourceTargets(config, ModuleScan.known(dir, config));
+        usesOf(request.verb()).forEach(config::checkUsable);
+        return config;
+    }
+
+    /**
+     * What a verb does with the configuration, so that values kimg cannot build or boot are refused before any
+     * step runs; {@code summary}, {@code cat-config} and {@code clean} take every value mkosi takes.
+     */
+    static List<Setting.Use> usesOf(String verb) {
+        return switch (verb == null ? "" : verb) {
+            case "build" -> List.of(Setting.Use.BUILD);
+            case "qemu", "vm", "run", "boot", "shell", "ssh", "gdb" -> List.of(Setting.Use.BUILD, Setting.Use.BOOT);
+            default -> List.of();
+        };
+    }
+
+    /** mkosi.version is ImageVersion= when nothing else set it (mkosi's path default). */
+    private void versionFile(Path dir) {
+        if (ranks.stream().noneMatch(m -> m.containsKey("ImageVersion"))) {
+            ImageVersions.read(dir).ifPresent(v -> {
+                int saved = rank;
+                rank = FILES;
+                assign(Settings.IMAGE_VERSION, v, Origin.at(dir.resolve(ImageVersions.FILE), 1));
+                rank = saved;
+            });
+        }
+    }
+
+    /**
+     * A BuildSources= target names a module: {@code kernel} (kimg's kernel builder) or one that exists
+     * ({@link ModuleScan#known}). A misspelt target would otherwise be skipped in silence (issue 10).
+     *
+     * @throws ConfigError naming the item's file:line
+     */
+    static void checkBuildSourceTargets(Config config, java.util.Set<String> known) {
+        for (Value v : config.values(Settings.BUILD_SOURCES)) {
+            String target = ((BuildSource) v.typed()).target();
+            if (!target.isEmpty() && !known.contains(target)) {
+                throw new ConfigError(v.origin(), "BuildSources", "no module named '" + target + "' (modules: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
     }
 
     // ---- command line ------------------------------------------------------------------------------------
@@ -85,7 +129,7 @@ public final class ConfigLoader {
         }
         // In table order, not the map's: the settings specifiers read (Distribution= ... OutputDirectory=) come
         // first, so `--hostname=%d -d fedora` sees fedora whatever order the flags were given in.
-        for (Setting s : Settings.all()) {
+        for (Setting<?> s : Settings.all()) {
             if (!overrides.containsKey(s.name()) || s.name().equals("Include")) {
                 continue; // Include= is read after the directory, below the command line's own rank
             }
@@ -302,7 +346,12 @@ public final class ConfigLoader {
                 continue;
             }
             boolean includeSection = section.equals("Config") || section.equals("Include");
-            if (a.key().equals("Include") && (includeSection || Settings.SECTIONS.contains(section))) {
+            if (a.key().equals("@Include")) {
+                // v24+: `@` no longer means "default"; @Include= is Include=, with mkosi's warning.
+                warnings.add(origin + ": The '@' specifier is deprecated, please use Include instead of @Include");
+            }
+            if ((a.key().equals("Include") || a.key().equals("@Include"))
+                    && (includeSection || Settings.SECTIONS.contains(section))) {
                 if (!includeSection) {
                     // Like any setting in the wrong section: a nudge, and it still does its job.
                     warnings.add(origin + ": Include= belongs in [Config], not [" + a.section() + "]");
@@ -320,15 +369,21 @@ public final class ConfigLoader {
             }
             boolean atDefault = a.key().startsWith("@");
             String key = atDefault ? a.key().substring(1) : a.key();
-            Optional<Setting> setting = Settings.byName(key);
+            Optional<Setting<?>> setting = Settings.byName(key);
+            if (setting.isEmpty()) {
+                setting = Settings.byCompatName(key);
+                // mkosi's own wording, so a user who knows it recognises it.
+                setting.ifPresent(s -> warnings.add(origin + ": Setting " + key + " is deprecated, please use "
+                        + s.name() + " instead."));
+            }
             if (setting.isEmpty()) {
                 String hint = Settings.byNameIgnoringCase(key).map(s -> " (did you mean " + s.name() + "=?)")
                         .orElse("");
                 warnings.add(origin + ": unknown setting " + a.key() + "=" + hint + ", ignored");
                 continue;
             }
-            Setting s = setting.get();
-            if (!s.inSection(section)) {
+            Setting<?> s = setting.get();
+            if (!s.inSection(a.section())) { // [Host] is the old name of [Runtime]: it works, with a nudge
                 // mkosi has moved settings between sections over time; old trees still work, with a nudge.
                 warnings.add(origin + ": " + s.name() + "= belongs in [" + s.section() + "], not [" + a.section()
                         + "]");
@@ -344,7 +399,7 @@ public final class ConfigLoader {
         }
     }
 
-    private void assign(Setting s, String text, Origin origin) {
+    private void assign(Setting<?> s, String text, Origin origin) {
         Slot slot = ranks.get(rank).computeIfAbsent(s.name(), k -> new Slot());
         if (text.isBlank()) {
             slot.reset = true;
@@ -359,7 +414,7 @@ public final class ConfigLoader {
         try {
             for (String item : items) {
                 String expanded = Specifiers.expand(item, origin, s.name(), lookup, project, start);
-                slot.items.add(new Value(s.parser().parse(expanded, origin, s.name()), origin));
+                slot.items.add(s.value(expanded, origin));
             }
         } catch (ConfigError e) {
             throw e.inSetting(s.name());
@@ -370,7 +425,7 @@ public final class ConfigLoader {
 
     /** A single setting as resolved so far: the highest rank that set it, else its default. */
     private String resolvedSingle(String name) {
-        Setting s = Settings.get(name);
+        Setting<?> s = Settings.get(name);
         if (s.list()) {
             return String.join(" ", resolvedList(name).stream().map(Value::text).toList());
         }
@@ -402,7 +457,7 @@ public final class ConfigLoader {
         return out;
     }
 
-    private Optional<List<Value>> explicit(Setting s) {
+    private Optional<List<Value>> explicit(Setting<?> s) {
         boolean any = ranks.stream().anyMatch(m -> m.containsKey(s.name()));
         if (!any) {
             return Optional.empty();
@@ -421,7 +476,7 @@ public final class ConfigLoader {
 
     private Config result() {
         var explicit = new LinkedHashMap<String, List<Value>>();
-        for (Setting s : Settings.all()) {
+        for (Setting<?> s : Settings.all()) {
             explicit(s).ifPresent(v -> explicit.put(s.name(), v));
         }
         for (MatchSeen m : matchesSeen) {
@@ -483,42 +538,54 @@ public final class ConfigLoader {
 
     private boolean condition(String key, String value, Origin origin) {
         String expanded = Specifiers.expand(value, origin, key, lookup, project, start);
-        switch (key) {
-            case "PathExists":
-                try {
-                    return Files.exists(ValueParser.resolve(expanded, origin));
-                } catch (ConfigError e) {
-                    throw e.inSetting(key);
-                }
-            case "Environment": {
-                matchesSeen.add(new MatchSeen("Environment", resolvedSingle("Environment"), origin));
-                Map<String, String> env = Config.environmentOf(
-                        resolvedList("Environment").stream().map(Value::text).toList(), hostEnvironment);
-                int eq = expanded.indexOf('=');
-                return eq < 0 ? env.containsKey(expanded)
-                        : expanded.substring(eq + 1).equals(env.get(expanded.substring(0, eq)));
+        if (key.equals("PathExists")) {
+            try {
+                return Files.exists(ValueParser.resolve(expanded, origin));
+            } catch (ConfigError e) {
+                throw e.inSetting(key);
             }
-            case "BuildSources": {
-                matchesSeen.add(new MatchSeen("BuildSources", resolvedSingle("BuildSources"), origin));
-                Path asPath = ValueParser.resolve(expanded, origin);
-                return resolvedList("BuildSources").stream().map(BuildSource::parse)
-                        .anyMatch(b -> b.target().equals(expanded) || b.source().equals(asPath));
-            }
-            default:
-                break;
         }
-        Optional<Setting> setting = Settings.byName(key);
-        if (setting.isEmpty() || setting.get().name().equals("Include")) {
+        Optional<Setting<?>> setting = Settings.byName(key);
+        if (setting.isEmpty()) {
+            setting = Settings.byCompatName(key);
+            setting.ifPresent(s -> warnings.add(origin + ": Setting " + key + " is deprecated, please use " + s.name()
+                    + " instead."));
+        }
+        if (setting.isEmpty()) {
             warnings.add(origin + ": unknown [Match] condition " + key + "=, treated as not matching");
             return false;
         }
-        Setting s = setting.get();
+        if (setting.get().matcher() == Setting.Matcher.NONE) {
+            warnings.add(origin + ": " + key + "= cannot be used in [Match] (mkosi refuses it), treated as not"
+                    + " matching");
+            return false;
+        }
+        Setting<?> s = setting.get();
         String current = resolvedSingle(s.name());
         matchesSeen.add(new MatchSeen(s.name(), current, origin));
-        if (s.list()) {
-            return resolvedList(s.name()).stream().anyMatch(v -> v.text().equals(expanded));
-        }
-        return s.parser().parse(expanded, origin, s.name()).equals(current);
+        return switch (s.matcher()) {
+            case ENVIRONMENT -> {
+                Map<String, String> env = Config.environmentOf(
+                        resolvedList(s.name()).stream().map(Value::text).toList(), hostEnvironment);
+                int eq = expanded.indexOf('=');
+                yield eq < 0 ? env.containsKey(expanded)
+                        : expanded.substring(eq + 1).equals(env.get(expanded.substring(0, eq)));
+            }
+            case BUILD_SOURCES -> {
+                Path asPath = ValueParser.resolve(expanded, origin);
+                String target = expanded.startsWith("/") ? expanded.substring(1) : expanded;
+                yield resolvedList(s.name()).stream().map(v -> (BuildSource) v.typed())
+                        .anyMatch(b -> b.target().equals(target) || b.source().equals(asPath));
+            }
+            case LIST -> resolvedList(s.name()).stream().anyMatch(v -> v.text().equals(expanded));
+            case ARCHITECTURE -> expanded.equals("uefi")
+                    ? Architecture.of(current).map(Architecture::hasUefi).orElse(false)
+                    : s.value(expanded, origin).text().equals(current);
+            case GLOB -> !current.isEmpty() && java.nio.file.FileSystems.getDefault()
+                    .getPathMatcher("glob:" + expanded).matches(Path.of(current));
+            case VERSION -> Versions.matches(expanded, current);
+            default -> s.value(expanded, origin).text().equals(current);
+        };
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

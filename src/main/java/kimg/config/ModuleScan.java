@@ -21,6 +21,19 @@ public final class ModuleScan {
     /** A path to look at, and whether an Include= named it (only included directories are modules). */
     private record Todo(Path path, boolean included) {}
 
+    /**
+     * Every module name a BuildSources= target may name: {@code kernel} (built in), what {@link #names} finds
+     * (whatever [Match] says) and the modules the loader met. This is the hook for further kinds of modules
+     * (a profile with a build script is one): add them to {@link #names} or to {@link Config#modules}.
+     */
+    public static Set<String> known(Path project, Config config) {
+        var out = new LinkedHashSet<String>();
+        out.add("kernel");
+        out.addAll(names(project));
+        config.modules().forEach(m -> out.add(m.name()));
+        return out;
+    }
+
     public static Set<String> names(Path project) {
         var names = new LinkedHashSet<String>();
         var seen = new HashSet<Path>();
@@ -56,7 +69,8 @@ public final class ModuleScan {
             } else if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".conf")) {
                 try {
                     for (IniFile.Entry e : IniFile.read(p).entries()) {
-                        if (e instanceof IniFile.Assignment a && a.key().equals("Include")) {
+                        if (e instanceof IniFile.Assignment a
+                                && (a.key().equals("Include") || a.key().equals("@Include"))) {
                             for (String item : Words.words(a.value())) {
                                 if (item.indexOf('%') < 0) {
                                     todo.add(new Todo(p.getParent().resolve(item).normalize(), true));

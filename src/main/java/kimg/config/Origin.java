@@ -21,6 +21,21 @@ public record Origin(Path file, int line, String label, Path base) {
         return new Origin(null, 0, COMMAND_LINE.label(), startDirectory);
     }
 
+    /**
+     * Values handed over directly ({@link Config#ofValues}: tests and tools describing a configuration, possibly of
+     * another machine): parsed and checked like any value, except that paths need not exist here.
+     */
+    static Origin given(Path base) {
+        return new Origin(null, 0, GIVEN, base);
+    }
+
+    private static final String GIVEN = "given";
+
+    /** Whether paths in this value must exist on this host (everything but {@link #given} values). */
+    boolean checksHost() {
+        return !GIVEN.equals(label);
+    }
+
     public boolean isFile() {
         return file != null;
     }

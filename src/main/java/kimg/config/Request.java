@@ -20,6 +20,8 @@ import java.util.Map;
  * @param json             summary --json
  * @param debug            --debug
  * @param command          the guest command for run (after --)
+ * @param wipeBuildDirectory -w: remove the build directories before building
+ * @param autoBump         -B: write the (bumped) ImageVersion= to mkosi.version after a successful build
  */
 public record Request(
         String verb,
@@ -33,12 +35,22 @@ public record Request(
         int jobs,
         boolean json,
         boolean debug,
-        List<String> command) {
+        List<String> command,
+        boolean wipeBuildDirectory,
+        boolean autoBump) {
 
     public Request {
         overrides = Map.copyOf(overrides);
         selectedModules = List.copyOf(selectedModules);
         command = List.copyOf(command);
+    }
+
+    /** A request without -w (tests, internal use). */
+    public Request(String verb, Path directory, Path startDirectory, Map<String, List<String>> overrides, int force,
+            boolean incremental, List<String> selectedModules, Path kernelConfig, int jobs, boolean json,
+            boolean debug, List<String> command) {
+        this(verb, directory, startDirectory, overrides, force, incremental, selectedModules, kernelConfig, jobs, json,
+                debug, command, false, false);
     }
 
     /** A request for {@code verb} in {@code dir} with nothing else set (tests, internal use). */
@@ -50,6 +62,6 @@ public record Request(
 
     public Request withOverrides(Map<String, List<String>> o) {
         return new Request(verb, directory, startDirectory, o, force, incremental, selectedModules, kernelConfig,
-                jobs, json, debug, command);
+                jobs, json, debug, command, wipeBuildDirectory, autoBump);
     }
 }

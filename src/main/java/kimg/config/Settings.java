@@ -2,161 +2,275 @@ package kimg.config;
 
 import static kimg.config.Setting.Split.COMMAS;
 import static kimg.config.Setting.Split.KERNEL;
-import static kimg.config.Setting.Split.NONE;
 import static kimg.config.Setting.Split.SHELL;
 import static kimg.config.Setting.Split.WORDS;
+import static kimg.config.Setting.list;
+import static kimg.config.Setting.single;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import kimg.config.Setting.Cache;
+import kimg.config.Setting.Default;
+import kimg.config.Setting.Limit;
+import kimg.config.Setting.Matcher;
+import kimg.config.Setting.Use;
 
 /**
- * The settings table: every setting kimg understands, declared once. The INI loader, the command-line flags,
- * {@code summary} and {@code summary --json} are all derived from these rows; adding a setting is one row.
+ * The settings table: every setting kimg understands, declared once as a typed row. The INI loader (names, old
+ * names, sections), the command-line flags, specifiers, [Match], cache keys, {@code summary} and
+ * {@code summary --json} are all derived from these rows; adding a setting is one row. Value lists follow mkosi
+ * v26 ({@code mkosi/config.py}); what kimg cannot build or boot is a {@link Limit}, not a parse error.
  */
 public final class Settings {
     public static final List<String> SECTIONS =
             List.of("Config", "Distribution", "Output", "Content", "Build", "Runtime");
 
-    public static final List<String> DISTRIBUTIONS = List.of("debian", "ubuntu", "fedora", "centos");
-    public static final List<String> FORMATS = List.of("directory", "tar", "cpio", "disk", "none");
+    /** mkosi v26's output formats; kimg writes the first five. */
+    public static final List<String> FORMATS = List.of("directory", "tar", "cpio", "disk", "none", "esp", "uki",
+            "oci", "sysext", "confext", "portable", "addon");
+    private static final Set<String> BUILDABLE_FORMATS = Set.of("directory", "tar", "cpio", "disk", "none");
 
-    private static final List<Setting> ALL = List.of(
-            // [Config]
-            list("Include", "Config", WORDS, ValueParser.STRING,
-                    "files or directories to read at this point (relative to the including file); cannot be reset"),
+    /** mkosi v26's Firmware= values; kimg boots the kernel directly, so only the first three. */
+    public static final List<String> FIRMWARES = List.of("auto", "linux", "linux-noinitrd", "uefi",
+            "uefi-secure-boot", "bios");
 
-            // [Distribution]
-            single("Distribution", "Distribution", ValueParser.oneOf(DISTRIBUTIONS.toArray(String[]::new)),
-                    Setting.Default.of("debian"), "distribution of the image: debian, ubuntu, fedora or centos"),
-            single("Release", "Distribution", ValueParser.STRING,
-                    r -> List.of(defaultRelease(r.get("Distribution"))), "distribution release (bookworm, 41, 9, ...)"),
-            single("Architecture", "Distribution", ValueParser.oneOf("x86-64", "arm64"),
-                    Setting.Default.of("x86-64"), "architecture of the image (x86-64, arm64)"),
-            list("Repositories", "Distribution", WORDS, ValueParser.STRING,
-                    "extra repositories or components (Debian: contrib, non-free; Fedora/CentOS: repo ids)"),
-            single("Mirror", "Distribution", ValueParser.STRING, Setting.Default.none(),
-                    "package mirror URL (empty: the distribution's default)"),
+    // [Config]
+    public static final Setting<String> INCLUDE = list("Include", "Config", WORDS, ValueParser.STRING,
+            "files or directories to read at this point; cannot be reset").flags("-I", "include")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> PROFILES = list("Profiles", "Config", WORDS, ValueParser.FILE_NAME,
+            "profiles to enable (mkosi.profiles/<name>)").compat("Profile").flags(null, "profile");
+    public static final Setting<String> MINIMUM_VERSION = single("MinimumVersion", "Config", ValueParser.STRING,
+            Default.none(), "read and reported only").matcher(Matcher.NONE);
 
-            // [Output]
-            single("Format", "Output", ValueParser.oneOf(FORMATS.toArray(String[]::new)),
-                    Setting.Default.of("directory"), "output format: directory, tar, cpio, disk or none"),
-            single("Output", "Output", ValueParser.STRING, Setting.Default.of("image"), "name of the output image"),
-            single("OutputDirectory", "Output", ValueParser.path(false), Setting.Default.of("mkosi.output"),
-                    "directory for the image, logs and manifest"),
+    // [Distribution]
+    public static final Setting<Distribution> DISTRIBUTION = single("Distribution", "Distribution",
+            ValueParser.DISTRIBUTION, Default.of("debian"), "distribution of the image (kimg builds debian, ubuntu,"
+                    + " fedora and centos)").flags("-d").specifier('d').shapes(Cache.ROOTFS)
+            .limit((d, use) -> d.buildable() ? Optional.empty()
+                    : Optional.of("kimg cannot build " + d + " images (it builds debian, ubuntu, fedora and centos)"));
+    public static final Setting<String> RELEASE = single("Release", "Distribution", ValueParser.RELEASE,
+            r -> Distribution.of(r.get("Distribution")).map(Distribution::defaultRelease).filter(x -> !x.isEmpty())
+                    .map(List::of).orElse(List.of()),
+            "distribution release (bookworm, 41, 9, ...)").flags("-r").specifier('r').shapes(Cache.ROOTFS);
+    public static final Setting<Architecture> ARCHITECTURE = single("Architecture", "Distribution",
+            ValueParser.ARCHITECTURE, Default.of("x86-64"), "architecture of the image (kimg builds x86-64 and"
+                    + " arm64, boots x86-64)").specifier('a').matcher(Matcher.ARCHITECTURE).shapes(Cache.ROOTFS)
+            .limit((a, use) -> !a.kernelBuildable()
+                    ? Optional.of("kimg cannot build " + a + " images (it builds x86-64 and arm64)")
+                    : use == Use.BOOT && !a.bootable()
+                            ? Optional.of("booting " + a + " guests is not supported yet (x86-64 only)")
+                            : Optional.empty());
+    public static final Setting<String> REPOSITORIES = list("Repositories", "Distribution", WORDS,
+            ValueParser.REPOSITORY, "extra repositories or components (Debian: contrib, non-free; Fedora/CentOS:"
+                    + " repo ids)").shapes(Cache.ROOTFS);
+    public static final Setting<String> MIRROR = single("Mirror", "Distribution", ValueParser.URL, Default.none(),
+            "package mirror URL (empty: the distribution's default)").flags("-m").matcher(Matcher.NONE)
+            .shapes(Cache.ROOTFS);
 
-            // [Content]
-            list("Packages", "Content", WORDS, ValueParser.STRING, "packages to install in the image"),
-            list("BuildPackages", "Content", WORDS, ValueParser.STRING,
-                    "packages needed only to build modules (build overlay, not the final image)"),
-            single("Autologin", "Content", ValueParser.BOOLEAN, Setting.Default.of("false"),
-                    "log in as root automatically on the serial console"),
-            list("KernelCommandLine", "Content", KERNEL, ValueParser.STRING, "kernel command line of the image"),
-            single("Bootable", "Content", ValueParser.FEATURE, Setting.Default.of("auto"),
-                    "install a bootloader (direct kernel boot does not need one)"),
-            single("Ssh", "Content", List.of("Runtime"), ValueParser.BOOLEAN, Setting.Default.of("false"),
-                    "install sshd and a key so `kimg ssh` reaches the guest"),
-            single("WithDocs", "Content", ValueParser.BOOLEAN, Setting.Default.of("false"),
-                    "keep documentation in the image"),
-            single("Hostname", "Content", ValueParser.STRING, Setting.Default.of("kimg"), "hostname of the guest"),
-            list("ExtraTrees", "Content", COMMAS, ValueParser.sourceTarget(false),
-                    "trees copied into the image (SRC[:DST]); mkosi.extra/ is used when present"),
-            list("PostInstallationScripts", "Content", COMMAS, ValueParser.path(true),
-                    "scripts run after installation ($BUILDROOT); mkosi.postinst is used when present"),
+    // [Output]
+    public static final Setting<String> FORMAT = single("Format", "Output", ValueParser.oneOf(
+            FORMATS.toArray(String[]::new)), Default.of("directory"), "output format (kimg writes directory, tar,"
+                    + " cpio, disk or none)").flags("-t").specifier('t').shapes(Cache.OUTPUT)
+            .limit((f, use) -> BUILDABLE_FORMATS.contains(f) ? Optional.empty()
+                    : Optional.of("kimg cannot write " + f + " images (it writes directory, tar, cpio, disk or none)"));
+    public static final Setting<String> OUTPUT = single("Output", "Output", ValueParser.FILE_NAME,
+            Default.of("image"), "name of the output image").flags("-o").specifier('o').matcher(Matcher.NONE)
+            .shapes(Cache.OUTPUT);
+    public static final Setting<Path> OUTPUT_DIRECTORY = single("OutputDirectory", "Output", ValueParser.path(false),
+            Default.of("mkosi.output"), "directory for the image, logs and manifest").flags("-O", "output-dir")
+            .specifier('O').matcher(Matcher.NONE);
+    public static final Setting<String> IMAGE_ID = single("ImageId", "Output", ValueParser.FILE_NAME, Default.none(),
+            "image name, for [Match] and %i").specifier('i').matcher(Matcher.GLOB);
+    public static final Setting<String> IMAGE_VERSION = single("ImageVersion", "Output", ValueParser.VERSION,
+            Default.none(), "image version, for [Match] and %v").specifier('v').matcher(Matcher.VERSION);
 
-            // [Build]
-            list("BuildSources", "Build", COMMAS, ValueParser.sourceTarget(true),
-                    "source trees as SRC:MODULE (e.g. ~/linux:kernel)"),
-            single("BuildDirectory", "Build", List.of("Output"), ValueParser.path(false), Setting.Default.of("mkosi.builddir"),
-                    "persistent out-of-tree build directories"),
-            single("CacheDirectory", "Build", List.of("Output"), ValueParser.path(false), Setting.Default.of("mkosi.cache"),
-                    "cached distribution trees"),
-            single("Incremental", "Build", ValueParser.BOOLEAN, Setting.Default.of("true"),
-                    "reuse the cached distribution tree"),
-            list("Environment", "Build", SHELL, ValueParser.ENVIRONMENT,
-                    "K=V for build scripts (CONFIG=, SELFTESTS=, CC=clang, ...); a bare K is taken from the host"),
-            single("WithNetwork", "Build", ValueParser.BOOLEAN, Setting.Default.of("false"),
-                    "allow build scripts to use the network"),
-            single("ToolsTree", "Build", ValueParser.STRING, Setting.Default.none(),
-                    "read and reported only: kimg uses the host's tools"),
-            list("KernelConfigFragments", "Build", WORDS, ValueParser.path(true),
-                    "kconfig fragments merged on top of the kernel config (merge_config.sh)"),
+    // [Content]
+    public static final Setting<String> PACKAGES = list("Packages", "Content", WORDS, ValueParser.PACKAGE,
+            "packages to install in the image").flags("-p", "package").matcher(Matcher.NONE);
+    public static final Setting<String> BUILD_PACKAGES = list("BuildPackages", "Content", WORDS, ValueParser.PACKAGE,
+            "packages needed only to build modules (build overlay, not the final image)").flags(null, "build-package")
+            .matcher(Matcher.NONE);
+    public static final Setting<Boolean> AUTOLOGIN = single("Autologin", "Content", ValueParser.BOOLEAN,
+            Default.of("false"), "log in as root automatically on the serial console")
+            .matcher(Matcher.NONE).shapes(Cache.OUTPUT);
+    public static final Setting<String> KERNEL_COMMAND_LINE = list("KernelCommandLine", "Content", KERNEL,
+            ValueParser.STRING, "kernel command line of the image").matcher(Matcher.NONE);
+    public static final Setting<String> BOOTABLE = single("Bootable", "Content", ValueParser.FEATURE,
+            Default.of("auto"), "install a bootloader (direct kernel boot does not need one)");
+    public static final Setting<Ssh> SSH = single("Ssh", "Content", ValueParser.SSH, Default.of("auto"),
+            "sshd and the project's key in the image (always, auto: when Packages= has openssh-server, runtime:"
+                    + " only forward a port, never)").alsoIn("Runtime").matcher(Matcher.NONE)
+            .shapes(Cache.ROOTFS, Cache.OUTPUT);
+    public static final Setting<Boolean> WITH_DOCS = single("WithDocs", "Content", ValueParser.BOOLEAN,
+            Default.of("false"), "keep documentation in the image").matcher(Matcher.NONE).shapes(Cache.ROOTFS);
+    public static final Setting<String> HOSTNAME = single("Hostname", "Content", ValueParser.HOSTNAME,
+            Default.of("kimg"), "hostname of the guest").matcher(Matcher.NONE).shapes(Cache.OUTPUT);
+    public static final Setting<Tree> EXTRA_TREES = list("ExtraTrees", "Content", COMMAS, ValueParser.tree(false, "/"),
+            "trees copied into the image (SRC[:DST]); mkosi.extra/ is used when present").flags(null, "extra-tree")
+            .matcher(Matcher.NONE).shapes(Cache.OUTPUT)
+            .limit((t, use) -> java.nio.file.Files.isDirectory(t.source()) ? Optional.empty()
+                    : Optional.of("not a directory: " + t.source() + " (kimg copies directory trees only)"));
+    public static final Setting<Path> POST_INSTALLATION_SCRIPTS = list("PostInstallationScripts", "Content", COMMAS,
+            ValueParser.path(true), "scripts run after installation ($BUILDROOT); mkosi.postinst is used when"
+                    + " present").compat("PostInstallationScript").flags(null, "postinst-script")
+            .matcher(Matcher.NONE).shapes(Cache.OUTPUT)
+            .limit((p, use) -> java.nio.file.Files.isExecutable(p) && !java.nio.file.Files.isDirectory(p)
+                    ? Optional.empty() : Optional.of("not an executable file: " + p));
 
-            // [Runtime]
-            list("RuntimeTrees", "Runtime", COMMAS, ValueParser.sourceTarget(false),
-                    "host trees shared with the guest as SRC[:DST][:ro]"),
-            single("RuntimeBuildSources", "Runtime", (raw, origin, setting) -> raw.equalsIgnoreCase("rw") ? "rw"
-                    : ValueParser.BOOLEAN.parse(raw, origin, setting), Setting.Default.of("false"),
-                    "share sources at /work/src/<target> and build directories at /work/build/<module>, read-only"
-                            + " (rw: writable by the guest)"),
-            list("QemuArgs", "Runtime", SHELL, ValueParser.STRING, "extra QEMU arguments, last on its command line"),
-            list("KernelCommandLineExtra", "Runtime", KERNEL, ValueParser.STRING,
-                    "kernel command line added when booting"),
-            single("RAM", "Runtime", ValueParser.SIZE, Setting.Default.of("2G"), "guest memory"),
-            single("CPUs", "Runtime", ValueParser.POSITIVE_INT, Setting.Default.of("2"), "guest CPUs"),
-            single("KVM", "Runtime", ValueParser.FEATURE, Setting.Default.of("auto"),
-                    "use KVM: auto (when it really works), yes, no"),
-            single("Firmware", "Runtime", ValueParser.oneOf("auto", "linux", "uefi", "bios"),
-                    Setting.Default.of("auto"), "auto or linux: direct kernel boot"),
-            single("Linux", "Runtime", ValueParser.path(true), Setting.Default.none(),
-                    "kernel image to boot instead of the built or distribution one"),
-            single("GdbPort", "Runtime", ValueParser.PORT, Setting.Default.of("1234"),
-                    "port of the gdb stub (QemuArgs=-s), always bound to 127.0.0.1"),
-            single("SshPort", "Runtime", ValueParser.PORT, Setting.Default.of("2222"),
-                    "host port forwarded to the guest's sshd, bound to 127.0.0.1"));
+    // [Build]
+    public static final Setting<BuildSource> BUILD_SOURCES = list("BuildSources", "Build", COMMAS,
+            ValueParser.BUILD_SOURCE, "source trees as SRC:MODULE (e.g. ~/linux:kernel)")
+            .matcher(Matcher.BUILD_SOURCES);
+    public static final Setting<Path> BUILD_DIRECTORY = single("BuildDirectory", "Build", ValueParser.path(false),
+            Default.of("mkosi.builddir"), "persistent out-of-tree build directories").alsoIn("Output")
+            .flags(null, "build-dir").matcher(Matcher.NONE);
+    public static final Setting<Path> CACHE_DIRECTORY = single("CacheDirectory", "Build", ValueParser.path(false),
+            Default.of("mkosi.cache"), "cached distribution trees").alsoIn("Output").flags(null, "cache-dir")
+            .matcher(Matcher.NONE);
+    public static final Setting<Boolean> INCREMENTAL = single("Incremental", "Build", ValueParser.BOOLEAN,
+            Default.of("true"), "reuse the cached distribution tree").matcher(Matcher.NONE);
+    public static final Setting<String> ENVIRONMENT = list("Environment", "Build", SHELL, ValueParser.ENVIRONMENT,
+            "K=V for build scripts (CONFIG=, SELFTESTS=, CC=clang, ...); a bare K is taken from the host")
+            .flags("-E", "environment").matcher(Matcher.ENVIRONMENT);
+    public static final Setting<Path> ENVIRONMENT_FILES = list("EnvironmentFiles", "Build", WORDS,
+            ValueParser.path(true), "files of K=V lines read before Environment= (mkosi.env is used when present)")
+            .flags(null, "env-file").matcher(Matcher.NONE);
+    public static final Setting<Boolean> WITH_NETWORK = single("WithNetwork", "Build", ValueParser.BOOLEAN,
+            Default.of("false"), "allow build scripts to use the network").matcher(Matcher.NONE)
+            .shapes(Cache.OUTPUT);
+    public static final Setting<String> TOOLS_TREE = single("ToolsTree", "Build", ValueParser.STRING,
+            Default.none(), "read and reported only: kimg uses the host's tools").matcher(Matcher.NONE);
+    public static final Setting<Path> KERNEL_CONFIG_FRAGMENTS = list("KernelConfigFragments", "Build", WORDS,
+            ValueParser.path(true), "kconfig fragments merged on top of the kernel config (merge_config.sh)")
+            .matcher(Matcher.NONE);
 
-    private static final Map<String, Setting> BY_NAME;
-    private static final Map<String, Setting> BY_LOWER_NAME;
-    private static final Map<String, Setting> BY_FLAG;
+    // [Runtime]
+    public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", COMMAS, ValueParser.tree(true, "/root/src"),
+            "host trees shared with the guest as SRC[:DST][:ro] (a relative DST is under /root/src)").flags(null, "runtime-tree").matcher(Matcher.NONE);
+    public static final Setting<String> RUNTIME_BUILD_SOURCES = single("RuntimeBuildSources", "Runtime",
+            ValueParser.BUILD_SHARES, Default.of("false"),
+            "share sources at /work/src/<target> and build directories at /work/build/<module>, read-only"
+                    + " (rw: writable by the guest)")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> QEMU_ARGS = list("QemuArgs", "Runtime", SHELL, ValueParser.STRING,
+            "extra QEMU arguments, last on its command line").matcher(Matcher.NONE);
+    public static final Setting<String> KERNEL_COMMAND_LINE_EXTRA = list("KernelCommandLineExtra", "Runtime",
+            KERNEL, ValueParser.STRING, "kernel command line added when booting").matcher(Matcher.NONE);
+    public static final Setting<Bytes> RAM = single("RAM", "Runtime", ValueParser.SIZE, Default.of("2G"),
+            "guest memory").compat("QemuMem").flags(null, "qemu-mem").matcher(Matcher.NONE);
+    public static final Setting<Integer> CPUS = single("CPUs", "Runtime", ValueParser.POSITIVE_INT, Default.of("2"),
+            "guest CPUs").compat("QemuSmp").flags(null, "qemu-smp").matcher(Matcher.NONE);
+    public static final Setting<String> KVM = single("KVM", "Runtime", ValueParser.FEATURE, Default.of("auto"),
+            "use KVM: auto (when it really works), yes, no").compat("QemuKvm").flags(null, "qemu-kvm")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> FIRMWARE = single("Firmware", "Runtime",
+            ValueParser.oneOf(FIRMWARES.toArray(String[]::new)), Default.of("auto"),
+            "auto, linux or linux-noinitrd: direct kernel boot").compat("QemuFirmware").flags(null, "qemu-firmware")
+            .matcher(Matcher.NONE)
+            .limit((f, use) -> use != Use.BOOT || f.equals("auto") || f.startsWith("linux") ? Optional.empty()
+                    : Optional.of("'" + f + "' is not supported: kimg boots the kernel directly (use auto or linux)"));
+    public static final Setting<Path> LINUX = single("Linux", "Runtime", ValueParser.path(true), Default.none(),
+            "kernel image to boot instead of the built or distribution one").compat("QemuKernel")
+            .flags(null, "qemu-kernel").matcher(Matcher.NONE);
+    public static final Setting<Integer> GDB_PORT = single("GdbPort", "Runtime", ValueParser.PORT,
+            Default.of("1234"), "port of the gdb stub (QemuArgs=-s), always bound to 127.0.0.1")
+            .matcher(Matcher.NONE);
+    public static final Setting<Integer> SSH_PORT = single("SshPort", "Runtime", ValueParser.PORT, Default.of("2222"),
+            "host port forwarded to the guest's sshd, bound to 127.0.0.1").matcher(Matcher.NONE);
+
+    private static final List<Setting<?>> ALL = List.of(
+            INCLUDE, PROFILES, MINIMUM_VERSION,
+            DISTRIBUTION, RELEASE, ARCHITECTURE, REPOSITORIES, MIRROR,
+            FORMAT, OUTPUT, OUTPUT_DIRECTORY, IMAGE_ID, IMAGE_VERSION,
+            PACKAGES, BUILD_PACKAGES, AUTOLOGIN, KERNEL_COMMAND_LINE, BOOTABLE, SSH, WITH_DOCS, HOSTNAME,
+            EXTRA_TREES, POST_INSTALLATION_SCRIPTS,
+            BUILD_SOURCES, BUILD_DIRECTORY, CACHE_DIRECTORY, INCREMENTAL, ENVIRONMENT, ENVIRONMENT_FILES,
+            WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS,
+            RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
+            LINUX, GDB_PORT, SSH_PORT);
+
+    private static final Map<String, Setting<?>> BY_NAME;
+    private static final Map<String, Setting<?>> BY_COMPAT_NAME;
+    private static final Map<String, Setting<?>> BY_LOWER_NAME;
+    private static final Map<String, Setting<?>> BY_FLAG;
+    private static final Map<Character, Setting<?>> BY_SPECIFIER;
 
     static {
-        var byName = new LinkedHashMap<String, Setting>();
-        var byLower = new LinkedHashMap<String, Setting>();
-        var byFlag = new LinkedHashMap<String, Setting>();
-        for (Setting s : ALL) {
-            byName.put(s.name(), s);
-            byLower.put(s.name().toLowerCase(Locale.ROOT), s);
-            byFlag.put(s.flag(), s);
+        var byName = new LinkedHashMap<String, Setting<?>>();
+        var byCompat = new LinkedHashMap<String, Setting<?>>();
+        var byLower = new LinkedHashMap<String, Setting<?>>();
+        var byFlag = new LinkedHashMap<String, Setting<?>>();
+        var bySpecifier = new LinkedHashMap<Character, Setting<?>>();
+        for (Setting<?> s : ALL) {
+            unique(byName.put(s.name(), s), s.name());
+            s.compatNames().forEach(n -> unique(byCompat.put(n, s), n));
+            byLower.put(s.name().toLowerCase(java.util.Locale.ROOT), s);
+            s.allLongFlags().forEach(f -> unique(byFlag.put(f, s), f));
+            if (s.specifier() != 0) {
+                unique(bySpecifier.put(s.specifier(), s), "%" + s.specifier());
+            }
         }
         BY_NAME = Collections.unmodifiableMap(byName);
+        BY_COMPAT_NAME = Collections.unmodifiableMap(byCompat);
         BY_LOWER_NAME = Collections.unmodifiableMap(byLower);
         BY_FLAG = Collections.unmodifiableMap(byFlag);
+        BY_SPECIFIER = Collections.unmodifiableMap(bySpecifier);
+    }
+
+    private static void unique(Object previous, String key) {
+        if (previous != null) {
+            throw new IllegalStateException("settings table: " + key + " is declared twice");
+        }
     }
 
     private Settings() {}
 
-    public static List<Setting> all() {
+    public static List<Setting<?>> all() {
         return ALL;
     }
 
-    public static Optional<Setting> byName(String name) {
+    public static Optional<Setting<?>> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }
 
-    /** mkosi's keys are case-sensitive; this is only for "did you mean" hints. */
-    public static Optional<Setting> byNameIgnoringCase(String name) {
-        return Optional.ofNullable(BY_LOWER_NAME.get(name.toLowerCase(Locale.ROOT)));
+    /** An old name mkosi still reads (QemuMem → RAM); the caller warns that it is deprecated. */
+    public static Optional<Setting<?>> byCompatName(String name) {
+        return Optional.ofNullable(BY_COMPAT_NAME.get(name));
     }
 
-    public static Optional<Setting> byFlag(String flag) {
+    /** mkosi's keys are case-sensitive; this is only for "did you mean" hints. */
+    public static Optional<Setting<?>> byNameIgnoringCase(String name) {
+        return Optional.ofNullable(BY_LOWER_NAME.get(name.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** A long flag without its dashes: the setting's kebab-case name or one of its mkosi spellings. */
+    public static Optional<Setting<?>> byFlag(String flag) {
         return Optional.ofNullable(BY_FLAG.get(flag));
     }
 
-    public static Setting get(String name) {
-        Setting s = BY_NAME.get(name);
+    /** The setting a {@code %x} specifier expands to. */
+    public static Optional<Setting<?>> bySpecifier(char letter) {
+        return Optional.ofNullable(BY_SPECIFIER.get(letter));
+    }
+
+    public static Setting<?> get(String name) {
+        Setting<?> s = BY_NAME.get(name);
         if (s == null) {
             throw new IllegalArgumentException("no setting " + name);
         }
         return s;
     }
 
-    public static List<Setting> inSection(String section) {
-        var out = new ArrayList<Setting>();
-        for (Setting s : ALL) {
+    public static List<Setting<?>> inSection(String section) {
+        var out = new ArrayList<Setting<?>>();
+        for (Setting<?> s : ALL) {
             if (s.section().equals(section)) {
                 out.add(s);
             }
@@ -164,25 +278,8 @@ public final class Settings {
         return out;
     }
 
-    static String defaultRelease(String distribution) {
-        return switch (distribution == null ? "debian" : distribution) {
-            case "ubuntu" -> "noble";
-            case "fedora" -> "41";
-            case "centos" -> "9";
-            default -> "bookworm";
-        };
-    }
-
-    private static Setting single(String name, String section, ValueParser p, Setting.Default d, String help) {
-        return new Setting(name, section, List.of(), false, NONE, p, d, help);
-    }
-
-    private static Setting single(
-            String name, String section, List<String> others, ValueParser p, Setting.Default d, String help) {
-        return new Setting(name, section, others, false, NONE, p, d, help);
-    }
-
-    private static Setting list(String name, String section, Setting.Split split, ValueParser p, String help) {
-        return new Setting(name, section, List.of(), true, split, p, Setting.Default.none(), help);
+    /** The rows whose values are part of a cache's key, in table order. */
+    public static List<Setting<?>> shaping(Cache cache) {
+        return ALL.stream().filter(s -> s.caches().contains(cache)).toList();
     }
 }

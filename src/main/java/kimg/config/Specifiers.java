@@ -3,10 +3,11 @@ package kimg.config;
 import java.nio.file.Path;
 
 /**
- * mkosi's specifiers, expanded when a value is read: {@code %d} distribution, {@code %r} release, {@code %a}
- * architecture, {@code %t} format, {@code %o} output name, {@code %O} output directory, {@code %C} directory of the
- * file being read, {@code %P} the project (working) directory, {@code %D} the directory kimg was started in,
- * {@code %%} a percent sign. Values come from what is resolved so far, as in mkosi.
+ * mkosi's specifiers, expanded when a value is read. Setting specifiers come from the table's specifier column
+ * ({@code %d} Distribution=, {@code %r} Release=, {@code %a}, {@code %t}, {@code %o}, {@code %O} made absolute
+ * against the project, {@code %i}, {@code %v}); the rest are places: {@code %C} directory of the file being read,
+ * {@code %P} the project (working) directory, {@code %D} the directory kimg was started in, {@code %%} a percent
+ * sign. Values come from what is resolved so far, as in mkosi.
  */
 public final class Specifiers {
     private Specifiers() {}
@@ -29,16 +30,16 @@ public final class Specifiers {
             char s = text.charAt(++i);
             switch (s) {
                 case '%' -> sb.append('%');
-                case 'd' -> sb.append(resolved.get("Distribution"));
-                case 'r' -> sb.append(resolved.get("Release"));
-                case 'a' -> sb.append(resolved.get("Architecture"));
-                case 't' -> sb.append(resolved.get("Format"));
-                case 'o' -> sb.append(resolved.get("Output"));
-                case 'O' -> sb.append(project.resolve(resolved.get("OutputDirectory")).normalize());
                 case 'C' -> sb.append(origin.directory() != null ? origin.directory() : start);
                 case 'P' -> sb.append(project);
                 case 'D' -> sb.append(start);
-                default -> throw new ConfigError(origin, setting, "unknown specifier '%" + s + "'");
+                default -> {
+                    Setting<?> row = Settings.bySpecifier(s).orElseThrow(
+                            () -> new ConfigError(origin, setting, "unknown specifier '%" + s + "'"));
+                    String value = resolved.get(row.name());
+                    // A path setting's value may still be relative (its default): specifiers give absolute paths.
+                    sb.append(row.equals(Settings.OUTPUT_DIRECTORY) ? project.resolve(value).normalize() : value);
+                }
             }
         }
         return sb.toString();

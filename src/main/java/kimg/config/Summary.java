@@ -17,20 +17,20 @@ public final class Summary {
         var sb = new StringBuilder();
         sb.append("Project: ").append(c.directory()).append('\n');
         for (String section : Settings.SECTIONS) {
-            List<Setting> rows = Settings.inSection(section).stream().filter(s -> !s.name().equals("Include")).toList();
+            List<Setting<?>> rows = Settings.inSection(section).stream().filter(s -> !s.name().equals("Include")).toList();
             if (rows.isEmpty()) {
                 continue;
             }
             sb.append("\n[").append(section).append("]\n");
             int width = rows.stream().mapToInt(s -> s.name().length()).max().orElse(0);
             var shown = new ArrayList<String>();
-            for (Setting s : rows) {
+            for (Setting<?> s : rows) {
                 List<Value> values = c.values(s.name());
                 shown.add(values.isEmpty() ? "(none)" : String.join(" ", values.stream().map(Value::text).toList()));
             }
             int valueWidth = Math.min(48, shown.stream().mapToInt(String::length).max().orElse(0));
             for (int i = 0; i < rows.size(); i++) {
-                Setting s = rows.get(i);
+                Setting<?> s = rows.get(i);
                 sb.append(String.format("  %-" + width + "s = %-" + valueWidth + "s  # %s%n", s.name(), shown.get(i),
                         origins(c, c.values(s.name()))));
             }
@@ -59,7 +59,7 @@ public final class Summary {
         root.put("directory", c.directory().toString());
         root.put("files", c.files().stream().map(p -> relative(c, p)).toList());
         var settings = new LinkedHashMap<String, Object>();
-        for (Setting s : Settings.all()) {
+        for (Setting<?> s : Settings.all()) {
             if (s.name().equals("Include")) {
                 continue;
             }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import kimg.config.Config;
+import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.HostTools;
@@ -28,7 +29,7 @@ public final class GuestHostKey {
 
     /** Where {@code kimg build} writes the known_hosts line of the image of {@code config}. */
     public static Path knownHostsFile(Config config) {
-        return config.outputDirectory().resolve(knownHostsName(config.get("Output")));
+        return config.outputDirectory().resolve(knownHostsName(config.get(Settings.OUTPUT)));
     }
 
     static String knownHostsName(String output) {

@@ -1,5 +1,6 @@
 package kimg.image;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,6 +25,11 @@ import kimg.config.ConfigError;
  */
 public final class GuestSetup {
     private GuestSetup() {}
+
+    /** The init kimg boots (init=): the compiled {@link GuestInit} where it can be built, else the shell init. */
+    public static final String INIT = "/usr/lib/kimg/init";
+    /** The shell init: the whole guest contract in POSIX sh; the compiled init hands over to it for Ssh=yes. */
+    public static final String INIT_SH = "/usr/lib/kimg/init.sh";
 
     public enum Kind { FILE, DIRECTORY, SYMLINK }
 
@@ -55,13 +61,10 @@ public final class GuestSetup {
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     public static GuestSettings settings(Config config, Path root) {
-        String hostname = config.get("Hostname");
-        if (!HOSTNAME.matcher(hostname).matches()) {
-            throw new ConfigError(config.origin("Hostname"), "Hostname",
-                    "not a valid hostname: '" + hostname + "' (letters, digits and '-', at most 63)");
-        }
-        String authorizedKey = config.bool("Ssh") ? SshKey.authorizedKey(config) : null;
-        return new GuestSettings(hostname, config.bool("Autologin"), hasSystemd(root), authorizedKey);
+        // Hostname= was checked by its row's parser (ValueParser.HOSTNAME) when the config was read.
+        String hostname = config.get(Settings.HOSTNAME);
+        String authorizedKey = config.sshInImage() ? SshKey.authorizedKey(config) : null;
+        return new GuestSettings(hostname, config.get(Settings.AUTOLOGIN), hasSystemd(root), authorizedKey);
     }
 
     public static boolean hasSystemd(Path root) {
@@ -72,7 +75,8 @@ public final class GuestSetup {
     public static List<GuestFile> files(GuestSettings s) {
         var out = new ArrayList<GuestFile>();
         out.add(new GuestFile("/usr/lib/kimg", Kind.DIRECTORY, "", 0755));
-        out.add(GuestFile.file("/usr/lib/kimg/init", initScript(), 0755));
+        out.add(GuestFile.file(INIT, initScript(), 0755));
+        out.add(GuestFile.file(INIT_SH, initScript(), 0755));
         out.add(GuestFile.file("/usr/lib/kimg/guest.conf",
                 "# written by kimg; read by /usr/lib/kimg/init\nKIMG_AUTOLOGIN=" + (s.autologin() ? "yes" : "no")
                         + "\nKIMG_SSH=" + (s.authorizedKey() != null ? "yes" : "no") + "\n", 0644));

@@ -1,5 +1,8 @@
 package kimg.image;
 
+import kimg.config.Tree;
+import kimg.config.Setting;
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +76,21 @@ public final class ImageBuilder {
     public static ImageArtifacts build(Config config, Request request, Exec exec, List<Overlay> overlays) {
         try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
             return new ImageBuilder(config, exec).run(request.force(), overlays);
+        }
+    }
+
+    /**
+     * Makes sure the image's cached distribution tree exists (mmdebstrap or dnf when it does not), so that a build
+     * can run it while the kernel compiles; the later {@link #build} then finds it cached. False, doing nothing,
+     * when that build would drop the cache first (-ff, Incremental=no) or there is no image to build.
+     */
+    public static boolean prepareBaseTree(Config config, Request request, Exec exec) {
+        if (config.format().equals("none") || request.force() >= 2 || !config.get(Settings.INCREMENTAL)) {
+            return false;
+        }
+        try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg " + request.verb())) {
+            new ImageBuilder(config, exec).ensureCache(RootfsSpec.finalTree(config));
+            return true;
         }
     }
 
@@ -161,11 +179,8 @@ public final class ImageBuilder {
     }
 
     private Paths paths() {
-        String output = config.get("Output");
-        if (output.isEmpty() || output.contains("/") || output.startsWith(".")) {
-            throw new ConfigError(config.origin("Output"), "Output", "not a plain file name: '" + output + "'");
-        }
-        return new Paths(config.outputDirectory(), output);
+        // Output= is a plain file name: its row's parser (ValueParser.FILE_NAME) checked it.
+        return new Paths(config.outputDirectory(), config.get(Settings.OUTPUT));
     }
 
     /** A cached distribution tree. */
@@ -194,11 +209,11 @@ public final class ImageBuilder {
             return artifacts(tree, null, format, key, cached);
         }
         // Incremental=no: mkosi's "no cached tree", so every build starts from the package manager.
-        if (force >= 2 || !config.bool("Incremental")) {
+        if (force >= 2 || !config.get(Settings.INCREMENTAL)) {
             dropCacheEntries(spec);
         }
         CacheEntry cache = ensureCache(spec);
-        if (config.bool("Ssh")) {
+        if (config.sshInImage()) {
             // Before the output inputs: the public key is one of them (a new key means a new authorized_keys).
             SshKey.ensure(config.directory(), exec);
         }
@@ -361,16 +376,16 @@ public final class ImageBuilder {
         lines.add("base=" + cache.key().hash());
         lines.add("base-entry=" + cache.directory().getFileName());
         lines.add("format=" + format);
-        lines.add("output=" + p.output());
+        lines.addAll(config.cacheInputs(Setting.Cache.OUTPUT));
         var settings = GuestSetup.settings(config, cache.root());
         lines.add("guest=" + RootfsCacheKey.sha256(GuestSetup.files(settings).toString()));
+        lines.add(GuestInit.inputLine(config.architecture()));
         for (ExtraTree t : extraTrees()) {
             lines.add("extra-tree=" + t.source() + ":" + t.destination() + ":" + TreeFingerprint.ofTree(t.source()));
         }
         for (Path script : postinstScripts()) {
             lines.add("postinst=" + script + ":" + TreeFingerprint.ofFile(script));
         }
-        lines.add("with-network=" + config.bool("WithNetwork"));
         for (Overlay o : overlays) {
             lines.add("overlay=" + o.hostTree() + ":" + o.destinationInImage() + ":"
                     + TreeFingerprint.ofTree(o.hostTree()));
@@ -385,7 +400,7 @@ public final class ImageBuilder {
         if (!Files.isDirectory(p.tree()) || !Files.isRegularFile(p.stateFile())) {
             return false;
         }
-        if (config.bool("Ssh") && !Files.isRegularFile(p.knownHosts())) {
+        if (config.sshInImage() && !Files.isRegularFile(p.knownHosts())) {
             return false; // an image from before host keys were pinned
         }
         Path archive = p.archive(format);
@@ -402,11 +417,8 @@ public final class ImageBuilder {
         var out = new ArrayList<ExtraTree>();
         Path implicit = config.directory().resolve("mkosi.extra");
         var explicit = new ArrayList<ExtraTree>();
-        for (String item : config.list("ExtraTrees")) {
-            int colon = item.indexOf(':');
-            Path src = Path.of(colon < 0 ? item : item.substring(0, colon));
-            String dst = colon < 0 ? "/" : item.substring(colon + 1);
-            explicit.add(new ExtraTree(src, dst.startsWith("/") ? dst : "/" + dst));
+        for (Tree t : config.items(Settings.EXTRA_TREES)) {
+            explicit.add(new ExtraTree(t.source(), t.target().isEmpty() ? "/" : t.target()));
         }
         if (Files.isDirectory(implicit) && explicit.stream().noneMatch(t -> t.source().equals(implicit))) {
             out.add(new ExtraTree(implicit, "/"));
@@ -414,7 +426,7 @@ public final class ImageBuilder {
         out.addAll(explicit);
         for (ExtraTree t : out) {
             if (!Files.isDirectory(t.source())) {
-                throw new ConfigError(config.origin("ExtraTrees"), "ExtraTrees",
+                throw new ConfigError(config.origin(Settings.EXTRA_TREES), "ExtraTrees",
                         "not a directory: " + t.source() + " (kimg copies directory trees only)");
             }
         }
@@ -428,15 +440,14 @@ public final class ImageBuilder {
         if (Files.isRegularFile(implicit)) {
             out.add(implicit);
         }
-        for (String s : config.list("PostInstallationScripts")) {
-            Path script = Path.of(s);
+        for (Path script : config.items(Settings.POST_INSTALLATION_SCRIPTS)) {
             if (!out.contains(script)) {
                 out.add(script);
             }
         }
         for (Path s : out) {
             if (!Files.isExecutable(s)) {
-                throw new ConfigError(config.origin("PostInstallationScripts"), "PostInstallationScripts",
+                throw new ConfigError(config.origin(Settings.POST_INSTALLATION_SCRIPTS), "PostInstallationScripts",
                         "not an executable file: " + s);
             }
         }
@@ -462,9 +473,12 @@ public final class ImageBuilder {
             timed("image-copy", () -> exec.run("image-copy",
                     Cmd.of("cp", "-a", "--reflink=auto", "--", cache.root().toString(), root.toString())));
             timed("guest-setup", () -> GuestSetup.apply(root, GuestSetup.files(GuestSetup.settings(config, root))));
-            if (config.bool("Ssh")) {
+            if (config.sshInImage()) {
                 timed("ssh-host-key", () -> GuestHostKey.install(exec, root, staging.resolve("host-key"),
                         staging.resolve("known_hosts")));
+            }
+            if (GuestInit.nativeTo(config.architecture())) {
+                GuestInit.program(exec, config.cacheDirectory()).ifPresent(init -> GuestInit.install(root, init));
             }
             for (ExtraTree t : extraTrees()) {
                 timed("extra-tree", () -> exec.run("extra-tree",
@@ -486,7 +500,7 @@ public final class ImageBuilder {
             for (Path script : postinstScripts()) {
                 String step = "postinst-" + script.getFileName();
                 timed(step, () -> exec.run(step, Cmd.of(PostinstSandbox.argv(PostinstSandbox.hostLayout(), script,
-                        root, config.directory(), scriptOutputs, config.bool("WithNetwork"), env))));
+                        root, config.directory(), scriptOutputs, config.get(Settings.WITH_NETWORK), env))));
             }
             if (!format.equals("directory")) {
                 writeFormat(root, staging, p, format);

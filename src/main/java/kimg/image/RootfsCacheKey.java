@@ -29,13 +29,9 @@ public record RootfsCacheKey(RootfsSpec spec, String hash) {
         var lines = new ArrayList<String>();
         lines.add("kimg-rootfs-format=" + FORMAT);
         lines.add("purpose=" + s.purpose());
-        lines.add("distribution=" + s.distribution());
-        lines.add("release=" + s.release());
-        lines.add("architecture=" + s.architecture());
         lines.add("variant=" + s.variant());
-        lines.add("mirror=" + s.mirror());
-        lines.add("repositories=" + String.join(",", s.repositories()));
-        lines.add("with-docs=" + s.withDocs());
+        // The settings-table rows that shape the tree (their cache column), then the packages really installed.
+        lines.addAll(s.settings());
         lines.add("packages=" + String.join(",", s.packages()));
         return lines;
     }

@@ -1,5 +1,9 @@
 package kimg.image;
 
+import kimg.config.Distribution;
+import kimg.config.Architecture;
+import kimg.config.Setting;
+import kimg.config.Settings;
 import java.util.List;
 import java.util.TreeSet;
 import kimg.config.Config;
@@ -18,6 +22,7 @@ import kimg.config.Config;
  * @param variant      mmdebstrap's --variant (kimg always uses minbase; kept here because it shapes the tree)
  * @param withDocs     WithDocs=: keep /usr/share/doc, man and info pages
  * @param purpose      "final" for the image, "build" for the build overlay (base + BuildPackages)
+ * @param settings     {@code Name=value} of every settings-table row that shapes this tree (its cache column)
  */
 public record RootfsSpec(
         String distribution,
@@ -28,7 +33,8 @@ public record RootfsSpec(
         List<String> packages,
         String variant,
         boolean withDocs,
-        String purpose) {
+        String purpose,
+        List<String> settings) {
 
     /** minbase: essential + apt, about 180 MB. The guest's extras come from Packages= and guestPackages(). */
     public static final String VARIANT = "minbase";
@@ -36,30 +42,36 @@ public record RootfsSpec(
     public RootfsSpec {
         repositories = List.copyOf(repositories);
         packages = List.copyOf(new TreeSet<>(packages));
+        settings = List.copyOf(settings);
     }
 
     /** The tree of the final image: Packages= (every enabled module's packages merged in by the config loader). */
     public static RootfsSpec finalTree(Config config) {
-        return of(config, config.list("Packages"), "final");
+        return of(config, config.items(Settings.PACKAGES), "final");
     }
 
     /** The build overlay's tree: the final image's packages plus BuildPackages=, never shipped in the image. */
     public static RootfsSpec buildTree(Config config) {
-        var all = new java.util.ArrayList<>(config.list("Packages"));
-        all.addAll(config.list("BuildPackages"));
+        var all = new java.util.ArrayList<>(config.items(Settings.PACKAGES));
+        all.addAll(config.items(Settings.BUILD_PACKAGES));
         return of(config, all, "build");
     }
 
     private static RootfsSpec of(Config config, List<String> packages, String purpose) {
         var all = new java.util.ArrayList<>(packages);
         all.addAll(guestPackages(config.distribution()));
-        if (config.bool("Ssh")) {
+        if (config.sshInImage()) {
             all.add("openssh-server"); // same name in Debian, Ubuntu, Fedora and CentOS
             // kimg's init brings up the user-net interface itself (no systemd-networkd/ifupdown in a minbase tree).
             all.add(isDebianLike(config.distribution()) ? "iproute2" : "iproute");
         }
-        return new RootfsSpec(config.distribution(), config.release(), config.architecture(), config.get("Mirror"),
-                config.list("Repositories"), all, VARIANT, config.bool("WithDocs"), purpose);
+        var settings = new java.util.ArrayList<>(config.cacheInputs(Setting.Cache.ROOTFS));
+        if (purpose.equals("build")) {
+            settings.addAll(config.cacheInputs(Setting.Cache.BUILD_TREE));
+        }
+        return new RootfsSpec(config.distribution(), config.release(), config.architecture().toString(),
+                config.optional(Settings.MIRROR).orElse(""), config.items(Settings.REPOSITORIES), all, VARIANT,
+                config.get(Settings.WITH_DOCS), purpose, settings);
     }
 
     /**
@@ -80,11 +92,7 @@ public record RootfsSpec(
 
     /** The architecture as the distribution names it. */
     public String nativeArchitecture() {
-        boolean debian = isDebianLike(distribution);
-        return switch (architecture) {
-            case "x86-64" -> debian ? "amd64" : "x86_64";
-            case "arm64" -> debian ? "arm64" : "aarch64";
-            default -> architecture;
-        };
+        Distribution.Family family = isDebianLike(distribution) ? Distribution.Family.APT : Distribution.Family.RPM;
+        return Architecture.of(architecture).map(a -> a.packageName(family)).orElse(architecture);
     }
 }

@@ -88,11 +88,11 @@ public final class SshKey {
         try {
             String key = Files.readString(publicKey).strip();
             if (key.isEmpty() || key.contains("\n")) {
-                throw new ConfigError(config.origin("Ssh"), "Ssh", "not a single public key: " + publicKey);
+                throw new ConfigError(config.origin(kimg.config.Settings.SSH), "Ssh", "not a single public key: " + publicKey);
             }
             return key;
         } catch (IOException e) {
-            throw new ConfigError(config.origin("Ssh"), "Ssh", "no public key at " + publicKey
+            throw new ConfigError(config.origin(kimg.config.Settings.SSH), "Ssh", "no public key at " + publicKey
                     + " (kimg genkey writes it)");
         }
     }

@@ -40,7 +40,7 @@ public final class ManifestRecords {
             seconds.merge(r.step(), r.duration().toMillis() / 1000.0, Double::sum);
         }
         return new Manifest(VERSION, Instant.now().toString(), config.distribution(), config.release(),
-                config.architecture(), k, i, List.copyOf(mods.values()), seconds);
+                config.architecture().toString(), k, i, List.copyOf(mods.values()), seconds);
     }
 
     static Manifest.Kernel kernel(KernelArtifacts k) {

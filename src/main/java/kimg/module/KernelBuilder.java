@@ -1,5 +1,7 @@
 package kimg.module;
 
+import kimg.config.Settings;
+import kimg.config.Architecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -71,22 +73,15 @@ public final class KernelBuilder {
     }
 
     /** A build directory with a current .config, and how to run make in it. */
-    private record Prepared(Path tree, LocalVersion lv, Path buildDir, Path modulesRoot, KernelArch arch,
+    private record Prepared(Path tree, LocalVersion lv, Path buildDir, Path modulesRoot, Architecture arch,
             MakeCommands make) {}
 
     private Prepared prepare() {
         Path tree = sourceTree(config);
         HostTools.ensure("kernel", HostTools.KERNEL, exec);
         KernelConfigChoice choice = KernelConfigChoice.choose(config, request, tree);
-        List<Path> fragments = config.list("KernelConfigFragments").stream()
-                .map(f -> config.directory().resolve(f).toAbsolutePath().normalize())
-                .toList();
-        for (Path f : fragments) {
-            if (!Files.isRegularFile(f)) {
-                throw new ConfigError(config.origin("KernelConfigFragments"), "KernelConfigFragments",
-                        "kernel config fragment " + f + " does not exist");
-            }
-        }
+        // Absolute and existing: the row's parser (ValueParser.path(true)) checked them.
+        List<Path> fragments = config.items(Settings.KERNEL_CONFIG_FRAGMENTS);
         Map<String, String> env = config.environment();
         LocalVersion lv = LocalVersion.of(tree, choice.lines(), env.get("LOCALVERSION"));
         Path kernelRoot = config.moduleBuildDirectory("kernel");
@@ -97,9 +92,9 @@ public final class KernelBuilder {
         if (MakeCommands.wantsCcache(env) && !ccache) {
             exec.console().warn("Environment=CCACHE=" + env.get("CCACHE") + " but ccache is not installed: building without it");
         }
-        KernelArch arch = KernelArch.of(config.architecture());
+        Architecture arch = config.architecture();
         var make = new MakeCommands(tree, buildDir, Math.max(1, request.jobs()),
-                MakeCommands.variables(env, ccache, arch, KernelArch.host()));
+                MakeCommands.variables(env, ccache, arch, Architecture.host()));
         createDirectories(buildDir);
         createDirectories(modulesRoot);
         removeLeftovers(modulesRoot);
@@ -130,7 +125,7 @@ public final class KernelBuilder {
         LocalVersion lv = p.lv();
         Path buildDir = p.buildDir();
         Path modulesRoot = p.modulesRoot();
-        KernelArch arch = p.arch();
+        Architecture arch = p.arch();
         MakeCommands make = p.make();
 
         KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
@@ -272,7 +267,7 @@ public final class KernelBuilder {
 
     static Path sourceTree(Config config) {
         BuildSource src = config.sourceFor("kernel").orElseThrow(() -> new ConfigError(
-                config.origin("BuildSources"), "BuildSources", "no kernel source: add BuildSources=<linux tree>:kernel"));
+                config.origin(Settings.BUILD_SOURCES), "BuildSources", "no kernel source: add BuildSources=<linux tree>:kernel"));
         Path tree = src.source().toAbsolutePath().normalize();
         if (!Files.isRegularFile(tree.resolve("Makefile")) || !Files.isDirectory(tree.resolve("scripts/kconfig"))) {
             throw new ConfigError(src.origin(), "BuildSources", tree + " is not a kernel source tree");

@@ -1,5 +1,6 @@
 package kimg.module;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
             String hint = by.equals("project")
                     ? " (no -c FILE, no Environment=CONFIG=, no " + FILE_NAME + " in the kernel tree or the project)"
                     : "";
-            throw new ConfigError(by.equals("Environment=CONFIG") ? config.origin("Environment") : null, setting,
+            throw new ConfigError(by.equals("Environment=CONFIG") ? config.origin(Settings.ENVIRONMENT) : null, setting,
                     "kernel config " + file + " (chosen by " + by + ") does not exist" + hint);
         }
         List<String> lines = read(file);

@@ -1,5 +1,6 @@
 package kimg.module;
 
+import kimg.config.Architecture;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String
      *   <li>ARCH= and CROSS_COMPILE= when the target architecture is not the host's (CROSS_COMPILE not with LLVM).
      * </ul>
      */
-    public static List<String> variables(Map<String, String> env, boolean useCcache, KernelArch target, KernelArch host) {
+    public static List<String> variables(Map<String, String> env, boolean useCcache, Architecture target, Architecture host) {
         var vars = new ArrayList<String>();
         vars.add("KBUILD_BUILD_TIMESTAMP=" + env.getOrDefault("KBUILD_BUILD_TIMESTAMP", BUILD_TIMESTAMP));
         vars.add("KBUILD_BUILD_HOST=" + env.getOrDefault("KBUILD_BUILD_HOST", BUILD_HOST));

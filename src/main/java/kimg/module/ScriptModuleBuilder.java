@@ -1,5 +1,6 @@
 package kimg.module;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ public final class ScriptModuleBuilder {
             throw new UncheckedIOException(e);
         }
         var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts, request.jobs(),
-                config.environment(), config.bool("WithNetwork"));
+                config.environment(), config.get(Settings.WITH_NETWORK));
         String step = "build-" + module.name();
         Instant start = Instant.now();
         Exec.Result r;

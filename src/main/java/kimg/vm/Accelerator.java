@@ -1,5 +1,6 @@
 package kimg.vm;
 
+import kimg.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,6 @@ import java.util.Map;
 import kimg.config.Config;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.StepFailed;
 
 /**
  * How QEMU runs the guest's CPUs: KVM with a CPU model, or TCG (emulation).
@@ -70,7 +70,11 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot, Path kvm) {
-        switch (config.get("KVM")) {
+        return choose(config, exec, probeKernel, cacheRoot, kvm, HostFacts.read(Path.of("/")));
+    }
+
+    static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot, Path kvm, HostFacts facts) {
+        switch (config.get(Settings.KVM)) {
             case "no":
                 return tcg();
             case "yes":
@@ -80,6 +84,11 @@ public record Accelerator(Kind kind, String cpu) {
         }
         if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
             exec.console().warn("KVM is not available (" + kvm + " missing or not accessible): using TCG, which is slow");
+            return tcg();
+        }
+        String unusable = facts.whyKvmCannotWork();
+        if (unusable != null) {
+            exec.console().warn("/dev/kvm opens but " + unusable + ": using TCG, which is slow; KVM=yes forces KVM");
             return tcg();
         }
         Path cached = cacheRoot.resolve("accelerator").resolve(hostKey(exec) + ".txt");
@@ -134,25 +143,16 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     private static void store(Path cached, Accelerator found) {
-        try {
-            Files.createDirectories(cached.getParent());
-            Path tmp = Files.createTempFile(cached.getParent(), "probe", ".tmp");
-            Files.writeString(tmp, found.text() + "\n");
-            Files.move(tmp, cached, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            // Not cached: the next boot probes again, which is only slower.
-        }
+        BinaryStamp.writeAtomically(cached, found.text() + "\n");
     }
 
-    /** Host kernel release + QEMU version + CPU flags: what decides whether KVM works. */
+    /**
+     * Host kernel release + QEMU binary (path, size, mtime: an upgrade changes them, and reading them costs no
+     * process start on every boot) + CPU flags: what decides whether KVM works.
+     */
     static String hostKey(Exec exec) {
-        String qemu;
-        try {
-            qemu = exec.capture("qemu-version", Cmd.of(QemuCommand.QEMU_X86_64, "--version")).text();
-        } catch (StepFailed e) {
-            qemu = "?";
-        }
+        String qemu = BinaryStamp.onPath(QemuCommand.QEMU_X86_64, System.getenv("PATH"))
+                .map(BinaryStamp::of).orElse("?");
         String release = read("/proc/sys/kernel/osrelease");
         String flags = read("/proc/cpuinfo").lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");
         return sha256(release + "\n" + qemu + "\n" + flags).substring(0, 16);

@@ -1,5 +1,7 @@
 package kimg.vm;
 
+import kimg.config.Tree;
+import kimg.config.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,26 +53,22 @@ public record BootInputs(
      */
     public static BootInputs from(Config config, KernelArtifacts kernel, ImageArtifacts image) {
         if (image.root() == null) {
-            throw new ConfigError(config.origin("Format"), "Format", "nothing to boot: there is no image tree yet"
+            throw new ConfigError(config.origin(Settings.FORMAT), "Format", "nothing to boot: there is no image tree yet"
                     + " (build once with a format other than none)");
         }
         var shares = new ArrayList<Share>();
         shares.add(new Share(ROOT_TAG, image.root(), "/", false, Share.Cache.AUTO));
         shares.addAll(runtimeTrees(config));
-        String buildSources = config.get("RuntimeBuildSources");
+        String buildSources = config.get(Settings.RUNTIME_BUILD_SOURCES);
         if (!buildSources.equals("false")) {
             shares.addAll(buildShares(config, kernel, !buildSources.equals(READ_WRITE)));
         }
         checkDistinctGuestPaths(config, shares);
 
-        String firmware = config.get("Firmware");
-        if (!firmware.equals("auto") && !firmware.equals("linux")) {
-            throw new ConfigError(config.origin("Firmware"), "Firmware",
-                    "'" + firmware + "' is not supported: kimg boots the kernel directly (use auto or linux)");
-        }
-        if (!config.get("Linux").isEmpty()) {
+        // Firmware= was checked for booting when the config was read (Settings.FIRMWARE's limit).
+        if (config.optional(Settings.LINUX).isPresent()) {
             // An explicit kernel image: no initrd, and debug info only if it is the one we built.
-            Path linux = config.path("Linux");
+            Path linux = config.get(Settings.LINUX);
             boolean built = kernel != null && linux.equals(kernel.bzImage());
             return new BootInputs(linux, null, image.root(), built ? kernel.vmlinux() : null,
                     built ? kernel.sourceTree() : null, built ? kernel.gdbScript() : null, shares);
@@ -86,26 +84,17 @@ public record BootInputs(
                 + " the image has no kernel of its own (add linux-image-amd64 to Packages=, or set Linux=)");
     }
 
-    /** {@code RuntimeTrees=SRC[:DST][:ro]}; values were made absolute by the config parser. */
+    /**
+     * {@code RuntimeTrees=SRC[:DST][:ro]}; the row's parser made SRC absolute and checked DST (ValueParser.tree).
+     * A tree without DST goes to {@code /root/src/<name of SRC>}, as in mkosi.
+     */
     static List<Share> runtimeTrees(Config config) {
         var out = new ArrayList<Share>();
         int index = 0;
-        for (Value v : config.values("RuntimeTrees")) {
-            String text = v.text();
-            int colon = text.indexOf(':');
-            Path src = Path.of(colon < 0 ? text : text.substring(0, colon));
-            String rest = colon < 0 ? "" : text.substring(colon + 1);
-            boolean readOnly = false;
-            if (rest.equals("ro")) {
-                readOnly = true;
-                rest = "";
-            } else if (rest.endsWith(":ro")) {
-                readOnly = true;
-                rest = rest.substring(0, rest.length() - 3);
-            }
-            String dst = rest.isEmpty() ? RUNTIME_TREES_HOME + "/" + src.getFileName() : rest;
-            checkGuestPath(v, "RuntimeTrees", dst);
-            out.add(new Share("tree" + index++, src, dst, readOnly, Share.Cache.NEVER));
+        for (Tree t : config.items(Settings.RUNTIME_TREES)) {
+            String dst = t.target().isEmpty() ? RUNTIME_TREES_HOME + "/" + t.source().getFileName() : t.target();
+            checkGuestPath(config.origin(Settings.RUNTIME_TREES), "RuntimeTrees", dst);
+            out.add(new Share("tree" + index++, t.source(), dst, t.readOnly(), Share.Cache.NEVER));
         }
         return out;
     }
@@ -143,10 +132,10 @@ public record BootInputs(
         return t.length() <= Share.MAX_TAG_BYTES && t.matches("[A-Za-z0-9._-]+") ? t : prefix + index;
     }
 
-    private static void checkGuestPath(Value v, String setting, String guestPath) {
+    private static void checkGuestPath(kimg.config.Origin origin, String setting, String guestPath) {
         // kimg.mounts= is TAG:PATH[:ro] items joined by commas on the kernel command line, split on blanks.
         if (!guestPath.startsWith("/") || guestPath.matches(".*[\\s,:].*")) {
-            throw new ConfigError(v.origin(), setting, "guest path must be absolute and hold no blank, ',' or"
+            throw new ConfigError(origin, setting, "guest path must be absolute and hold no blank, ',' or"
                     + " ':': '" + guestPath + "'");
         }
     }
@@ -155,7 +144,7 @@ public record BootInputs(
         Set<String> seen = new HashSet<>();
         for (Share s : shares) {
             if (!seen.add(s.guestPath())) {
-                throw new ConfigError(config.origin("RuntimeTrees"), "RuntimeTrees",
+                throw new ConfigError(config.origin(Settings.RUNTIME_TREES), "RuntimeTrees",
                         "two shares would be mounted at " + s.guestPath() + " in the guest");
             }
         }

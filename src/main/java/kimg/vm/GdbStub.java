@@ -1,5 +1,6 @@
 package kimg.vm;
 
+import kimg.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import kimg.config.Config;
@@ -28,7 +29,7 @@ public record GdbStub(boolean enabled, boolean stopped, int port, List<String> o
         boolean enabled = false;
         boolean stopped = false;
         var others = new ArrayList<String>();
-        List<String> args = config.list("QemuArgs");
+        List<String> args = config.items(Settings.QEMU_ARGS);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -37,7 +38,7 @@ public record GdbStub(boolean enabled, boolean stopped, int port, List<String> o
                 default -> others.add(arg);
             }
         }
-        return new GdbStub(enabled, stopped, Integer.parseInt(config.get("GdbPort")), others);
+        return new GdbStub(enabled, stopped, config.get(Settings.GDB_PORT), others);
     }
 
     /** QEMU's arguments for the stub (none when not asked for); -S alone is honoured too. */

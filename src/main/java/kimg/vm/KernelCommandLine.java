@@ -1,5 +1,6 @@
 package kimg.vm;
 
+import kimg.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,8 +42,8 @@ public final class KernelCommandLine {
                     .map(s -> s.tag() + ":" + s.guestPath() + (s.readOnly() ? ":ro" : ""))
                     .collect(Collectors.joining(",")));
         }
-        words.addAll(config.list("KernelCommandLine"));
-        words.addAll(config.list("KernelCommandLineExtra"));
+        words.addAll(config.items(Settings.KERNEL_COMMAND_LINE));
+        words.addAll(config.items(Settings.KERNEL_COMMAND_LINE_EXTRA));
         if (!guestCommand.isEmpty()) {
             words.add("kimg.cmd=" + encode(guestCommand));
         }

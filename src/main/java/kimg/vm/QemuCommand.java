@@ -1,5 +1,7 @@
 package kimg.vm;
 
+import kimg.config.Architecture;
+import kimg.config.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +26,12 @@ public final class QemuCommand {
         if (sockets.size() != inputs.shares().size()) {
             throw new IllegalArgumentException(sockets.size() + " sockets for " + inputs.shares().size() + " shares");
         }
-        if (!config.architecture().equals("x86-64")) {
-            throw new ConfigError(config.origin("Architecture"), "Architecture",
-                    "booting " + config.architecture() + " guests is not supported yet (x86-64 only)");
-        }
         GdbStub gdb = GdbStub.from(config);
-        String ram = megabytes(config.get("RAM")) + "M";
+        // Architecture= was checked for booting when the config was read (Settings.ARCHITECTURE's limit).
+        Architecture arch = config.architecture();
+        String ram = config.get(Settings.RAM).mebibytes() + "M";
 
-        var argv = new ArrayList<String>(List.of(QEMU_X86_64,
+        var argv = new ArrayList<String>(List.of(arch.qemuBinary(),
                 // No default NIC, VGA or monitor: only the devices listed below, which also boots faster.
                 "-nodefaults", "-no-user-config", "-display", "none",
                 // The serial console on stdio, with QEMU's monitor behind Ctrl-A c (Ctrl-A x quits).
@@ -39,7 +39,7 @@ public final class QemuCommand {
                 // A guest reboot (panic=-1, sysrq b) ends QEMU instead of booting again.
                 "-no-reboot"));
         argv.addAll(accel.qemuArgs());
-        argv.addAll(List.of("-smp", config.get("CPUs"), "-m", ram,
+        argv.addAll(List.of("-smp", Integer.toString(config.get(Settings.CPUS)), "-m", ram,
                 // vhost-user-fs needs guest memory that virtiofsd can map: a shared memfd.
                 "-object", "memory-backend-memfd,id=mem,size=" + ram + ",share=on", "-numa", "node,memdev=mem"));
         argv.addAll(List.of("-kernel", inputs.kernel().toString()));
@@ -54,11 +54,11 @@ public final class QemuCommand {
                     "-chardev", "socket,id=fs" + i + ",path=" + optionValue(sockets.get(i).toString()),
                     "-device", "vhost-user-fs-pci,queue-size=1024,chardev=fs" + i + ",tag=" + share.tag()));
         }
-        if (config.bool("Ssh")) {
+        if (config.sshAtRuntime()) {
             // User networking with sshd reachable from this host only. restrict=on cuts the guest off from the host
             // and the outside (QEMU: "does not affect any explicitly set forwarding rules"), so the forward still works.
             argv.addAll(List.of(
-                    "-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + config.get("SshPort") + "-:" + GUEST_SSH_PORT,
+                    "-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + config.get(Settings.SSH_PORT) + "-:" + GUEST_SSH_PORT,
                     "-device", "virtio-net-pci,netdev=net0"));
         }
         argv.addAll(gdb.qemuArgs());
@@ -69,20 +69,5 @@ public final class QemuCommand {
     /** QEMU's option syntax separates key=value pairs with commas; a comma inside a value is written twice. */
     static String optionValue(String value) {
         return value.replace(",", ",,");
-    }
-
-    /** RAM= as whole MiB: a bare number is bytes for kimg (as for mkosi) but MiB for QEMU's -m. */
-    static long megabytes(String size) {
-        String s = size.toUpperCase(Locale.ROOT);
-        char unit = s.charAt(s.length() - 1);
-        long n = Character.isDigit(unit) ? Long.parseLong(s) : Long.parseLong(s.substring(0, s.length() - 1));
-        long bytes = switch (unit) {
-            case 'K' -> n << 10;
-            case 'M' -> n << 20;
-            case 'G' -> n << 30;
-            case 'T' -> n << 40;
-            default -> n;
-        };
-        return Math.max(1, bytes >> 20);
     }
 }

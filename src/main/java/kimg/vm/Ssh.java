@@ -1,5 +1,6 @@
 package kimg.vm;
 
+import kimg.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ public final class Ssh {
     public static List<String> argv(Config config, Path key, List<String> remoteCommand) {
         var argv = new ArrayList<String>(List.of("ssh",
                 "-i", key.toString(),
-                "-p", config.get("SshPort"),
+                "-p", Integer.toString(config.get(Settings.SSH_PORT)),
                 "-o", "StrictHostKeyChecking=yes",
                 "-o", "UserKnownHostsFile=" + GuestHostKey.knownHostsFile(config),
                 "-o", "GlobalKnownHostsFile=/dev/null",
@@ -45,8 +46,8 @@ public final class Ssh {
 
     /** The key to use, or a config error saying what is missing (the setting, the key, or the image's copy). */
     public static Path key(Config config, BootInputs inputs) {
-        if (!config.bool("Ssh")) {
-            throw new ConfigError(config.origin("Ssh"), "Ssh", "kimg ssh needs Ssh=yes (then rebuild the image and"
+        if (!config.sshAtRuntime()) {
+            throw new ConfigError(config.origin(Settings.SSH), "Ssh", "kimg ssh needs Ssh=yes (then rebuild the image and"
                     + " boot it with kimg qemu)");
         }
         Path key = config.directory().resolve(KEY_FILE);

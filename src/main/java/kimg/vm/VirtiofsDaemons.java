@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import kimg.exec.ChildProcesses;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
@@ -52,23 +56,33 @@ final class VirtiofsDaemons implements AutoCloseable {
         return new VirtiofsDaemons(dir, shares, shares.stream().map(s -> dir.resolve(s.tag() + ".sock")).toList());
     }
 
-    /** Starts a daemon per share and returns once every socket exists (a daemon that dies first fails the step). */
+    /**
+     * Starts every daemon at once and returns when every socket exists (a daemon that dies first fails the step).
+     * The wait is woken by inotify (the sockets' directory is watched), not by a polling sleep.
+     */
     void start(Exec exec, Virtiofsd daemon) {
         if (daemon.flavour() == VirtiofsdCommand.Flavour.C && shares.stream().anyMatch(Share::readOnly)) {
             // The C daemon serves a read-only share from a read-only bind mount made by bubblewrap.
             HostTools.ensure("virtiofsd", HostTools.SANDBOX, exec);
         }
-        for (int i = 0; i < shares.size(); i++) {
-            Share share = shares.get(i);
+        for (Share share : shares) {
             if (!Files.isDirectory(share.hostDir())) {
                 throw StepFailed.because("virtiofsd-" + share.tag(),
                         "cannot share " + share.hostDir() + " at " + share.guestPath() + ": not a directory");
             }
-            daemons.add(exec.background("virtiofsd-" + share.tag(),
-                    Cmd.of(VirtiofsdCommand.argv(daemon, share, sockets.get(i)))));
         }
-        for (int i = 0; i < shares.size(); i++) {
-            awaitSocket(exec, shares.get(i), daemons.get(i), sockets.get(i));
+        try (WatchService watch = socketDir.getFileSystem().newWatchService()) {
+            socketDir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            for (int i = 0; i < shares.size(); i++) {
+                daemons.add(exec.background("virtiofsd-" + shares.get(i).tag(),
+                        Cmd.of(VirtiofsdCommand.argv(daemon, shares.get(i), sockets.get(i)))));
+            }
+            long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
+            for (int i = 0; i < shares.size(); i++) {
+                awaitSocket(exec, shares.get(i), daemons.get(i), sockets.get(i), watch, deadline);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -76,8 +90,8 @@ final class VirtiofsDaemons implements AutoCloseable {
         return sockets;
     }
 
-    private static void awaitSocket(Exec exec, Share share, Process daemon, Path socket) {
-        long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
+    private static void awaitSocket(Exec exec, Share share, Process daemon, Path socket, WatchService watch,
+            long deadline) {
         while (!Files.exists(socket)) {
             if (!daemon.isAlive()) {
                 throw StepFailed.because("virtiofsd-" + share.tag(), "virtiofsd for " + share.hostDir()
@@ -88,7 +102,12 @@ final class VirtiofsDaemons implements AutoCloseable {
                         + " did not create " + socket + " within " + SOCKET_WAIT.toSeconds() + " s");
             }
             try {
-                Thread.sleep(10);
+                // Any creation in the directory wakes this; the timeout only bounds how late a dead daemon is seen.
+                WatchKey key = watch.poll(50, TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StepFailed("interrupted", null, 130, List.of("interrupted"));

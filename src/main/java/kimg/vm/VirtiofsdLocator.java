@@ -32,10 +32,17 @@ public final class VirtiofsdLocator {
         return out;
     }
 
-    public static Virtiofsd locate(Exec exec) {
+    /** The first candidate, and its flavour (asked with --version once per binary, cached under cacheRoot). */
+    public static Virtiofsd locate(Exec exec, Path cacheRoot) {
         for (Path candidate : candidates(System.getenv("PATH"))) {
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return new Virtiofsd(candidate, flavourOf(exec, candidate));
+                String flavour = BinaryStamp.cachedAnswer(cacheRoot, "virtiofsd-flavour", candidate,
+                        () -> flavourOf(exec, candidate).name());
+                try {
+                    return new Virtiofsd(candidate, Flavour.valueOf(flavour.strip()));
+                } catch (IllegalArgumentException e) {
+                    return new Virtiofsd(candidate, flavourOf(exec, candidate));
+                }
             }
         }
         throw StepFailed.because("virtiofsd", "no virtiofsd found on PATH or in " + WELL_KNOWN

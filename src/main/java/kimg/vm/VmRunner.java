@@ -30,7 +30,7 @@ public final class VmRunner {
         Accelerator accel = accelerator(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of()));
-            daemons.start(exec, VirtiofsdLocator.locate(exec));
+            daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
             announceGdbStub(config, exec, inputs);
             exec.console().info("guest console: Ctrl-A x quits QEMU, Ctrl-A c its monitor");
             return exec.interactive("qemu", qemu);
@@ -50,7 +50,7 @@ public final class VmRunner {
         Accelerator accel = accelerator(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), command));
-            daemons.start(exec, VirtiofsdLocator.locate(exec));
+            daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
             announceGdbStub(config, exec, inputs);
             var console = new ConsoleWatch(out);
             Exec.Result result = exec.stream("qemu", qemu, null, console::accept);
@@ -82,7 +82,12 @@ public final class VmRunner {
     }
 
     private static Accelerator accelerator(Config config, Exec exec, BootInputs inputs) {
-        return Accelerator.choose(config, exec, inputs.kernel(), Accelerator.defaultCacheRoot(System.getenv()));
+        return Accelerator.choose(config, exec, inputs.kernel(), cacheRoot());
+    }
+
+    /** Per-host answers (accelerator, virtiofsd flavour): ~/.cache/kimg. */
+    private static Path cacheRoot() {
+        return Accelerator.defaultCacheRoot(System.getenv());
     }
 
     /**

@@ -93,9 +93,38 @@ class BadInputTest {
 
     @Test
     void unknownDistribution() {
+        tree.file("mkosi.local.conf", "[Distribution]", "Distribution=nosuch");
+
+        assertUsageError(summary(), tree.at("mkosi.local.conf", 2) + ":", "Distribution=", "nosuch");
+    }
+
+    @Test
+    void buildRefusesADistributionKimgCannotBuildBeforeAnyStep() {
         tree.file("mkosi.local.conf", "[Distribution]", "Distribution=arch");
 
-        assertUsageError(summary(), tree.at("mkosi.local.conf", 2) + ":", "Distribution=", "arch");
+        assertEquals(0, summary().status(), "summary takes every value mkosi takes");
+        assertUsageError(KimgRun.in(dir, "-C", dir.toString(), "build"), tree.at("mkosi.local.conf", 2) + ":",
+                "Distribution=", "arch");
+        tree.file("mkosi.local.conf", "[Distribution]", "Distribution=debian");
+        assertUsageError(KimgRun.in(dir, "-C", dir.toString(), "-t", "uki", "build"), "command line", "Format=",
+                "uki");
+    }
+
+    @Test
+    void qemuRefusesAFirmwareKimgCannotBoot() {
+        tree.file("mkosi.local.conf", "[Runtime]", "Firmware=uefi");
+
+        assertEquals(0, summary().status());
+        assertUsageError(KimgRun.in(dir, "-C", dir.toString(), "qemu"), tree.at("mkosi.local.conf", 2) + ":",
+                "Firmware=", "uefi");
+    }
+
+    @Test
+    void releaseThatLooksLikeAnOptionIsRefusedBySummary() {
+        tree.file("mkosi.local.conf", "[Distribution]", "Release=--customize-hook=id");
+
+        assertUsageError(summary(), tree.at("mkosi.local.conf", 2) + ":", "Release=", "--customize-hook=id");
+        assertUsageError(summary("--release=x/../../tmp/y"), "Release=");
     }
 
     @Test

@@ -232,7 +232,7 @@ class MatchRulesTest {
 
     @Test
     void matchBuildSourcesByTargetName() {
-        tree.dir("src/linux").dir("src/btrfs-progs");
+        tree.dir("src/linux").dir("src/btrfs-progs").file("modules/btrfs-progs/mkosi.conf", "[Content]");
         probe("BuildSources=kernel");
         Path linux = tree.path("src/linux");
         Path btrfs = tree.path("src/btrfs-progs");

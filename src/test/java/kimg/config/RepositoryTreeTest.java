@@ -33,10 +33,10 @@ class RepositoryTreeTest {
         assertEquals(List.of(), c.warnings());
         assertEquals("debian", c.distribution());
         assertEquals("bookworm", c.release());
-        assertEquals("x86-64", c.architecture());
+        assertEquals(Architecture.X86_64, c.architecture());
         assertEquals("directory", c.format());
-        assertTrue(c.bool("RuntimeBuildSources"));
-        assertTrue(c.bool("Autologin"));
+        assertEquals("true", c.get(Settings.RUNTIME_BUILD_SOURCES));
+        assertTrue(c.get(Settings.AUTOLOGIN));
         assertTrue(c.list("Packages").containsAll(List.of("kmod", "procps", "iproute2")), c.list("Packages").toString());
         assertEquals(ROOT.resolve("mkosi.builddir/debian~bookworm~x86-64/kernel"), c.moduleBuildDirectory("kernel"));
     }

@@ -21,44 +21,44 @@ class SpecifierRulesTest {
         tree = new ConfigTree(dir);
     }
 
-    private String hostnameFrom(String value, String... commandLine) {
-        tree.file("mkosi.conf", "[Content]", "Hostname=" + value);
-        return tree.load(commandLine).get("Hostname");
+    private String toolsTreeFrom(String value, String... commandLine) {
+        tree.file("mkosi.conf", "[Build]", "ToolsTree=" + value);
+        return tree.load(commandLine).get("ToolsTree");
     }
 
     @Test
     void percentDIsTheDistribution() {
-        assertEquals("vm-fedora", hostnameFrom("vm-%d", "Distribution=fedora"));
+        assertEquals("vm-fedora", toolsTreeFrom("vm-%d", "Distribution=fedora"));
     }
 
     @Test
     void percentRIsTheRelease() {
-        assertEquals("vm-bookworm", hostnameFrom("vm-%r"));
-        assertEquals("vm-9", hostnameFrom("vm-%r", "Distribution=centos"), "the default follows Distribution=");
+        assertEquals("vm-bookworm", toolsTreeFrom("vm-%r"));
+        assertEquals("vm-9", toolsTreeFrom("vm-%r", "Distribution=centos"), "the default follows Distribution=");
     }
 
     @Test
     void percentAIsTheArchitecture() {
-        assertEquals("vm-arm64", hostnameFrom("vm-%a", "Architecture=arm64"));
+        assertEquals("vm-arm64", toolsTreeFrom("vm-%a", "Architecture=arm64"));
     }
 
     @Test
     void percentTIsTheFormat() {
-        assertEquals("vm-directory", hostnameFrom("vm-%t"));
-        assertEquals("vm-tar", hostnameFrom("vm-%t", "Format=tar"));
+        assertEquals("vm-directory", toolsTreeFrom("vm-%t"));
+        assertEquals("vm-tar", toolsTreeFrom("vm-%t", "Format=tar"));
     }
 
     @Test
     void percentLowerOIsTheOutputName() {
-        assertEquals("image", hostnameFrom("%o"));
-        assertEquals("rootfs", hostnameFrom("%o", "Output=rootfs"));
+        assertEquals("image", toolsTreeFrom("%o"));
+        assertEquals("rootfs", toolsTreeFrom("%o", "Output=rootfs"));
     }
 
     @Test
     void percentUpperOIsTheOutputDirectory() {
-        assertEquals(tree.path("mkosi.output").toString(), hostnameFrom("%O"));
-        tree.file("mkosi.conf", "[Output]", "OutputDirectory=out", "[Content]", "Hostname=%O");
-        assertEquals(tree.path("out").toString(), tree.load().get("Hostname"));
+        assertEquals(tree.path("mkosi.output").toString(), toolsTreeFrom("%O"));
+        tree.file("mkosi.conf", "[Output]", "OutputDirectory=out", "[Build]", "ToolsTree=%O");
+        assertEquals(tree.path("out").toString(), tree.load().get("ToolsTree"));
     }
 
     @Test
@@ -86,17 +86,17 @@ class SpecifierRulesTest {
 
     @Test
     void percentPercentIsAPercentSign() {
-        assertEquals("100%d", hostnameFrom("100%%d"));
+        assertEquals("100%d", toolsTreeFrom("100%%d"));
     }
 
     @Test
     void unknownSpecifierIsAnErrorAtFileAndLine() {
-        tree.file("mkosi.conf", "[Content]", "Hostname=%q");
+        tree.file("mkosi.conf", "[Build]", "ToolsTree=%q");
 
         ConfigError e = tree.loadFails();
 
         assertEquals(tree.at("mkosi.conf", 2), e.origin().toString());
-        assertEquals("Hostname", e.setting());
+        assertEquals("ToolsTree", e.setting());
         assertTrue(e.getMessage().contains("%q"), e.getMessage());
     }
 
@@ -111,11 +111,11 @@ class SpecifierRulesTest {
     @Test
     void commandLineSpecifiersSeeTheCommandLinesOwnValues() {
         // Request.overrides is an unordered map: try several key sets so that any hash order is exercised.
-        for (String other : List.of("Packages=x", "RAM=3G", "CPUs=3", "Ssh=yes", "Mirror=m", "QemuArgs=-s")) {
-            Config c = tree.load("Hostname=%d-%r-%a-%t-%o", other, "Distribution=fedora", "Release=40",
+        for (String other : List.of("Packages=x", "RAM=3G", "CPUs=3", "Ssh=yes", "Mirror=https://m.example/", "QemuArgs=-s")) {
+            Config c = tree.load("ToolsTree=%d-%r-%a-%t-%o", other, "Distribution=fedora", "Release=40",
                     "Architecture=arm64", "Format=tar", "Output=img-%d");
 
-            assertEquals("fedora-40-arm64-tar-img-fedora", c.get("Hostname"), other);
+            assertEquals("fedora-40-arm64-tar-img-fedora", c.get("ToolsTree"), other);
         }
     }
 

@@ -75,8 +75,8 @@ class RootfsCacheKeyTest {
     @Test
     void inputsAreReadableLines() {
         var key = RootfsCacheKey.of(RootfsSpec.finalTree(Config.ofValues(Path.of("/p"), BASE)));
-        assertEquals(List.of("kimg-rootfs-format=1", "purpose=final", "distribution=debian", "release=bookworm",
-                "architecture=x86-64", "variant=minbase", "mirror=", "repositories=", "with-docs=false",
+        assertEquals(List.of("kimg-rootfs-format=1", "purpose=final", "variant=minbase", "Distribution=debian",
+                "Release=bookworm", "Architecture=x86-64", "Repositories=", "Mirror=", "Ssh=auto", "WithDocs=false",
                 "packages=gdb,kmod,vim"), key.inputs());
         assertEquals(64, key.hash().length());
     }

@@ -51,7 +51,7 @@ class ImageBuildIT {
     }
 
     private static Path cacheEntry(ImageArtifacts a) throws IOException {
-        try (var s = Files.list(RootfsFixture.PROJECT.resolve("mkosi.cache"))) {
+        try (var s = Files.list(RootfsFixture.CACHE)) {
             return s.filter(p -> p.getFileName().toString().endsWith(a.cacheKey().substring(0, 16))).findFirst()
                     .orElseThrow();
         }
@@ -258,7 +258,7 @@ class ImageBuildIT {
         assertTrue(Files.isRegularFile(e.log()));
         assertEquals(treeInode, inode(good.root()));
         assertEquals(entryInode, inode(entry), "the working cache entry survives a failed build");
-        try (var s = Files.list(RootfsFixture.PROJECT.resolve("mkosi.cache"))) {
+        try (var s = Files.list(RootfsFixture.CACHE)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".kimg-tmp")));
         }
     }
@@ -335,7 +335,7 @@ class ImageBuildIT {
         Path dir = project("interrupted");
         ImageArtifacts good = build(RootfsFixture.config(dir, Map.of()), 0, List.of());
         Object treeInode = inode(good.root());
-        Path cacheDir = RootfsFixture.PROJECT.resolve("mkosi.cache");
+        Path cacheDir = RootfsFixture.CACHE;
 
         // Killed while mmdebstrap builds a new cache entry (another package set: another key).
         Process during = startBuildUntil("mmdebstrap", dir.toString(), "0", "Packages=file");

@@ -67,7 +67,7 @@ class PipelineIT {
                 "Hostname=kimg-it",
                 "[Build]",
                 "BuildDirectory=" + kernel.modulesRoot().getParent().getParent().getParent(),
-                "CacheDirectory=" + RootfsFixture.PROJECT.resolve("mkosi.cache"),
+                "CacheDirectory=" + RootfsFixture.CACHE,
                 "[Runtime]",
                 "RuntimeBuildSources=yes",
                 "RAM=512M",

@@ -18,7 +18,12 @@ import kimg.ui.Console;
  * its cache survives between local runs (CI starts fresh: one mmdebstrap, 15-45 s).
  */
 public final class RootfsFixture {
-    public static final Path PROJECT = Path.of("/var/tmp/kimg-it/rootfs");
+    /**
+     * The project (its outputs); -Dkimg.it.rootfs=DIR gives a branch whose guest files differ its own image, so
+     * concurrent runs of two branches do not replace each other's image mid-boot. The cache stays shared.
+     */
+    public static final Path PROJECT = Path.of(System.getProperty("kimg.it.rootfs", "/var/tmp/kimg-it/rootfs"));
+    public static final Path CACHE = Path.of("/var/tmp/kimg-it/rootfs/mkosi.cache");
 
     private static ImageArtifacts built;
 
@@ -37,7 +42,7 @@ public final class RootfsFixture {
         values.put("Format", List.of("directory"));
         values.put("Autologin", List.of("true"));
         values.put("Hostname", List.of("kimg-it"));
-        values.put("CacheDirectory", List.of(PROJECT.resolve("mkosi.cache").toString()));
+        values.put("CacheDirectory", List.of(CACHE.toString()));
         values.putAll(extra);
         return Config.ofValues(project, values);
     }

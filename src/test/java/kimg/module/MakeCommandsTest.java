@@ -1,5 +1,6 @@
 package kimg.module;
 
+import kimg.config.Architecture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ class MakeCommandsTest {
     static final Path BUILD = Path.of("/p/mkosi.builddir/debian~bookworm~x86-64/kernel/default");
 
     static MakeCommands commands(Map<String, String> env) {
-        return new MakeCommands(TREE, BUILD, 2, MakeCommands.variables(env, false, KernelArch.X86_64, KernelArch.X86_64));
+        return new MakeCommands(TREE, BUILD, 2, MakeCommands.variables(env, false, Architecture.X86_64, Architecture.X86_64));
     }
 
     static void golden(String name, List<String> argv) {
@@ -86,10 +87,10 @@ class MakeCommandsTest {
     @Test
     void ccacheWrapsTheCompiler() {
         var gcc = new MakeCommands(TREE, BUILD, 2,
-                MakeCommands.variables(Map.of("CCACHE", "1"), true, KernelArch.X86_64, KernelArch.X86_64));
+                MakeCommands.variables(Map.of("CCACHE", "1"), true, Architecture.X86_64, Architecture.X86_64));
         golden("build-ccache", gcc.build(List.of("bzImage")));
         var clang = new MakeCommands(TREE, BUILD, 2,
-                MakeCommands.variables(Map.of("CCACHE", "1", "LLVM", "1"), true, KernelArch.X86_64, KernelArch.X86_64));
+                MakeCommands.variables(Map.of("CCACHE", "1", "LLVM", "1"), true, Architecture.X86_64, Architecture.X86_64));
         golden("build-ccache-clang", clang.build(List.of("bzImage")));
     }
 
@@ -102,7 +103,7 @@ class MakeCommandsTest {
     @Test
     void crossBuildSetsArchAndCrossCompile() {
         var cross = new MakeCommands(TREE, BUILD, 4,
-                MakeCommands.variables(Map.of(), false, KernelArch.ARM64, KernelArch.X86_64));
+                MakeCommands.variables(Map.of(), false, Architecture.ARM64, Architecture.X86_64));
         golden("build-cross-arm64", cross.build(List.of("Image", "modules")));
     }
 

@@ -22,6 +22,9 @@ class AcceleratorTest {
     @TempDir
     Path tmp;
 
+    /** A host where only a probe can tell (vmx or svm, no PVM). */
+    private static final HostFacts KVM_CAPABLE = new HostFacts(false, true);
+
     private final ByteArrayOutputStream messages = new ByteArrayOutputStream();
 
     private Exec exec() {
@@ -71,7 +74,8 @@ class AcceleratorTest {
         Files.createDirectories(cached.getParent());
         Files.writeString(cached, "kvm qemu64\n");
         // The probe kernel does not exist: a probe would fail, so KVM can only come from the cache.
-        var a = Accelerator.choose(config(Map.of()), exec(), Path.of("/nonexistent"), tmp.resolve("cache"), kvm);
+        var a = Accelerator.choose(config(Map.of()), exec(), Path.of("/nonexistent"), tmp.resolve("cache"), kvm,
+                KVM_CAPABLE);
         assertEquals(Accelerator.kvm("qemu64"), a);
     }
 
@@ -79,7 +83,8 @@ class AcceleratorTest {
     void aKernelThatBootsNowhereFallsBackToTcgWithoutCachingIt() throws Exception {
         Path kvm = Files.createFile(tmp.resolve("kvm"));
         // QEMU cannot load a missing kernel: every KVM candidate fails fast, and so does the TCG control probe.
-        var a = Accelerator.choose(config(Map.of()), exec(), tmp.resolve("no-such-bzImage"), tmp.resolve("cache"), kvm);
+        var a = Accelerator.choose(config(Map.of()), exec(), tmp.resolve("no-such-bzImage"), tmp.resolve("cache"), kvm,
+                KVM_CAPABLE);
         assertEquals(Accelerator.tcg(), a);
         assertTrue(messages.toString().contains("warning: /dev/kvm opens but no KVM boot worked"), messages.toString());
         assertFalse(Files.exists(tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(exec()) + ".txt")),
@@ -89,5 +94,41 @@ class AcceleratorTest {
     @Test
     void cacheLivesUnderXdgCacheHome() {
         assertEquals(Path.of("/x/kimg"), Accelerator.defaultCacheRoot(Map.of("XDG_CACHE_HOME", "/x")));
+    }
+
+    @Test
+    void nestedPvmOrNoVirtualisationFlagsMeanTcgAtOnceWithoutAProbeOrACacheEntry() throws Exception {
+        Path kvm = Files.createFile(tmp.resolve("kvm"));
+        for (HostFacts facts : List.of(new HostFacts(true, false), new HostFacts(true, true),
+                new HostFacts(false, false))) {
+            messages.reset();
+            long start = System.nanoTime();
+            var a = Accelerator.choose(config(Map.of()), exec(), Path.of("/nonexistent"), tmp.resolve("cache"), kvm,
+                    facts);
+            assertEquals(Accelerator.tcg(), a);
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 500, "no probe boot");
+            assertEquals(1, messages.toString().lines().count(), messages.toString());
+            assertTrue(messages.toString().contains(facts.pvm() ? "kvm_pvm" : "neither vmx nor svm"),
+                    messages.toString());
+        }
+        assertFalse(Files.exists(tmp.resolve("cache/accelerator")), "facts are read again each time, never cached");
+        assertFalse(Files.exists(tmp.resolve("logs")) && tmp.resolve("logs").toFile().list().length > 0,
+                "no process was started");
+    }
+
+    @Test
+    void hostFactsComeFromSysModuleAndCpuinfo() throws Exception {
+        Files.createDirectories(tmp.resolve("proc"));
+        Files.writeString(tmp.resolve("proc/cpuinfo"), "processor\t: 0\nflags\t\t: fpu vme svm sse\n");
+        assertEquals(new HostFacts(false, true), HostFacts.read(tmp));
+        Files.createDirectories(tmp.resolve("sys/module/kvm_pvm"));
+        Files.writeString(tmp.resolve("proc/cpuinfo"), "processor\t: 0\nflags\t\t: fpu vme hypervisor vmxx\n");
+        assertEquals(new HostFacts(true, false), HostFacts.read(tmp));
+    }
+
+    @Test
+    void theHostKeyStartsNoProcess() {
+        Accelerator.hostKey(exec());
+        assertFalse(Files.exists(tmp.resolve("logs")) && tmp.resolve("logs").toFile().list().length > 0);
     }
 }

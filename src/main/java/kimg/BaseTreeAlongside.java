@@ -1,0 +1,76 @@
+package kimg;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import kimg.config.Config;
+import kimg.config.Request;
+import kimg.exec.ChildProcesses;
+import kimg.exec.Exec;
+import kimg.image.ImageBuilder;
+import kimg.module.KernelArtifacts;
+import kimg.module.KernelBuilder;
+
+/**
+ * A kernel build with the image's distribution tree made at the same time: the compile is CPU-bound, mmdebstrap
+ * mostly waits on the network and the disk, so a cold build costs about the longer of the two instead of their sum.
+ * Each keeps its own steps and logs. When either fails, the other's processes are stopped (the tree's cache entry
+ * is written under a temporary name and renamed only when complete, so a stopped mmdebstrap leaves nothing
+ * behind) and the first failure is the one reported.
+ */
+final class BaseTreeAlongside {
+    private BaseTreeAlongside() {}
+
+    static KernelArtifacts kernel(Config config, Request request, Exec exec) {
+        var base = new CompletableFuture<Boolean>();
+        Thread worker = new Thread(() -> {
+            try {
+                base.complete(ImageBuilder.prepareBaseTree(config, request, exec));
+            } catch (Throwable t) {
+                base.completeExceptionally(t);
+                // The kernel's make is then the only child left: stop it, the build has failed anyway.
+                stopChildren();
+            }
+        }, "kimg-base-tree");
+        worker.setDaemon(true);
+        worker.start();
+        KernelArtifacts kernel;
+        try {
+            kernel = KernelBuilder.build(config, request, exec);
+        } catch (RuntimeException kernelFailure) {
+            if (base.isCompletedExceptionally()) {
+                // The kernel was stopped because the tree failed first: report the tree.
+                throw failureOf(base);
+            }
+            stopChildren();
+            awaitQuietly(worker);
+            throw kernelFailure;
+        }
+        awaitQuietly(worker);
+        if (base.isCompletedExceptionally()) {
+            throw failureOf(base);
+        }
+        return kernel;
+    }
+
+    /** Kills every child process of kimg and its descendants (at this point: only the other job's). */
+    private static void stopChildren() {
+        ProcessHandle.current().children().forEach(c -> ChildProcesses.killTree(c, 2000));
+    }
+
+    private static void awaitQuietly(Thread worker) {
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static RuntimeException failureOf(CompletableFuture<Boolean> base) {
+        try {
+            base.join();
+            return new IllegalStateException("the base tree did not fail");
+        } catch (CompletionException e) {
+            return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+}
