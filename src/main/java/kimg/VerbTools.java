@@ -39,7 +39,7 @@ final class VerbTools {
                 if (buildsFirst(config, request)) {
                     tools.addAll(forBuild(config, request, false));
                 }
-                tools.addAll(HostTools.QEMU);
+                tools.addAll(qemu(config));
             }
             case "ssh" -> tools.addAll(HostTools.SSH);
             case "gdb" -> tools.addAll(HostTools.GDB);
@@ -56,6 +56,20 @@ final class VerbTools {
         var manifest = Manifest.read(config.outputDirectory());
         return manifest.isEmpty() || manifest.get().image() == null
                 || !Files.isDirectory(Path.of(manifest.get().image().root()));
+    }
+
+    /** The guest architecture's QEMU (Debian packages them per family) and virtiofsd. */
+    static List<Tool> qemu(Config config) {
+        String binary = config.architecture().qemuBinary();
+        if (binary == null) {
+            return List.of(HostTools.QEMU.get(1));
+        }
+        String name = binary.substring("qemu-system-".length());
+        String pkg = name.equals("x86_64") || name.equals("i386") ? "qemu-system-x86"
+                : name.equals("aarch64") || name.equals("arm") ? "qemu-system-arm"
+                : name.startsWith("ppc") ? "qemu-system-ppc"
+                : name.equals("s390x") ? "qemu-system-s390x" : "qemu-system-misc";
+        return List.of(Tool.command(binary, pkg), HostTools.QEMU.get(1));
     }
 
     private static List<Tool> forBuild(Config config, Request request, boolean incremental) {
@@ -84,7 +98,7 @@ final class VerbTools {
         if (image && config.format().equals("disk")) {
             tools.addAll(HostTools.DISK);
         }
-        if (image && config.bool("Ssh")) {
+        if (image && config.sshInImage()) {
             tools.addAll(HostTools.SSH_KEYGEN);
         }
         return tools;
