@@ -47,6 +47,8 @@ public final class Pipeline {
 
     public static int run(Request request, PrintStream out, PrintStream err) {
         Config config = ConfigLoader.load(request);
+        // Warnings go to stderr for every verb, so that stdout of `summary --json` is JSON only.
+        config.warnings().forEach(w -> err.println("warning: " + w));
         // Before any verb, so that summary rejects what build would.
         OutputLocations.check(config);
         QemuListeners.check(config);
@@ -61,7 +63,6 @@ public final class Pipeline {
                 break;
         }
         Console console = Console.forTerminal(request.debug(), err);
-        config.warnings().forEach(console::warn);
         Exec exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), console);
         VerbTools.check(config, request, System.getenv(), exec);
         switch (request.verb()) {

@@ -183,11 +183,43 @@ public record Config(
     }
 
     /**
-     * Environment= as a map, later keys winning; a bare {@code K} takes kimg's own environment value (and is
-     * dropped when the host does not have it), as mkosi does.
+     * The build scripts' environment: the lines of every EnvironmentFiles= entry (mkosi.env included) in order,
+     * then Environment=, later keys winning (mkosi v26 {@code Config.environment}: files first, Environment= wins).
+     * A bare {@code K} takes kimg's own environment value (and is dropped when the host does not have it).
+     *
+     * @throws ConfigError naming the EnvironmentFiles= entry when a file cannot be read
      */
     public Map<String, String> environment() {
-        return environmentOf(items(Settings.ENVIRONMENT), hostEnvironment);
+        var items = new ArrayList<String>();
+        for (Value file : values(Settings.ENVIRONMENT_FILES)) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(Path.of(file.text()))) {
+                    // mkosi reads every line as K=V; blank lines and # comments are skipped here rather than
+                    // becoming odd variables.
+                    String item = line.strip();
+                    if (!item.isEmpty() && !item.startsWith("#")) {
+                        items.add(item);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new ConfigError(file.origin(), "EnvironmentFiles", "cannot read " + file.text() + ": " + e);
+            }
+        }
+        items.addAll(items(Settings.ENVIRONMENT));
+        return environmentOf(items, hostEnvironment);
+    }
+
+    /**
+     * Linux= with mkosi's delayed {@code &b} expanded: the build directory of this distribution, release and
+     * architecture ({@link #buildRoot()}, mkosi's {@code BuildSubdirectory}); empty when Linux= is unset.
+     */
+    public Optional<Path> linux() {
+        String raw = get("Linux");
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        String expanded = raw.replace("&b", buildRoot().toString()).replace("&&", "&");
+        return Optional.of(directory.resolve(expanded).normalize());
     }
 
     static Map<String, String> environmentOf(List<String> items, Map<String, String> host) {

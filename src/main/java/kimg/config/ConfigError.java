@@ -12,6 +12,11 @@ public final class ConfigError extends RuntimeException {
     public static final int QUOTE_MAX = 60;
     /** Longest message (after the place and setting), in characters; the middle is cut beyond it. */
     static final int MESSAGE_MAX = 200;
+    /**
+     * Longest rendered line (place, setting and message) before "kimg: error: " is put in front: a deep project path
+     * leaves the message less room, so the printed line stays within 300 characters.
+     */
+    static final int LINE_MAX = 280;
 
     private final Origin origin;
     private final String setting;
@@ -53,7 +58,8 @@ public final class ConfigError extends RuntimeException {
         if (setting != null) {
             sb.append(escape(cap(setting, QUOTE_MAX))).append("=: ");
         }
-        return sb.append(oneLine(getMessage() == null ? "" : getMessage(), MESSAGE_MAX)).toString();
+        int room = Math.max(80, Math.min(MESSAGE_MAX, LINE_MAX - sb.length()));
+        return sb.append(oneLine(getMessage() == null ? "" : getMessage(), room)).toString();
     }
 
     /**

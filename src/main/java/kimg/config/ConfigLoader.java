@@ -15,19 +15,21 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Reads a project's configuration the way mkosi does (REFERENCE.md §1–5) and produces a {@link Config}.
+ * Reads a project's configuration the way mkosi v26 does (REFERENCE.md §1–5) and produces a {@link Config}.
  *
  * <p>Values live in three ranks: the config files, mkosi.local.conf (and whatever it includes), and the command
  * line. A single setting takes the highest rank that set it; a list is the files' items followed by local's and
- * then the command line's, where an empty assignment on any rank clears everything ranked or read before it.
+ * then the command line's. An empty assignment clears what was read before it on its own rank (mkosi.local.conf
+ * is read before the files, so it cannot clear their items); on the command line it clears everything.
  * [Match] sections see the value resolved so far across all ranks.
+ *
+ * <p>Relative paths resolve against the working directory of the parse (mkosi chdirs into each directory it
+ * reads as a configuration directory, and not into a plain file's directory): see {@link Origin#directory()}.
  */
 public final class ConfigLoader {
-    /** `@Key=value`: mkosi's "default unless something else sets it", below every file. */
-    private static final int AT_DEFAULTS = 0;
-    private static final int FILES = 1;
-    private static final int LOCAL = 2;
-    private static final int COMMAND_LINE = 3;
+    private static final int FILES = 0;
+    private static final int LOCAL = 1;
+    private static final int COMMAND_LINE = 2;
 
     /** What one rank holds for one setting. {@code reset}: an empty assignment cleared what came before. */
     private static final class Slot {
@@ -39,10 +41,13 @@ public final class ConfigLoader {
     private record MatchSeen(String setting, String seen, Origin origin) {}
 
     private final Path project;
+    private final Path invoked;
     private final Path start;
     private final Map<String, String> hostEnvironment;
     private final List<Map<String, Slot>> ranks = List.of(new LinkedHashMap<>(), new LinkedHashMap<>(),
-            new LinkedHashMap<>(), new LinkedHashMap<>());
+            new LinkedHashMap<>());
+    /** The working directory of the parse (top: the directory being read as a configuration directory). */
+    private final Deque<Path> cwd = new ArrayDeque<>();
     private int rank = FILES;
 
     private final List<Path> files = new ArrayList<>();
@@ -54,8 +59,9 @@ public final class ConfigLoader {
 
     private final Setting.Lookup lookup = this::resolvedSingle;
 
-    private ConfigLoader(Path project, Path start, Map<String, String> hostEnvironment) {
+    private ConfigLoader(Path project, Path invoked, Path start, Map<String, String> hostEnvironment) {
         this.project = project;
+        this.invoked = invoked;
         this.start = start;
         this.hostEnvironment = hostEnvironment;
     }
@@ -69,10 +75,11 @@ public final class ConfigLoader {
         if (!Files.isDirectory(dir)) {
             throw ConfigError.usage("not a directory: " + dir + " (-C)");
         }
-        var loader = new ConfigLoader(dir, request.startDirectory(), hostEnvironment);
+        Path configDirectory = configDirectory(dir);
+        var loader = new ConfigLoader(configDirectory, dir, request.startDirectory(), hostEnvironment);
         loader.applyCommandLine(request.overrides());
-        loader.readDirectory(dir, true);
-        loader.versionFile(dir);
+        loader.readDirectory(configDirectory, true, true);
+        loader.versionFile(configDirectory);
         loader.findUnincludedModules();
         Config config = loader.result();
         checkBuildSourceTargets(config, ModuleScan.known(dir, config));
@@ -102,6 +109,17 @@ public final class ConfigLoader {
                 rank = saved;
             });
         }
+    }
+
+    /**
+     * Where the configuration of {@code -C DIR} lives: DIR, or {@code DIR/mkosi/} when DIR has no mkosi.conf but
+     * {@code mkosi/mkosi.conf} exists (mkosi v26 {@code finalize_configdir}: config kept out of a repository's top).
+     */
+    public static Path configDirectory(Path dir) {
+        if (!Files.exists(dir.resolve("mkosi.conf")) && Files.isRegularFile(dir.resolve("mkosi/mkosi.conf"))) {
+            return dir.resolve("mkosi");
+        }
+        return dir;
     }
 
     /**
@@ -148,32 +166,40 @@ public final class ConfigLoader {
     // ---- directories and files ---------------------------------------------------------------------------
 
     /**
-     * Reads a directory like mkosi: its mkosi.conf's [Match] gates everything; then (top only) mkosi.local.conf
-     * and mkosi.local/, then mkosi.conf's settings, then mkosi.conf.d/ entries in sorted order.
+     * Reads a directory like mkosi: its mkosi.conf's [Match] gates everything and its [Assert]s must hold; then
+     * (top only) mkosi.local/ and mkosi.local.conf, then mkosi.env, mkosi.conf's settings, mkosi.conf.d/ entries in
+     * sorted order and, when {@code profiles}, {@code mkosi.profiles/<name>} for each profile enabled so far.
      *
      * @return whether the directory applied (its [Match] held)
      */
-    private boolean readDirectory(Path dir, boolean top) {
-        return readDirectory(dir, top, null);
+    private boolean readDirectory(Path dir, boolean top, boolean profiles) {
+        return readDirectory(dir, top, profiles, null);
     }
 
-    private boolean readDirectory(Path dir, boolean top, Origin includedFrom) {
+    private boolean readDirectory(Path dir, boolean top, boolean profiles, Origin includedFrom) {
         Path real = realPath(dir);
         Path conf = dir.resolve("mkosi.conf");
         IniFile ini = null;
         enter(dir, real, includedFrom);
+        cwd.push(dir.toAbsolutePath().normalize());
         try {
             if (Files.isRegularFile(conf)) {
                 Path realConf = realPath(conf);
                 read.add(realConf);
                 files.add(conf);
                 ini = IniFile.read(conf);
-                if (!matches(ini)) {
+                if (!matches(ini, false)) {
                     return false;
                 }
+                matches(ini, true);
             }
             if (top) {
                 readLocal(dir);
+            }
+            Path envFile = dir.resolve("mkosi.env");
+            if (Files.isRegularFile(envFile)) {
+                // mkosi's path suffix: a directory's mkosi.env is an EnvironmentFiles= entry, before its mkosi.conf.
+                assign(Settings.ENVIRONMENT_FILES, envFile.toString(), Origin.at(envFile, 0).withBase(cwd()));
             }
             if (ini != null) {
                 // On the include chain while it is applied, so that an Include= leading back to it is a cycle.
@@ -189,17 +215,47 @@ public final class ConfigLoader {
                 for (Path entry : sortedEntries(confD)) {
                     if (Files.isDirectory(entry)) {
                         if (read.add(realPath(entry))) {
-                            readDirectory(entry, false);
+                            readDirectory(entry, false, false);
                         }
                     } else if (entry.getFileName().toString().endsWith(".conf")) {
                         readFile(entry, null);
                     }
                 }
             }
+            if (profiles) {
+                readProfiles(dir);
+            }
             return true;
         } finally {
+            cwd.pop();
             reading.pop();
         }
+    }
+
+    /**
+     * {@code mkosi.profiles/<name>} and {@code mkosi.profiles/<name>.conf} (both, when both exist) for each name in
+     * Profiles= as resolved after mkosi.conf.d (mkosi v26 {@code parse_config_one(parse_profiles=True)}). A profile
+     * directory with a build script is a module named after the profile.
+     */
+    private void readProfiles(Path dir) {
+        for (Value profile : resolvedList("Profiles")) {
+            Path base = dir.resolve("mkosi.profiles");
+            for (Path p : List.of(base.resolve(profile.text()), base.resolve(profile.text() + ".conf"))) {
+                if (Files.isDirectory(p)) {
+                    if (read.add(realPath(p))) {
+                        boolean applied = readDirectory(p, false, false);
+                        ModuleDef.findBuildScript(p).ifPresent(script -> modules.put(realPath(p),
+                                new ModuleDef(p.getFileName().toString(), p, Optional.of(script), applied)));
+                    }
+                } else if (Files.isRegularFile(p)) {
+                    readFile(p, profile.origin());
+                }
+            }
+        }
+    }
+
+    private Path cwd() {
+        return cwd.isEmpty() ? project : cwd.peek();
     }
 
     /** mkosi.local.conf and mkosi.local/: everything they (and their includes) set ranks above the files. */
@@ -207,13 +263,14 @@ public final class ConfigLoader {
         int saved = rank;
         rank = LOCAL;
         try {
+            // mkosi v26 reads mkosi.local/ first, then mkosi.local.conf.
+            Path localDir = dir.resolve("mkosi.local");
+            if (Files.isDirectory(localDir) && read.add(realPath(localDir))) {
+                readDirectory(localDir, false, false);
+            }
             Path localConf = dir.resolve("mkosi.local.conf");
             if (Files.isRegularFile(localConf)) {
                 readFile(localConf, null);
-            }
-            Path localDir = dir.resolve("mkosi.local");
-            if (Files.isDirectory(localDir) && read.add(realPath(localDir))) {
-                readDirectory(localDir, false);
             }
         } finally {
             rank = saved;
@@ -229,7 +286,8 @@ public final class ConfigLoader {
             }
             files.add(file);
             IniFile ini = IniFile.read(file);
-            if (matches(ini)) {
+            if (matches(ini, false)) {
+                matches(ini, true);
                 apply(ini);
             }
         } finally {
@@ -282,7 +340,7 @@ public final class ConfigLoader {
     }
 
     private void include(String item, Origin origin) {
-        String expanded = Specifiers.expand(item, origin, "Include", lookup, project, start);
+        String expanded = Specifiers.expand(item, origin, "Include", lookup, invoked, start);
         Path target;
         try {
             target = ValueParser.resolve(expanded, origin);
@@ -301,7 +359,8 @@ public final class ConfigLoader {
                 return;
             }
             boolean isModule = Files.isRegularFile(target.resolve("mkosi.conf"));
-            boolean applied = readDirectory(target, false, origin);
+            // An included directory is read like a top-level one, its own mkosi.profiles/ included.
+            boolean applied = readDirectory(target, false, true, origin);
             if (isModule) {
                 String name = target.getFileName().toString();
                 modules.put(real, new ModuleDef(name, target, ModuleDef.findBuildScript(target), applied));
@@ -321,13 +380,22 @@ public final class ConfigLoader {
             }
         }
         Path dir = project.resolve("modules");
-        if (!Files.isDirectory(dir)) {
-            return;
+        if (Files.isDirectory(dir)) {
+            for (Path m : sortedEntries(dir)) {
+                if (Files.isRegularFile(m.resolve("mkosi.conf"))) {
+                    modules.putIfAbsent(realPath(m),
+                            new ModuleDef(m.getFileName().toString(), m, ModuleDef.findBuildScript(m), false));
+                }
+            }
         }
-        for (Path m : sortedEntries(dir)) {
-            if (Files.isRegularFile(m.resolve("mkosi.conf"))) {
-                modules.putIfAbsent(realPath(m),
-                        new ModuleDef(m.getFileName().toString(), m, ModuleDef.findBuildScript(m), false));
+        // Profiles not enabled that would be modules: known, so that build can name them, but not enabled.
+        Path profiles = project.resolve("mkosi.profiles");
+        if (Files.isDirectory(profiles)) {
+            for (Path p : sortedEntries(profiles)) {
+                if (Files.isDirectory(p)) {
+                    ModuleDef.findBuildScript(p).ifPresent(script -> modules.putIfAbsent(realPath(p),
+                            new ModuleDef(p.getFileName().toString(), p, Optional.of(script), false)));
+                }
             }
         }
     }
@@ -341,17 +409,20 @@ public final class ConfigLoader {
                 continue;
             }
             String section = a.section().equals("Host") ? "Runtime" : a.section();
-            Origin origin = a.origin(ini.path());
-            if (section.equals("Match")) {
+            Origin origin = a.origin(ini.path()).withBase(cwd());
+            if (CONDITION_SECTIONS.contains(section)) {
                 continue;
             }
-            boolean includeSection = section.equals("Config") || section.equals("Include");
-            if (a.key().equals("@Include")) {
-                // v24+: `@` no longer means "default"; @Include= is Include=, with mkosi's warning.
-                warnings.add(origin + ": The '@' specifier is deprecated, please use Include instead of @Include");
+            String key = a.key();
+            if (key.startsWith("@")) {
+                // Before v24 `@Key=` set a default; mkosi v24+ reads it as `Key=` and warns.
+                key = key.substring(1);
+                // mkosi's own wording, so a user who knows it recognises it.
+                warnings.add(origin + ": The '@' specifier is deprecated, please use " + key + " instead of "
+                        + a.key());
             }
-            if ((a.key().equals("Include") || a.key().equals("@Include"))
-                    && (includeSection || Settings.SECTIONS.contains(section))) {
+            boolean includeSection = section.equals("Config") || section.equals("Include");
+            if (key.equals("Include") && (includeSection || Settings.SECTIONS.contains(section))) {
                 if (!includeSection) {
                     // Like any setting in the wrong section: a nudge, and it still does its job.
                     warnings.add(origin + ": Include= belongs in [Config], not [" + a.section() + "]");
@@ -367,13 +438,12 @@ public final class ConfigLoader {
                 }
                 continue;
             }
-            boolean atDefault = a.key().startsWith("@");
-            String key = atDefault ? a.key().substring(1) : a.key();
             Optional<Setting<?>> setting = Settings.byName(key);
             if (setting.isEmpty()) {
-                setting = Settings.byCompatName(key);
+                String oldName = key;
+                setting = Settings.byCompatName(oldName);
                 // mkosi's own wording, so a user who knows it recognises it.
-                setting.ifPresent(s -> warnings.add(origin + ": Setting " + key + " is deprecated, please use "
+                setting.ifPresent(s -> warnings.add(origin + ": Setting " + oldName + " is deprecated, please use "
                         + s.name() + " instead."));
             }
             if (setting.isEmpty()) {
@@ -388,14 +458,7 @@ public final class ConfigLoader {
                 warnings.add(origin + ": " + s.name() + "= belongs in [" + s.section() + "], not [" + a.section()
                         + "]");
             }
-            if (atDefault) {
-                int saved = rank;
-                rank = AT_DEFAULTS;
-                assign(s, a.value(), origin);
-                rank = saved;
-            } else {
-                assign(s, a.value(), origin);
-            }
+            assign(s, a.value(), origin);
         }
     }
 
@@ -413,7 +476,7 @@ public final class ConfigLoader {
         }
         try {
             for (String item : items) {
-                String expanded = Specifiers.expand(item, origin, s.name(), lookup, project, start);
+                String expanded = Specifiers.expand(item, origin, s.name(), lookup, invoked, start);
                 slot.items.add(s.value(expanded, origin));
             }
         } catch (ConfigError e) {
@@ -429,7 +492,7 @@ public final class ConfigLoader {
         if (s.list()) {
             return String.join(" ", resolvedList(name).stream().map(Value::text).toList());
         }
-        for (int r = COMMAND_LINE; r >= AT_DEFAULTS; r--) {
+        for (int r = COMMAND_LINE; r >= FILES; r--) {
             Slot slot = ranks.get(r).get(name);
             if (slot != null) {
                 if (!slot.items.isEmpty()) {
@@ -444,12 +507,13 @@ public final class ConfigLoader {
 
     private List<Value> resolvedList(String name) {
         var out = new ArrayList<Value>();
-        for (int r = AT_DEFAULTS; r <= COMMAND_LINE; r++) {
+        for (int r = FILES; r <= COMMAND_LINE; r++) {
             Slot slot = ranks.get(r).get(name);
             if (slot == null) {
                 continue;
             }
-            if (slot.reset) {
+            if (slot.reset && r != LOCAL) {
+                // mkosi.local.conf is parsed before the files: its reset cleared only its own earlier items.
                 out.clear();
             }
             out.addAll(slot.items);
@@ -465,7 +529,7 @@ public final class ConfigLoader {
         if (s.list()) {
             return Optional.of(resolvedList(s.name()));
         }
-        for (int r = COMMAND_LINE; r >= AT_DEFAULTS; r--) {
+        for (int r = COMMAND_LINE; r >= FILES; r--) {
             Slot slot = ranks.get(r).get(s.name());
             if (slot != null) {
                 return slot.items.isEmpty() ? Optional.empty() : Optional.of(List.of(slot.items.get(slot.items.size() - 1)));
@@ -493,51 +557,84 @@ public final class ConfigLoader {
 
     // ---- [Match] -----------------------------------------------------------------------------------------
 
-    /** All [Match] sections of a file must hold; within one, plain conditions AND, `|` conditions OR. */
-    private boolean matches(IniFile ini) {
-        var groups = new ArrayList<List<IniFile.Assignment>>();
-        List<IniFile.Assignment> current = null;
-        for (IniFile.Entry e : ini.entries()) {
-            if (e instanceof IniFile.Section sec) {
-                current = sec.name().equals("Match") ? new ArrayList<>() : null;
-                if (current != null) {
-                    groups.add(current);
+    /** Sections that hold conditions, not settings (REFERENCE §4). */
+    private static final Set<String> CONDITION_SECTIONS = Set.of("Match", "TriggerMatch", "Assert", "TriggerAssert");
+
+    /**
+     * Evaluates a file's [Match]/[TriggerMatch] sections ({@code asserts} false) or its [Assert]/[TriggerAssert]
+     * sections (true), as mkosi v26 {@code match_config} does: in one section plain conditions AND and
+     * {@code |}-conditions OR; every [Match] section must hold; at least one [TriggerMatch] section must hold when
+     * there is any. A failed assertion stops the load with an error naming the file:line.
+     *
+     * @return whether the file applies (always true for asserts that hold)
+     */
+    private boolean matches(IniFile ini, boolean asserts) {
+        String plain = asserts ? "Assert" : "Match";
+        String triggered = asserts ? "TriggerAssert" : "TriggerMatch";
+        Boolean anySection = null; // any Trigger* section held; null: there was none
+        int firstTriggerSection = 0;
+        Boolean conditions = null; // the |-conditions of the current section; null: none seen yet
+        boolean skip = false;
+        IniFile.Section section = null;
+        var entries = new ArrayList<IniFile.Entry>(ini.entries());
+        entries.add(new IniFile.Section("", Integer.MAX_VALUE)); // the end of the last section
+        for (IniFile.Entry e : entries) {
+            if (e instanceof IniFile.Section next) {
+                if (section != null && (section.name().equals(plain) || section.name().equals(triggered))) {
+                    Origin where = Origin.at(ini.path(), section.line());
+                    if (Boolean.FALSE.equals(conditions) && section.name().equals(plain)) {
+                        if (asserts) {
+                            throw new ConfigError(where, null, "none of the |-conditions of this [Assert] holds");
+                        }
+                        return false;
+                    }
+                    if (section.name().equals(triggered)) {
+                        firstTriggerSection = firstTriggerSection == 0 ? section.line() : firstTriggerSection;
+                        anySection = Boolean.TRUE.equals(anySection) || !Boolean.FALSE.equals(conditions);
+                    }
                 }
-            } else if (current != null) {
-                current.add((IniFile.Assignment) e);
+                section = next;
+                conditions = null;
+                skip = false;
+                continue;
             }
-        }
-        for (var group : groups) {
-            boolean all = true;
-            boolean anyTrigger = false;
-            boolean triggered = false;
-            for (IniFile.Assignment a : group) {
-                String v = a.value().strip();
-                boolean trigger = v.startsWith("|");
-                if (trigger) {
-                    v = v.substring(1).strip();
-                }
-                boolean negate = v.startsWith("!");
-                if (negate) {
-                    v = v.substring(1).strip();
-                }
-                boolean holds = condition(a.key(), v, a.origin(ini.path())) != negate;
-                if (trigger) {
-                    anyTrigger = true;
-                    triggered |= holds;
+            IniFile.Assignment a = (IniFile.Assignment) e;
+            if (skip || !(a.section().equals(plain) || a.section().equals(triggered))) {
+                continue;
+            }
+            String v = a.value().strip();
+            boolean trigger = v.startsWith("|");
+            if (trigger) {
+                v = v.substring(1).strip();
+            }
+            boolean negate = v.startsWith("!");
+            if (negate) {
+                v = v.substring(1).strip();
+            }
+            Origin origin = a.origin(ini.path()).withBase(cwd());
+            boolean holds = condition(a.key(), v, origin) != negate;
+            if (trigger) {
+                conditions = Boolean.TRUE.equals(conditions) || holds;
+            } else if (!holds) {
+                if (a.section().equals(triggered)) {
+                    skip = true; // this section fails; another [Trigger...] section may still hold
+                    conditions = false;
+                } else if (asserts) {
+                    throw new ConfigError(origin, a.key(), "[Assert] " + a.key() + "=" + a.value() + " does not hold");
                 } else {
-                    all &= holds;
+                    return false;
                 }
             }
-            if (!all || (anyTrigger && !triggered)) {
-                return false;
-            }
         }
-        return true;
+        if (asserts && Boolean.FALSE.equals(anySection)) {
+            throw new ConfigError(Origin.at(ini.path(), firstTriggerSection), null,
+                    "none of the [TriggerAssert] sections holds");
+        }
+        return !Boolean.FALSE.equals(anySection);
     }
 
     private boolean condition(String key, String value, Origin origin) {
-        String expanded = Specifiers.expand(value, origin, key, lookup, project, start);
+        String expanded = Specifiers.expand(value, origin, key, lookup, invoked, start);
         if (key.equals("PathExists")) {
             try {
                 return Files.exists(ValueParser.resolve(expanded, origin));
@@ -577,7 +674,9 @@ public final class ConfigLoader {
                 yield resolvedList(s.name()).stream().map(v -> (BuildSource) v.typed())
                         .anyMatch(b -> b.target().equals(target) || b.source().equals(asPath));
             }
-            case LIST -> resolvedList(s.name()).stream().anyMatch(v -> v.text().equals(expanded));
+            // mkosi's list matcher: an empty value matches an empty list (`Profiles=` = no profile enabled).
+            case LIST -> expanded.isEmpty() ? resolvedList(s.name()).isEmpty()
+                    : resolvedList(s.name()).stream().anyMatch(v -> v.text().equals(expanded));
             case ARCHITECTURE -> expanded.equals("uefi")
                     ? Architecture.of(current).map(Architecture::hasUefi).orElse(false)
                     : s.value(expanded, origin).text().equals(current);

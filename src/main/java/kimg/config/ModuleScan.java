@@ -12,14 +12,18 @@ import java.util.stream.Stream;
 
 /**
  * A quick look for module names before the command line is parsed, so that {@code build} can offer a
- * {@code --<module>} flag for every module (picocli must know its options up front). It follows Include= without
- * evaluating [Match] and never fails: the real load reports any error with its place.
+ * {@code --<module>} flag for every module (picocli must know its options up front): included directories with an
+ * mkosi.conf, {@code modules/*}, and profiles with a build script ({@code mkosi.profiles/<name>/mkosi.build*}). It
+ * follows Include= without evaluating [Match] and never fails: the real load reports any error with its place.
  */
 public final class ModuleScan {
     private ModuleScan() {}
 
-    /** A path to look at, and whether an Include= named it (only included directories are modules). */
-    private record Todo(Path path, boolean included) {}
+    /**
+     * A path to look at, whether an Include= named it (only included directories are modules), and the working
+     * directory its relative Include= paths resolve against (REFERENCE §2).
+     */
+    private record Todo(Path path, boolean included, Path cwd) {}
 
     /**
      * Every module name a BuildSources= target may name: {@code kernel} (built in), what {@link #names} finds
@@ -34,11 +38,12 @@ public final class ModuleScan {
         return out;
     }
 
-    public static Set<String> names(Path project) {
+    public static Set<String> names(Path directory) {
+        Path project = ConfigLoader.configDirectory(directory);
         var names = new LinkedHashSet<String>();
         var seen = new HashSet<Path>();
         Deque<Todo> todo = new ArrayDeque<>();
-        todo.add(new Todo(project, false));
+        todo.add(new Todo(project, false, project));
         while (!todo.isEmpty()) {
             Todo t = todo.poll();
             Path p = t.path();
@@ -56,15 +61,27 @@ public final class ModuleScan {
                 if (t.included() && Files.isRegularFile(p.resolve("mkosi.conf"))) {
                     names.add(p.getFileName().toString());
                 }
-                todo.add(new Todo(p.resolve("mkosi.conf"), false));
+                todo.add(new Todo(p.resolve("mkosi.conf"), false, p));
                 if (p.equals(project)) {
-                    todo.add(new Todo(p.resolve("mkosi.local.conf"), false));
-                    todo.add(new Todo(p.resolve("mkosi.local"), false));
+                    todo.add(new Todo(p.resolve("mkosi.local.conf"), false, p));
+                    todo.add(new Todo(p.resolve("mkosi.local"), false, p));
                 }
                 try (Stream<Path> s = Files.list(p.resolve("mkosi.conf.d"))) {
-                    s.sorted().forEach(e -> todo.add(new Todo(e, false)));
+                    s.sorted().forEach(e -> todo.add(new Todo(e, false, p)));
                 } catch (IOException | RuntimeException e) {
                     // no conf.d
+                }
+                if (p.equals(project) || t.included()) {
+                    try (Stream<Path> s = Files.list(p.resolve("mkosi.profiles"))) {
+                        for (Path profile : s.sorted().toList()) {
+                            if (Files.isDirectory(profile) && ModuleDef.findBuildScript(profile).isPresent()) {
+                                names.add(profile.getFileName().toString());
+                            }
+                            todo.add(new Todo(profile, false, Files.isDirectory(profile) ? profile : p));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // no profiles
+                    }
                 }
             } else if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".conf")) {
                 try {
@@ -73,7 +90,7 @@ public final class ModuleScan {
                                 && (a.key().equals("Include") || a.key().equals("@Include"))) {
                             for (String item : Words.words(a.value())) {
                                 if (item.indexOf('%') < 0) {
-                                    todo.add(new Todo(p.getParent().resolve(item).normalize(), true));
+                                    todo.add(new Todo(t.cwd().resolve(item).normalize(), true, t.cwd()));
                                 }
                             }
                         }

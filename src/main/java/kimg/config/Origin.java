@@ -5,8 +5,9 @@ import java.nio.file.Path;
 /**
  * Where a value came from: a file and line, the command line, or the setting's default.
  *
- * @param base for values without a file (the command line): the directory their relative paths and %C resolve
- *             against, i.e. where kimg was started; null when unknown (then the process's working directory)
+ * @param base the directory relative paths in the value resolve against: for a file, the working directory of
+ *             the parse (the directory whose mkosi.conf is being read, REFERENCE §2), which for a plain file is
+ *             not its own directory; for the command line, where kimg was started; null: the file's directory
  */
 public record Origin(Path file, int line, String label, Path base) {
     public static final Origin DEFAULT = new Origin(null, 0, "default", null);
@@ -40,9 +41,19 @@ public record Origin(Path file, int line, String label, Path base) {
         return file != null;
     }
 
-    /** The directory relative paths in this value resolve against: the file's (the %C specifier), or null. */
+    /** The same place, with relative paths resolving against {@code workingDirectory} (the %P specifier). */
+    public Origin withBase(Path workingDirectory) {
+        return new Origin(file, line, label, workingDirectory);
+    }
+
+    /** The directory relative paths in this value resolve against (%P): the parse's working directory. */
     public Path directory() {
-        return file == null ? base : file.getParent();
+        return base != null ? base : file == null ? null : file.getParent();
+    }
+
+    /** The directory of the file that wrote the value (%C); for the command line, where kimg was started. */
+    public Path fileDirectory() {
+        return file == null ? base : file.toAbsolutePath().getParent();
     }
 
     @Override

@@ -176,7 +176,7 @@ public final class Settings {
             .matcher(Matcher.NONE)
             .limit((f, use) -> use != Use.BOOT || f.equals("auto") || f.startsWith("linux") ? Optional.empty()
                     : Optional.of("'" + f + "' is not supported: kimg boots the kernel directly (use auto or linux)"));
-    public static final Setting<Path> LINUX = single("Linux", "Runtime", ValueParser.path(true), Default.none(),
+    public static final Setting<Path> LINUX = single("Linux", "Runtime", ValueParser.DELAYED_PATH, Default.none(),
             "kernel image to boot instead of the built or distribution one").compat("QemuKernel")
             .flags(null, "qemu-kernel").matcher(Matcher.NONE);
     public static final Setting<Integer> GDB_PORT = single("GdbPort", "Runtime", ValueParser.PORT,

@@ -44,12 +44,6 @@ public final class Summary {
             c.sourceFor(m.name()).ifPresent(b -> sb.append(" ← ").append(b.source()));
             sb.append("    # ").append(relative(c, m.directory())).append('\n');
         }
-        for (String w : c.warnings()) {
-            sb.append("\nwarning: ").append(w);
-        }
-        if (!c.warnings().isEmpty()) {
-            sb.append('\n');
-        }
         return sb.toString();
     }
 

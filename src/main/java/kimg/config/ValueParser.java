@@ -221,6 +221,13 @@ public interface ValueParser<T> {
         return p;
     }
 
+    /**
+     * A path that may start with mkosi's delayed {@code &b} (expanded after parsing: {@link Config#linux()}), kept
+     * as written then (a relative Path); otherwise an existing path like {@link #path(boolean)}.
+     */
+    ValueParser<Path> DELAYED_PATH = (raw, origin, setting) -> raw.startsWith("&") ? Path.of(raw)
+            : path(true).parse(raw, origin, setting);
+
     static Path resolve(String raw, Origin origin) {
         Path base = origin != null && origin.directory() != null ? origin.directory() : Path.of("").toAbsolutePath();
         String expanded = raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw;

@@ -17,8 +17,8 @@ import kimg.config.Request;
 /**
  * Which kernel config file a build uses, why, and what it is applied to.
  *
- * <p>Choice, first match wins: {@code -c FILE}; {@code Environment=CONFIG=FILE} (relative to the project
- * directory); {@code mkosi.kernel.config} at the top of the kernel tree; the project's {@code mkosi.kernel.config}.
+ * <p>Choice, first match wins: {@code -c FILE}; {@code CONFIG=FILE} from Environment= or an environment file
+ * (mkosi.env, EnvironmentFiles=; relative to the project directory); {@code mkosi.kernel.config} at the top of the kernel tree; the project's {@code mkosi.kernel.config}.
  *
  * <p>Base: a config file is normally a whole config, applied with {@code make KCONFIG_ALLCONFIG=FILE alldefconfig}.
  * A file whose first line is {@code # kimg: base=TARGET...} is a fragment instead: kimg runs {@code make TARGET...}
@@ -62,7 +62,12 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
             String hint = by.equals("project")
                     ? " (no -c FILE, no Environment=CONFIG=, no " + FILE_NAME + " in the kernel tree or the project)"
                     : "";
-            throw new ConfigError(by.equals("Environment=CONFIG") ? config.origin(Settings.ENVIRONMENT) : null, setting,
+            // CONFIG= may come from Environment= or from an environment file (mkosi.env, EnvironmentFiles=).
+            boolean fromEnvironment = config.list("Environment").stream().anyMatch(i -> i.startsWith("CONFIG="));
+            if (setting != null && !fromEnvironment) {
+                setting = "EnvironmentFiles";
+            }
+            throw new ConfigError(setting == null ? null : config.origin(setting), setting,
                     "kernel config " + file + " (chosen by " + by + ") does not exist" + hint);
         }
         List<String> lines = read(file);

@@ -68,8 +68,14 @@ public record BootInputs(
         // Firmware= was checked for booting when the config was read (Settings.FIRMWARE's limit).
         if (config.optional(Settings.LINUX).isPresent()) {
             // An explicit kernel image: no initrd, and debug info only if it is the one we built.
-            Path linux = config.get(Settings.LINUX);
-            boolean built = kernel != null && linux.equals(kernel.bzImage());
+            Path linux = config.linux().orElseThrow();
+            String raw = config.get("Linux");
+            if (kernel != null && raw.startsWith(MKOSI_KERNEL_BUILD_DIR)) {
+                // mkosi-kernel's Linux=&b/kernel/arch/...: its build script builds in &b/kernel, kimg's kernel
+                // builder in &b/kernel/<LV>; the file meant is the one in the kernel kimg built.
+                linux = kernel.buildDir().resolve(raw.substring(MKOSI_KERNEL_BUILD_DIR.length()));
+            }
+            boolean built = kernel != null && sameFile(linux, kernel.bzImage());
             return new BootInputs(linux, null, image.root(), built ? kernel.vmlinux() : null,
                     built ? kernel.sourceTree() : null, built ? kernel.gdbScript() : null, shares);
         }
@@ -82,6 +88,17 @@ public record BootInputs(
         }
         throw new ConfigError(null, "Linux", "nothing to boot: no kernel was built (BuildSources=SRC:kernel) and"
                 + " the image has no kernel of its own (add linux-image-amd64 to Packages=, or set Linux=)");
+    }
+
+    private static final String MKOSI_KERNEL_BUILD_DIR = "&b/kernel/";
+
+    /** kbuild's arch/x86_64/boot/bzImage is a symlink to arch/x86/boot/bzImage: the same kernel. */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return a.equals(b) || (java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -79,7 +79,7 @@ class ConfigInputLimitsTest {
     void deepIncludeChainIsBounded() {
         // 1,500 files each including the next overflowed the stack; the chain now stops at 64 and is named.
         for (int i = 0; i < 1500; i++) {
-            tree.file("inc/" + i + ".conf", "[Config]", "Include=" + (i + 1) + ".conf");
+            tree.file("inc/" + i + ".conf", "[Config]", "Include=inc/" + (i + 1) + ".conf"); // relative to the parse: the top
         }
         tree.file("inc/1500.conf", "[Content]", "Packages=deep");
         tree.file("mkosi.conf", "[Config]", "Include=inc/0.conf");

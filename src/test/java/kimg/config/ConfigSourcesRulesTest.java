@@ -165,7 +165,7 @@ class ConfigSourcesRulesTest {
     // ---- 5. Include= ------------------------------------------------------------------------------------------
 
     @Test
-    void includeIsExpandedWhereItAppearsRelativeToTheIncludingFile() {
+    void includeIsExpandedWhereItAppearsRelativeToTheDirectoryBeingParsed() {
         tree.file("mkosi.conf",
                         "[Content]",
                         "Packages=before",
@@ -174,7 +174,8 @@ class ConfigSourcesRulesTest {
                         "Include=conf/extra.conf",
                         "[Content]",
                         "Packages=after")
-                .file("conf/extra.conf", "[Config]", "Include=nested.conf", "[Content]", "Packages=extra")
+                // A plain included file does not change the parse's directory: conf/nested.conf is named from the top.
+                .file("conf/extra.conf", "[Config]", "Include=conf/nested.conf", "[Content]", "Packages=extra")
                 .file("conf/nested.conf", "[Content]", "Packages=nested", "Hostname=nested");
 
         Config c = tree.load();
@@ -201,7 +202,7 @@ class ConfigSourcesRulesTest {
     @Test
     void includedPathIsReadOnce() throws Exception {
         tree.file("mkosi.conf", "[Config]", "Include=common.conf", "Include=modules/kernel", "Include=alias.conf")
-                .file("mkosi.conf.d/10-again.conf", "[Config]", "Include=../common.conf ../modules/kernel")
+                .file("mkosi.conf.d/10-again.conf", "[Config]", "Include=common.conf modules/kernel")
                 .file("common.conf", "[Content]", "Packages=common")
                 .file("modules/kernel/mkosi.conf", "[Content]", "Packages=kmod");
         Files.createSymbolicLink(tree.path("alias.conf"), tree.path("common.conf"));
@@ -237,7 +238,7 @@ class ConfigSourcesRulesTest {
     @Test
     void includeOfAMkosiConfBeingReadIsACycle() {
         tree.file("mkosi.conf", "[Config]", "Include=conf/a.conf")
-                .file("conf/a.conf", "[Config]", "Include=../mkosi.conf");
+                .file("conf/a.conf", "[Config]", "Include=mkosi.conf");
 
         ConfigError e = tree.loadFails();
 

@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Config resolution as data: every directory under {@code src/test/resources/config/<case>/} holds a project tree
  * in {@code project/} and, per run, the arguments ({@code args} or {@code args-<run>}, one per line, optional) and
  * the expected {@code kimg summary --json} output ({@code expected.json} or {@code expected-<run>.json}) with the
- * project's absolute path written as {@code $PROJECT}.
+ * project's absolute path written as {@code $PROJECT}. A case whose tree is kept elsewhere (the mkosi-kernel copies
+ * under {@code src/test/resources/mkosi-kernel/}) names it in a file {@code project-path} instead, relative to the
+ * repository.
  *
  * <p>To regenerate after an intended change, run {@code mvn -o test -Dtest=GoldenConfigTest
  * -Dkimg.golden.update=true} and review the diff before committing it.
@@ -31,7 +33,23 @@ class GoldenConfigTest {
     /** One run of one case: {@code run} is "" for {@code args}/{@code expected.json}. */
     record Golden(Path caseDir, String run) {
         Path project() {
-            return caseDir.resolve("project").toAbsolutePath().normalize();
+            Path pointer = caseDir.resolve("project-path");
+            try {
+                Path p = Files.exists(pointer) ? Path.of(Files.readString(pointer).strip()) : caseDir.resolve("project");
+                return p.toAbsolutePath().normalize();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** The arguments of this run, one per line in {@code args[-run]}, empty lines skipped. */
+        List<String> arguments() {
+            try {
+                return Files.exists(args()) ? Files.readAllLines(args()).stream().filter(l -> !l.isEmpty()).toList()
+                        : List.of();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         Path args() {
@@ -79,9 +97,7 @@ class GoldenConfigTest {
     void summaryJsonMatchesExpected(Golden golden) throws IOException {
         Path project = golden.project();
         var args = new ArrayList<>(List.of("-C", project.toString()));
-        if (Files.exists(golden.args())) {
-            Files.readAllLines(golden.args()).stream().filter(l -> !l.isEmpty()).forEach(args::add);
-        }
+        args.addAll(golden.arguments());
         args.addAll(List.of("summary", "--json"));
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();

@@ -173,7 +173,7 @@ class MatchRulesTest {
     @Test
     void warnsWhenMatchedSettingIsChangedLater() {
         tree.file("mkosi.conf.d/10-kernel.conf", "[Match]", "BuildSources=kernel", "[Content]", "Packages=kmod")
-                .file("mkosi.conf.d/20-sources.conf", "[Build]", "BuildSources=../src/linux:kernel")
+                .file("mkosi.conf.d/20-sources.conf", "[Build]", "BuildSources=src/linux:kernel")
                 .dir("src/linux");
 
         Config c = tree.load();
@@ -252,10 +252,14 @@ class MatchRulesTest {
     }
 
     @Test
-    void matchPathExistsIsRelativeToTheFile() {
+    void matchPathExistsIsRelativeToTheDirectoryBeingParsedNotTheFile() {
+        // mkosi v26 match_path_exists: Path(value).exists() in the parse's working directory (checked with the
+        // oracle: a conf.d file's PathExists=x looks for <top>/x).
         tree.file("mkosi.conf.d/here", "");
         probe("PathExists=here");
+        assertFalse(hit());
 
+        tree.file("here", "");
         assertTrue(hit());
     }
 

@@ -80,14 +80,18 @@ class MergingRulesTest {
     }
 
     @Test
-    void atDefaultRanksBelowEveryFile() {
+    void atKeyIsAnOrdinaryAssignmentWithADeprecationWarning() {
+        // mkosi v24+: `@Key=` is `Key=` plus a warning (before v24 it set a default; REFERENCE §3).
         tree.file("mkosi.conf.d/90-late.conf", "[Runtime]", "@RAM=6G", "@CPUs=5")
                 .file("mkosi.conf", "[Runtime]", "RAM=1G");
 
         Config c = tree.load();
 
-        assertEquals("1G", c.get("RAM"), "a later @RAM= does not beat an earlier RAM=");
-        assertEquals("5", c.get("CPUs"), "@CPUs= replaces the built-in default");
+        assertEquals("6G", c.get("RAM"), "a later @RAM= beats an earlier RAM=, like any assignment");
+        assertEquals("5", c.get("CPUs"));
+        assertEquals(2, c.warnings().stream().filter(w -> w.contains("The '@' specifier is deprecated")).count(),
+                c.warnings().toString());
+        assertTrue(c.warnings().get(0).startsWith(tree.at("mkosi.conf.d/90-late.conf", 2) + ": "));
     }
 
     @Test
@@ -123,13 +127,13 @@ class MergingRulesTest {
     }
 
     @Test
-    void localEmptyValueDropsFilesValuesLikeTheCommandLine() {
-        // "clears everything before it": files' items come before local's in the final list. (mkosi itself keeps
-        // the files' items here, because it folds local into the command line before reading the files.)
-        tree.file("mkosi.local.conf", "[Content]", "Packages=", "Packages=local")
+    void localEmptyValueClearsOnlyWhatLocalReadBeforeIt() {
+        // mkosi v26 reads mkosi.local.conf before the files and folds it into the command line's values, so its
+        // empty assignment cannot clear the files' items, which are read later (checked with the oracle).
+        tree.file("mkosi.local.conf", "[Content]", "Packages=early", "Packages=", "Packages=local")
                 .file("mkosi.conf", "[Content]", "Packages=file");
 
-        assertEquals(List.of("local", "cli"), tree.load("Packages=cli").list("Packages"));
+        assertEquals(List.of("file", "local", "cli"), tree.load("Packages=cli").list("Packages"));
     }
 
     @Test

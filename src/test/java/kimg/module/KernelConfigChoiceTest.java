@@ -64,6 +64,27 @@ class KernelConfigChoiceTest {
     }
 
     @Test
+    void configFromMkosiEnvChoosesTheFileLikeEnvironment() throws Exception {
+        // Issue 10 input 5: mkosi.env next to mkosi.conf holds CONFIG=x.config.
+        Files.writeString(tree.resolve("mkosi.kernel.config"), "CONFIG_TREE=y\n");
+        Files.writeString(project.resolve("mkosi.conf"), "[Build]\nBuildSources=../linux:kernel\n");
+        Files.writeString(project.resolve("mkosi.env"), "CONFIG=x.config\n");
+        Files.writeString(project.resolve("x.config"), "CONFIG_X=y\n");
+        Config loaded = kimg.config.ConfigLoader.load(Request.of("build", project), Map.of());
+
+        var c = KernelConfigChoice.choose(loaded, Request.of("build", project), tree);
+
+        assertEquals(project.resolve("x.config"), c.file());
+        assertEquals("Environment=CONFIG", c.chosenBy());
+
+        Files.delete(project.resolve("x.config"));
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> KernelConfigChoice.choose(loaded, Request.of("build", project), tree));
+        assertEquals("EnvironmentFiles", e.setting());
+        assertTrue(e.render().contains("mkosi.env"), e.render());
+    }
+
+    @Test
     void dashCBeatsEverything() throws Exception {
         Files.writeString(project.resolve("my.config"), "CONFIG_MINE=y\n");
         Path cli = Files.writeString(root.resolve("cli.config"), "CONFIG_CLI=y\n");
