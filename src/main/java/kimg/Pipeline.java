@@ -20,6 +20,7 @@ import kimg.exec.OwnedPaths;
 import kimg.exec.HostTools;
 import kimg.exec.ProjectLock;
 import kimg.exec.StepLogs;
+import kimg.exec.TreeRemoval;
 import kimg.image.ImageArtifacts;
 import kimg.image.ImageBuilder;
 import kimg.image.SshKey;
@@ -80,9 +81,10 @@ public final class Pipeline {
         }
         Console console = Console.forTerminal(request.debug(), err);
         Exec exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), console);
+        VerbTools.check(config, request, System.getenv(), exec);
         switch (request.verb()) {
             case "clean":
-                clean(config, request, console);
+                clean(config, request, exec);
                 return ExitCode.OK.code;
             case "genkey":
                 // The same pair an Ssh=yes build would make; an existing key is kept (mkosi's genkey needs -f).
@@ -313,12 +315,16 @@ public final class Pipeline {
     }
 
     /** clean: outputs; -f also the modules' build directories; -ff also the cached distribution trees. */
-    private static void clean(Config config, Request request, Console console) {
+    private static void clean(Config config, Request request, Exec exec) {
+        Console console = exec.console();
         try (ProjectLock lock = lock(config, ProjectLock.Use.BUILD, "kimg clean", console)) {
-            ImageBuilder.clean(config, request.force() >= 2 ? 2 : 1);
+            ImageBuilder.clean(config, request.force() >= 2 ? 2 : 1, exec);
             OwnedPaths.delete("clean", manifestFile(config), Pipeline::isManifest);
             if (request.force() >= 1) {
-                OwnedPaths.delete("clean", config.buildRoot(), Pipeline::madeByOlderKimg);
+                // Kernel build directories are gigabytes: a step of its own (rm -rf in a child), not a silent walk.
+                OwnedPaths.requireOwned("clean", config.buildRoot(), Pipeline::madeByOlderKimg);
+                TreeRemoval.remove(exec, "remove-build-directories", List.of(config.buildRoot()));
+                OwnedPaths.release(config.buildRoot());
                 console.info("removed " + config.buildRoot());
             }
             console.info("removed the outputs in " + config.outputDirectory()

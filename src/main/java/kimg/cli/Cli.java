@@ -67,6 +67,7 @@ public final class Cli {
         // Every setting is a flag: a full synopsis would be forty lines, the option list says it all.
         root.getCommandSpec().usageMessage().abbreviateSynopsis(true);
         root.getSubcommands().values().forEach(c -> c.getCommandSpec().usageMessage().abbreviateSynopsis(true));
+        HelpLayout.install(root);
         return root;
     }
 
@@ -84,7 +85,8 @@ public final class Cli {
             pr = cl.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             // One line, like every other usage error (scripts and tests read the first line).
-            err.println("kimg: error: " + e.getMessage() + " (try 'kimg --help' or 'kimg <verb> --help')");
+            err.println("kimg: error: " + e.getMessage() + didYouMean(e)
+                    + " (try 'kimg --help' or 'kimg <verb> --help')");
             return new Parsed(null, ExitCode.USAGE.code);
         }
         List<ParseResult> chain = Flags.chain(pr);
@@ -188,6 +190,15 @@ public final class Cli {
             throw ConfigError.usage("invalid value for option '--config': no such file: " + file);
         }
         return file;
+    }
+
+    /** picocli's nearest verbs or options for a typo ({@code biuld}, {@code --pakages}), as " (did you mean ...?)". */
+    static String didYouMean(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getSuggestions().isEmpty()) {
+            return "";
+        }
+        List<String> s = u.getSuggestions();
+        return " (did you mean " + String.join(" or ", s.subList(0, Math.min(3, s.size()))) + "?)";
     }
 
     /** The --MODULE flags given to build (its own options besides -i, -c, -h and -V), in order, once each. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 final class Verbs {
     private Verbs() {}
 
-    @Command(name = "build", description = "Build the configured modules and the image (the default verb).")
+    @Command(name = "build", description = "Build the configured modules and the image (the default verb).", footer = {"", "Examples:", "  kimg -f build", "  kimg build -i --kernel"})
     static final class Build {
         @Option(names = {"-i", "--incremental"},
                 description = "rebuild only the modules (all enabled ones, or those named), never the image")
@@ -27,7 +27,7 @@ final class Verbs {
     }
 
     @Command(name = "qemu", aliases = "vm",
-            description = "Boot the image in QEMU (direct kernel boot, root on VirtioFS), console on this terminal.")
+            description = "Boot the image in QEMU (direct kernel boot, root on VirtioFS), console on this terminal.", footer = {"", "Examples:", "  kimg -f qemu", "  kimg --ram=4G qemu -- -device virtio-rng-pci"})
     static final class Qemu {
         @Option(names = "--no-build", description = "boot what the last build made, even when it is out of date")
         boolean noBuild;
@@ -37,7 +37,7 @@ final class Verbs {
         List<String> qemuArgs;
     }
 
-    @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status.")
+    @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status.", footer = {"", "Examples:", "  kimg run -- uname -r", "  kimg run -- modprobe minix"})
     static final class Run {
         @Option(names = "--no-build", description = "boot what the last build made, even when it is out of date")
         boolean noBuild;
@@ -46,22 +46,22 @@ final class Verbs {
         List<String> command;
     }
 
-    @Command(name = "ssh", description = "Open an ssh session to the running guest (Ssh=yes).")
+    @Command(name = "ssh", description = "Open an ssh session to the running guest (Ssh=yes).", footer = {"", "Examples:", "  kimg ssh", "  kimg ssh -- dmesg"})
     static final class Ssh {
         @Parameters(paramLabel = "CMD", arity = "0..*", description = "command to run instead of a shell")
         List<String> command;
     }
 
-    @Command(name = "genkey", description = "Generate the project's SSH key pair (mkosi.key, mkosi.key.pub) if missing.")
+    @Command(name = "genkey", description = "Generate the project's SSH key pair (mkosi.key, mkosi.key.pub) if missing.", footer = {"", "Examples:", "  kimg genkey", "  kimg -C ~/project genkey"})
     static final class Genkey {}
 
-    @Command(name = "gdb", description = "Start gdb on the built vmlinux attached to the guest's gdb stub (QemuArgs=-s).")
+    @Command(name = "gdb", description = "Start gdb on the built vmlinux attached to the guest's gdb stub (QemuArgs=-s).", footer = {"", "Examples:", "  kimg gdb", "  kimg gdb -- -ex \"hbreak start_kernel\""})
     static final class Gdb {
         @Parameters(paramLabel = "GDB-ARGS", arity = "0..*", description = "extra gdb arguments (after --)")
         List<String> command;
     }
 
-    @Command(name = "summary", description = "Print the resolved configuration, each value with its origin.")
+    @Command(name = "summary", description = "Print the resolved configuration, each value with its origin.", footer = {"", "Examples:", "  kimg summary", "  kimg --distribution=fedora summary --json"})
     static final class Summary {
         @Option(names = "--json", description = "print JSON (keys are setting names)")
         boolean json;
@@ -76,12 +76,12 @@ final class Verbs {
         String kernelConfig;
     }
 
-    @Command(name = "cat-config", description = "Print the configuration files read, in order.")
+    @Command(name = "cat-config", description = "Print the configuration files read, in order.", footer = {"", "Examples:", "  kimg cat-config", "  kimg -C ~/project cat-config"})
     static final class CatConfig {}
 
-    @Command(name = "clean", description = "Remove outputs (-f: also build directories; -ff: also caches).")
+    @Command(name = "clean", description = "Remove outputs (-f: also build directories; -ff: also caches).", footer = {"", "Examples:", "  kimg clean", "  kimg -ff clean"})
     static final class Clean {}
 
-    @Command(name = "completion", description = "Print the shell completion script (bash; zsh via bashcompinit).")
+    @Command(name = "completion", description = "Print the shell completion script (bash; zsh via bashcompinit).", footer = {"", "Examples:", "  kimg completion > /etc/bash_completion.d/kimg", "  source <(kimg completion)"})
     static final class Completion {}
 }

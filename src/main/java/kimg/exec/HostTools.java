@@ -5,13 +5,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import kimg.ui.Console;
 
 /**
- * The host tools a step needs, and the Debian package of each. Before a step runs, the missing ones are named
- * and installed with apt (kimg's main job must work on a fresh Debian 12 machine); when that is not possible
- * (not root, no apt) the step fails saying exactly what to install.
+ * The host tools a step needs, and the Debian package of each. Each verb checks its tools before any step runs
+ * ({@code kimg.VerbTools}) and names all the missing ones in one line; apt installs them only when the user
+ * allows it with {@value #INSTALL_VARIABLE}=1 (bin/kimg sets it, so the README's first command works on a fresh
+ * Debian 12 machine), never under the unit tests.
  */
 public final class HostTools {
     /** A tool: found when any of {@code paths} exists (a bare name is looked up on PATH). */
@@ -74,15 +76,57 @@ public final class HostTools {
         return out;
     }
 
-    /** Installs the packages of the missing tools with apt, after saying which; fails clearly when it cannot. */
+    /** The environment variable that allows kimg to install missing host tools with apt ("1" or "yes"). */
+    public static final String INSTALL_VARIABLE = "KIMG_INSTALL_TOOLS";
+
+    /** Whether {@code env} allows installing host packages: {@value #INSTALL_VARIABLE} is 1, yes or true. */
+    public static boolean installAllowed(Map<String, String> env) {
+        String v = env.getOrDefault(INSTALL_VARIABLE, "").trim().toLowerCase(java.util.Locale.ROOT);
+        return v.equals("1") || v.equals("yes") || v.equals("true");
+    }
+
+    /** The Debian packages that provide {@code tools}, in order, each once. */
+    public static List<String> packages(List<Tool> tools) {
+        Set<String> packages = new LinkedHashSet<>();
+        tools.forEach(t -> packages.add(t.debianPackage()));
+        return List.copyOf(packages);
+    }
+
+    /**
+     * One line naming the missing tools, their packages and how to let kimg install them, e.g. {@code missing host
+     * tools for build: flex, bison (apt-get install flex bison, or set KIMG_INSTALL_TOOLS=1 to let kimg do it)}.
+     */
+    public static String missingLine(String what, List<Tool> missing) {
+        return "missing host tools for " + what + ": " + String.join(", ", missing.stream().map(Tool::name).toList())
+                + " (apt-get install " + String.join(" ", packages(missing)) + ", or set " + INSTALL_VARIABLE
+                + "=1 to let kimg do it)";
+    }
+
+    /**
+     * A last check inside a step, for a tool the verb's up-front check could not foresee: installs the missing
+     * ones only when {@link #INSTALL_VARIABLE} allows it, otherwise the step fails naming them.
+     *
+     * @throws StepFailed when a tool is missing and cannot or may not be installed
+     */
     public static void ensure(String step, List<Tool> tools, Exec exec) {
         List<Tool> missing = missing(tools);
         if (missing.isEmpty()) {
             return;
         }
-        Set<String> packages = new LinkedHashSet<>();
-        missing.forEach(t -> packages.add(t.debianPackage()));
-        Console console = exec.console();
+        if (!installAllowed(System.getenv())) {
+            throw StepFailed.because(step, missingLine(step, missing));
+        }
+        install(step, missing, exec);
+    }
+
+    /**
+     * Installs the packages of {@code missing} with apt-get (as root), updating the package lists once if the
+     * first attempt fails (a fresh machine may have none).
+     *
+     * @throws StepFailed when not root, apt-get is absent, or a tool is still missing afterwards
+     */
+    public static void install(String step, List<Tool> missing, Exec exec) {
+        List<String> packages = packages(missing);
         String names = String.join(" ", packages);
         boolean root = "root".equals(System.getProperty("user.name"));
         if (!root || !onPath("apt-get")) {
@@ -90,17 +134,17 @@ public final class HostTools {
                     + String.join(", ", missing.stream().map(Tool::name).toList())
                     + "; install them with: apt-get install " + names);
         }
+        Console console = exec.console();
         console.info("installing missing host packages for " + step + ": " + names);
         List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
         argv.addAll(packages);
-        var env = java.util.Map.of("DEBIAN_FRONTEND", "noninteractive");
+        var env = Map.of("DEBIAN_FRONTEND", "noninteractive");
         Exec.Result r = exec.runUnchecked("apt-get-install", Cmd.of(argv).withEnv(env));
         if (r.exitStatus() != 0) {
-            // A fresh machine may have no package lists yet.
             exec.run("apt-get-update", Cmd.of("apt-get", "update", "-q").withEnv(env));
             exec.run("apt-get-install", Cmd.of(argv).withEnv(env));
         }
-        List<Tool> still = missing(tools);
+        List<Tool> still = missing(missing);
         if (!still.isEmpty()) {
             throw StepFailed.because(step, "still missing after apt-get install: "
                     + String.join(", ", still.stream().map(Tool::name).toList()));

@@ -34,6 +34,7 @@ import kimg.exec.OwnedPaths;
 import kimg.exec.ProjectLock;
 import kimg.exec.StepFailed;
 import kimg.exec.StepLogs;
+import kimg.exec.TreeRemoval;
 import kimg.ui.Console;
 
 /**
@@ -109,16 +110,15 @@ public final class ImageBuilder {
      * {@code clean}: level 1 removes the image outputs (tree, archive, state, leftovers of interrupted runs);
      * level 2 also removes every cached distribution tree kimg made in CacheDirectory.
      */
-    public static void clean(Config config, int level) {
+    public static void clean(Config config, int level, Exec exec) {
         try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg clean")) {
-            var builder = new ImageBuilder(config, new Exec(StepLogs.under(config.outputDirectory().resolve("logs")),
-                    Console.plain(System.err)));
+            var builder = new ImageBuilder(config, exec);
             Paths p = builder.paths();
             builder.removeLeftovers(p);
             if (level >= 1) {
                 // The state file last: it is how an older kimg's outputs (made before stamps) are recognised.
                 for (Path output : p.outputs()) {
-                    builder.deleteOwned("clean", output, p);
+                    builder.deleteOwned("remove-image", output, p);
                 }
                 builder.delete(p.stateFile());
             }
@@ -269,7 +269,11 @@ public final class ImageBuilder {
             Cmd cmd = RootfsSpec.isDebianLike(spec.distribution())
                     ? Cmd.of(MmdebstrapCommand.argv(spec, root))
                     : dnfCommand(spec, root, temp.resolve("dnf"));
-            runPackageManager(step + (spec.purpose().equals("build") ? "-build-overlay" : ""), cmd);
+            String stepName = step + (spec.purpose().equals("build") ? "-build-overlay" : "");
+            if (RootfsSpec.isDebianLike(spec.distribution())) {
+                exec.console().watch(stepName, new MmdebstrapProgress());
+            }
+            runPackageManager(stepName, cmd);
             Files.writeString(temp.resolve("inputs.txt"), inputsText(key));
             delete(temp.resolve("dnf"));
             deleteCacheEntry(entry);
@@ -352,7 +356,7 @@ public final class ImageBuilder {
         }
         others.sort(Comparator.comparing((Path e) -> e.resolve("inputs.txt").toFile().lastModified()).reversed());
         for (Path old : others.subList(Math.min(1, others.size()), others.size())) {
-            delete(old);
+            deleteTree("remove-cached-tree", old);
         }
     }
 
@@ -362,7 +366,7 @@ public final class ImageBuilder {
         for (Path entry : list(config.cacheDirectory())) {
             String name = entry.getFileName().toString();
             if ((isCacheEntry(entry) && name.startsWith(prefix)) || isAbandonedCacheTemp(entry)) {
-                delete(entry);
+                deleteTree("remove-cached-tree", entry);
             }
         }
     }
@@ -626,7 +630,7 @@ public final class ImageBuilder {
             }
             OwnedPaths.claim(p.tree());
             move(staging.resolve("root"), p.tree());
-            delete(p.previous());
+            deleteTree("remove-old-image", p.previous());
         }
         Path knownHosts = staging.resolve("known_hosts");
         if (Files.isRegularFile(knownHosts)) {
@@ -679,6 +683,13 @@ public final class ImageBuilder {
                 delete(e);
             }
         }
+        // Trees a killed run had renamed aside to delete (TreeRemoval): finish them.
+        for (Path dir : List.of(p.outputDirectory(), config.cacheDirectory())) {
+            for (Path trash : TreeRemoval.leftovers(dir)) {
+                deleteTree("remove-trash", trash);
+                OwnedPaths.release(trash);
+            }
+        }
     }
 
     /**
@@ -705,7 +716,7 @@ public final class ImageBuilder {
     /** Deletes an output (tree, archive, postinst output) after checking kimg made it, then its stamp. */
     private void deleteOwned(String step, Path output, Paths p) {
         OwnedPaths.requireOwned(step, output, p::madeByOlderKimg);
-        delete(output);
+        deleteTree(step, output);
         OwnedPaths.release(output);
     }
 
@@ -792,12 +803,30 @@ public final class ImageBuilder {
         if (path == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        unmountStale(path);
+        FileTrees.deleteRecursively(path);
+    }
+
+    /**
+     * Deletes a big tree kimg made (callers check) as the step {@code step} with its own status line: renamed
+     * aside, then {@code rm -rf} in a child ({@link TreeRemoval}). Anything else goes to {@link #delete}.
+     */
+    private void deleteTree(String step, Path path) {
+        if (path == null || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            delete(path);
+            return;
+        }
+        unmountStale(path);
+        TreeRemoval.remove(exec, step, List.of(path));
+    }
+
+    /** Unmounts what a killed package manager left mounted inside a tree of kimg's, and only there. */
+    private void unmountStale(Path path) {
         for (String mount : Mounts.below(path)) {
             exec.runUnchecked("umount-stale", Cmd.of("umount", "--lazy", "--", mount));
         }
         if (!Mounts.below(path).isEmpty()) {
             throw StepFailed.because("cleanup", "cannot remove " + path + ": something is still mounted inside");
         }
-        FileTrees.deleteRecursively(path);
     }
 }

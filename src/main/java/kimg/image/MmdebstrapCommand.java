@@ -9,13 +9,15 @@ public final class MmdebstrapCommand {
     private MmdebstrapCommand() {}
 
     /**
-     * {@code mmdebstrap --variant=minbase --architectures=amd64 --components=main[,...] --include=PKGS
+     * {@code mmdebstrap --verbose --variant=minbase --architectures=amd64 --components=main[,...] --include=PKGS
      * [--dpkgopt=...] -- RELEASE TARGET [MIRROR]}. The mode is left to mmdebstrap (root when run as root). An empty
      * mirror lets mmdebstrap pick its default (deb.debian.org for Debian releases).
      */
     public static List<String> argv(RootfsSpec spec, Path target) {
         var argv = new ArrayList<String>();
         argv.add("mmdebstrap");
+        // apt's and dpkg's lines ("N newly installed", "Unpacking P") are how MmdebstrapProgress counts packages.
+        argv.add("--verbose");
         argv.add("--variant=" + spec.variant());
         argv.add("--architectures=" + spec.nativeArchitecture());
         var components = new ArrayList<String>();

@@ -132,7 +132,11 @@ public final class KernelBuilder {
             exec.console().warn("kernel: -i with CONFIG_MODULES unset: nothing to build");
         } else {
             java.time.Instant started = java.time.Instant.now();
+            boolean fromScratch = KernelMakeProgress.fromScratch(buildDir);
+            var progress = KernelMakeProgress.in(buildDir);
+            exec.console().watch("kernel-make", progress);
             add("make", exec.run("kernel-make", Cmd.of(make.build(goals))).took());
+            progress.record(buildDir, fromScratch);
             if (goals.contains(arch.imageTarget())) {
                 // -i leaves the kernel image as it was: only a whole build brings it up to the sources.
                 KernelBuildStamp.write(buildDir, started);

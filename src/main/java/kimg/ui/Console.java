@@ -17,6 +17,8 @@ public class Console {
     private final boolean debug;
     private final boolean verbose;
     private final StatusLine status;
+    /** The progress readers of steps being watched, by step name (see {@link #watch}). */
+    private final java.util.Map<String, StepProgress> watched = new java.util.HashMap<>();
 
     public Console(PrintStream out, boolean debug, boolean verbose, StatusLine status) {
         this.out = out;
@@ -40,6 +42,14 @@ public class Console {
         return debug;
     }
 
+    /**
+     * Reads the output of the next step named {@code step} with {@code progress}: how far it is goes on the status
+     * line, its summary on the step's final line. The watch ends with that step.
+     */
+    public synchronized void watch(String step, StepProgress progress) {
+        watched.put(step, progress);
+    }
+
     public synchronized void stepStarted(String step) {
         if (status != null) {
             status.show(step);
@@ -50,8 +60,12 @@ public class Console {
 
     /** A line of a running step's output: shown only with --debug (it is always in the step's log). */
     public synchronized void stepOutput(String step, String line) {
+        StepProgress progress = watched.get(step);
+        if (progress != null) {
+            progress.line(line);
+        }
         if (status != null) {
-            status.tick(step, line);
+            status.tick(step, line, progress == null ? "" : progress.status(status.elapsed()));
         }
         if (verbose) {
             print("  " + line);
@@ -63,7 +77,10 @@ public class Console {
         if (status != null) {
             status.show(""); // the step is over: nothing to redraw until the next one starts
         }
-        print(stamp() + (exit == 0 ? " ✓ " : " ✗ ") + step + " (" + secs + (exit == 0 ? "" : ", exit " + exit) + ")");
+        StepProgress progress = watched.remove(step);
+        String summary = progress == null ? "" : progress.summary();
+        print(stamp() + (exit == 0 ? " ✓ " : " ✗ ") + step + " (" + secs + (summary.isEmpty() ? "" : ", " + summary)
+                + (exit == 0 ? "" : ", exit " + exit) + ")");
     }
 
     public synchronized void command(String rendered) {
@@ -87,7 +104,7 @@ public class Console {
     /** Hands the terminal to a child (the guest's serial console) and takes it back afterwards. */
     public synchronized void release() {
         if (status != null) {
-            status.clear();
+            status.release();
         }
     }
 

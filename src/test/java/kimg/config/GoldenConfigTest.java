@@ -1,7 +1,6 @@
 package kimg.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenConfigTest {
     private static final Path CASES = Path.of("src/test/resources/config");
-    private static final boolean UPDATE = Boolean.getBoolean("kimg.golden.update");
 
     /** One run of one case: {@code run} is "" for {@code args}/{@code expected.json}. */
     record Golden(Path caseDir, String run) {
@@ -108,12 +106,6 @@ class GoldenConfigTest {
         String actual = out.toString(StandardCharsets.UTF_8).replace(project.toString(), "$PROJECT");
 
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        if (UPDATE) {
-            Files.writeString(golden.expected(), actual);
-            return;
-        }
-        assertTrue(Files.exists(golden.expected()),
-                golden.expected() + " is missing: run with -Dkimg.golden.update=true and review it");
-        assertEquals(Files.readString(golden.expected()), actual, "kimg " + String.join(" ", args));
+        kimg.Golden.assertFile(golden.expected(), actual);
     }
 }

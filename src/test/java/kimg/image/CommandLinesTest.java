@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import kimg.Golden;
 import kimg.config.Config;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class CommandLinesTest {
 
     @Test
     void mmdebstrapDefaultIsMinbaseBookwormWithKmodAndNoDocs() {
-        Golden.assertArgv("mmdebstrap-default",
+        Golden.assertArgv("image/mmdebstrap-default.argv",
                 MmdebstrapCommand.argv(spec(Map.of()), Path.of("/cache/.kimg-tmp-x/root")));
     }
 
@@ -35,12 +36,12 @@ class CommandLinesTest {
         v.put("Packages", List.of("vim", "btrfs-progs", "kmod", "gdb"));
         v.put("WithDocs", List.of("true"));
         v.put("Ssh", List.of("true"));
-        Golden.assertArgv("mmdebstrap-mirror", MmdebstrapCommand.argv(spec(v), Path.of("/c/root")));
+        Golden.assertArgv("image/mmdebstrap-mirror.argv", MmdebstrapCommand.argv(spec(v), Path.of("/c/root")));
     }
 
     @Test
     void mmdebstrapForUbuntuUsesTheToolsDefaultMirror() {
-        Golden.assertArgv("mmdebstrap-ubuntu", MmdebstrapCommand.argv(
+        Golden.assertArgv("image/mmdebstrap-ubuntu.argv", MmdebstrapCommand.argv(
                 spec(Map.of("Distribution", List.of("ubuntu"))), Path.of("/c/root")));
     }
 
@@ -64,7 +65,7 @@ class CommandLinesTest {
     @Test
     void dnfForFedora() {
         var s = spec(Map.of("Distribution", List.of("fedora"), "Packages", List.of("gcc", "make")));
-        Golden.assertArgv("dnf-fedora", DnfCommand.argv(s, Path.of("/c/root"), Path.of("/c/dnf")));
+        Golden.assertArgv("image/dnf-fedora.argv", DnfCommand.argv(s, Path.of("/c/root"), Path.of("/c/dnf")));
         String repos = DnfCommand.repoFiles(s).get("fedora.repo");
         assertTrue(repos.contains("metalink=https://mirrors.fedoraproject.org/metalink?repo=fedora-$releasever"));
         assertTrue(repos.contains("[updates-testing]"));
@@ -76,7 +77,7 @@ class CommandLinesTest {
         var s = spec(Map.of("Distribution", List.of("centos"), "Repositories", List.of("crb", "epel"),
                 "Mirror", List.of("https://mirror.example/centos-stream/"), "WithDocs", List.of("yes")));
         assertEquals("9", s.release());
-        Golden.assertArgv("dnf-centos", DnfCommand.argv(s, Path.of("/c/root"), Path.of("/c/dnf")));
+        Golden.assertArgv("image/dnf-centos.argv", DnfCommand.argv(s, Path.of("/c/root"), Path.of("/c/dnf")));
         String repos = DnfCommand.repoFiles(s).get("centos.repo");
         assertTrue(repos.contains("baseurl=https://mirror.example/centos-stream/9-stream/BaseOS/$basearch/os/"),
                 repos);
@@ -86,11 +87,11 @@ class CommandLinesTest {
 
     @Test
     void tarCpioAndRepart() {
-        Golden.assertArgv("tar", OutputFormats.tarArgv(Path.of("/out/.kimg-staging-image/root"),
+        Golden.assertArgv("image/tar.argv", OutputFormats.tarArgv(Path.of("/out/.kimg-staging-image/root"),
                 Path.of("/out/.kimg-staging-image/image.tar")));
-        Golden.assertArgv("cpio", OutputFormats.cpioArgv(Path.of("/out/.kimg-staging-image/cpio-files"),
+        Golden.assertArgv("image/cpio.argv", OutputFormats.cpioArgv(Path.of("/out/.kimg-staging-image/cpio-files"),
                 Path.of("/out/.kimg-staging-image/image.cpio")));
-        Golden.assertArgv("repart", OutputFormats.repartArgv(Path.of("/home/dev/project/mkosi.repart"),
+        Golden.assertArgv("image/repart.argv", OutputFormats.repartArgv(Path.of("/home/dev/project/mkosi.repart"),
                 Path.of("/out/.kimg-staging-image/root"), OutputFormats.diskSize(200L << 20),
                 Path.of("/out/.kimg-staging-image/image.raw")));
     }
@@ -114,13 +115,13 @@ class CommandLinesTest {
         layout.put("lib", "usr/lib");
         layout.put("etc", "");
         Path helpers = Path.of("/out/.kimg-staging-image/scripts");
-        Golden.assertArgv("postinst", PostinstSandbox.argv(layout, Path.of("/home/dev/project/mkosi.postinst"),
+        Golden.assertArgv("image/postinst.argv", PostinstSandbox.argv(layout, Path.of("/home/dev/project/mkosi.postinst"),
                 Path.of("/out/.kimg-staging-image/root"), PROJECT, Path.of("/out/.kimg-staging-image/outputs"),
                 helpers, false, Map.of("CC", "clang")));
-        Golden.assertArgv("postinst-chroot", PostinstSandbox.argv(layout,
+        Golden.assertArgv("image/postinst-chroot.argv", PostinstSandbox.argv(layout,
                 Path.of("/home/dev/project/mkosi.postinst.chroot"), Path.of("/out/.kimg-staging-image/root"),
                 PROJECT, Path.of("/out/.kimg-staging-image/outputs"), helpers, false, Map.of("CC", "clang")));
-        Golden.assertArgv("mkosi-chroot", PostinstSandbox.chrootArgv(false));
+        Golden.assertArgv("image/mkosi-chroot.argv", PostinstSandbox.chrootArgv(false));
         List<String> withNetwork = PostinstSandbox.argv(layout, Path.of("/s"), Path.of("/r"), PROJECT,
                 Path.of("/o"), helpers, true, Map.of());
         assertTrue(!withNetwork.contains("--unshare-net"), "WithNetwork=yes keeps the network");
@@ -128,7 +129,7 @@ class CommandLinesTest {
 
     @Test
     void treeCopy() {
-        Golden.assertArgv("tree-copy", TreeCopyCommand.argv(Path.of("/out/.kimg-staging-image/root"),
+        Golden.assertArgv("image/tree-copy.argv", TreeCopyCommand.argv(Path.of("/out/.kimg-staging-image/root"),
                 Path.of("/home/dev/project/mkosi.extra"), "/"));
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import kimg.Golden;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
 import kimg.ui.Console;
@@ -72,7 +73,7 @@ class GuestInitTest {
 
     @Test
     void compilesWithTheGoldenCommandLineOncePerSource() {
-        Golden.assertArgv("guest-init", GuestInit.compileArgv(Path.of("/c/init.c"), Path.of("/c/init")));
+        Golden.assertArgv("image/guest-init.argv", GuestInit.compileArgv(Path.of("/c/init.c"), Path.of("/c/init")));
         assertTrue(program.getParent().getFileName().toString().startsWith(GuestInit.CACHE_PREFIX));
         long built = program.toFile().lastModified();
         var exec = new Exec(new StepLogs(cache.resolve("logs2")),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -57,6 +58,21 @@ class ImageBuilderTest {
                 false, false, List.of());
         var exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), Console.plain(System.err));
         return ImageBuilder.build(config, r.buildOptions(), exec, List.of());
+    }
+
+    /** clean at {@code level}; returns what the console printed. */
+    private static String clean(Config config, int level) {
+        var out = new java.io.ByteArrayOutputStream();
+        var exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")),
+                Console.plain(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)));
+        ImageBuilder.clean(config, level, exec);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static List<String> trash(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".kimg-trash-")).toList();
+        }
     }
 
     private static Object inode(Path p) throws Exception {
@@ -171,13 +187,16 @@ class ImageBuilderTest {
         Config c = config(Map.of("Format", List.of("tar")));
         Path entry = plantCache(c);
         build(c, 0);
-        ImageBuilder.clean(c, 1);
+        // The image tree goes as a step of its own (rm -rf in a child), with its final line; no trash is left.
+        assertTrue(clean(c, 1).contains("✓ remove-image"));
         assertFalse(Files.exists(project.resolve("mkosi.output/image")));
         assertFalse(Files.exists(project.resolve("mkosi.output/image.tar")));
         assertFalse(Files.exists(project.resolve("mkosi.output/.image.kimg-state")));
+        assertEquals(List.of(), trash(project.resolve("mkosi.output")));
         assertTrue(Files.exists(entry));
-        ImageBuilder.clean(c, 2);
+        assertTrue(clean(c, 2).contains("✓ remove-cached-tree"));
         assertFalse(Files.exists(entry));
+        assertEquals(List.of(), trash(entry.getParent()));
     }
 
     /** Issue 11.1: an output path kimg did not make (no stamp, no state file of an older kimg) is never replaced. */
@@ -190,7 +209,7 @@ class ImageBuilderTest {
         StepFailed e = assertThrows(StepFailed.class, () -> build(c, 1));
         assertTrue(e.lastLines().get(0).contains("refusing to delete or replace " + mine), e.lastLines()::toString);
         assertEquals("mine\n", Files.readString(mine.resolve("notes.txt")));
-        assertThrows(StepFailed.class, () -> ImageBuilder.clean(c, 1));
+        assertThrows(StepFailed.class, () -> clean(c, 1));
         assertTrue(Files.exists(mine.resolve("notes.txt")));
     }
 

@@ -3,20 +3,17 @@ package kimg.module;
 import kimg.config.Architecture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import kimg.Golden;
 import org.junit.jupiter.api.Test;
 
 /**
- * Golden tests: each command's expected argv, one argument per line, in src/test/resources/module/make/. Run
- * with -Dkimg.golden.update=true to rewrite them after an intended change (then review the diff).
+ * Golden tests: each command's expected argv, one argument per line, in src/test/resources/module/make/ (see
+ * {@link Golden} for the update property).
  */
 class MakeCommandsTest {
-    static final Path GOLDEN = Path.of("src/test/resources/module/make");
     static final Path TREE = Path.of("/src/linux");
     static final Path BUILD = Path.of("/p/mkosi.builddir/debian~bookworm~x86-64/kernel/default");
 
@@ -24,76 +21,71 @@ class MakeCommandsTest {
         return new MakeCommands(TREE, BUILD, 2, MakeCommands.variables(env, false, Architecture.X86_64, Architecture.X86_64));
     }
 
-    static void golden(String name, List<String> argv) throws IOException {
-        Path file = GOLDEN.resolve(name + ".argv");
-        if (Boolean.getBoolean("kimg.golden.update")) {
-            Files.createDirectories(GOLDEN);
-            Files.write(file, argv, StandardCharsets.UTF_8);
-        }
-        assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), argv, "golden file " + file);
+    static void golden(String name, List<String> argv) {
+        Golden.assertArgv("module/make/" + name + ".argv", argv);
     }
 
     @Test
-    void baseConfig() throws IOException {
+    void baseConfig() {
         golden("base-config", commands(Map.of()).baseConfig(List.of("tinyconfig")));
     }
 
     @Test
-    void allDefConfigAppliesAWholeConfig() throws IOException {
+    void allDefConfigAppliesAWholeConfig() {
         golden("alldefconfig", commands(Map.of()).allDefConfig(Path.of("/p/mkosi.kernel.config")));
     }
 
     @Test
-    void mergeConfigUsesTheTreesScript() throws IOException {
+    void mergeConfigUsesTheTreesScript() {
         golden("merge-config", commands(Map.of()).mergeConfig(
                 List.of(Path.of("/p/mkosi.kernel.config"), Path.of("/p/debug.fragment"))));
     }
 
     @Test
-    void olddefconfig() throws IOException {
+    void olddefconfig() {
         golden("olddefconfig", commands(Map.of()).olddefconfig());
     }
 
     @Test
-    void listNewConfig() throws IOException {
+    void listNewConfig() {
         golden("listnewconfig", commands(Map.of()).listNewConfig());
     }
 
     @Test
-    void fullBuild() throws IOException {
+    void fullBuild() {
         golden("build-full", commands(Map.of()).build(
                 List.of("bzImage", "modules", "scripts_gdb", "compile_commands.json")));
     }
 
     @Test
-    void incrementalBuildIsModulesOnly() throws IOException {
+    void incrementalBuildIsModulesOnly() {
         golden("build-incremental", commands(Map.of()).build(List.of("modules")));
     }
 
     @Test
-    void modulesInstall() throws IOException {
+    void modulesInstall() {
         golden("modules-install", commands(Map.of()).modulesInstall(
                 Path.of("/p/mkosi.builddir/debian~bookworm~x86-64/kernel/modules/.install-123")));
     }
 
     @Test
-    void clangMeansLlvm() throws IOException {
+    void clangMeansLlvm() {
         golden("build-clang", commands(Map.of("CC", "clang")).build(List.of("bzImage")));
         assertEquals(commands(Map.of("CC", "clang")).variables(), commands(Map.of("LLVM", "1")).variables());
     }
 
     @Test
-    void versionedClangIsPassedAsCc() throws IOException {
+    void versionedClangIsPassedAsCc() {
         golden("build-clang-15", commands(Map.of("CC", "clang-15")).build(List.of("bzImage")));
     }
 
     @Test
-    void otherCompilerIsPassedAsCc() throws IOException {
+    void otherCompilerIsPassedAsCc() {
         golden("build-gcc-12", commands(Map.of("CC", "gcc-12")).build(List.of("bzImage")));
     }
 
     @Test
-    void ccacheWrapsTheCompiler() throws IOException {
+    void ccacheWrapsTheCompiler() {
         var gcc = new MakeCommands(TREE, BUILD, 2,
                 MakeCommands.variables(Map.of("CCACHE", "1"), true, Architecture.X86_64, Architecture.X86_64));
         golden("build-ccache", gcc.build(List.of("bzImage")));
@@ -103,13 +95,13 @@ class MakeCommandsTest {
     }
 
     @Test
-    void environmentLocalVersionAndBuildIdentityPassThrough() throws IOException {
+    void environmentLocalVersionAndBuildIdentityPassThrough() {
         golden("build-env", commands(Map.of("LOCALVERSION", "-dev", "KBUILD_BUILD_HOST", "box", "KCFLAGS", "-Og",
                 "W", "1", "UNRELATED", "x")).build(List.of("bzImage")));
     }
 
     @Test
-    void crossBuildSetsArchAndCrossCompile() throws IOException {
+    void crossBuildSetsArchAndCrossCompile() {
         var cross = new MakeCommands(TREE, BUILD, 4,
                 MakeCommands.variables(Map.of(), false, Architecture.ARM64, Architecture.X86_64));
         golden("build-cross-arm64", cross.build(List.of("Image", "modules")));

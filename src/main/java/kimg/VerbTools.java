@@ -1,0 +1,127 @@
+package kimg;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.Request;
+import kimg.exec.Exec;
+import kimg.exec.HostTools;
+import kimg.exec.HostTools.Tool;
+import kimg.image.RootfsSpec;
+import kimg.manifest.Manifest;
+import kimg.module.ModuleSelection;
+
+/**
+ * The host tools a verb needs with this config, checked before any step runs (mkosi checks its tools up front
+ * too): all the missing ones are named in one line and the verb exits 2, unless {@code KIMG_INSTALL_TOOLS=1}
+ * lets kimg install them with apt first.
+ */
+final class VerbTools {
+    private VerbTools() {}
+
+    /**
+     * The tools {@code request.verb()} needs: build needs the kernel toolchain when a kernel is built, the package
+     * manager and bubblewrap for the image, cpio or systemd-repart for those formats, ssh-keygen for Ssh=yes; qemu
+     * and run need QEMU and virtiofsd (and the build's tools when they build first); ssh needs ssh, gdb needs gdb.
+     * Verbs that run no program (summary, cat-config, clean) need none.
+     */
+    static List<Tool> needed(Config config, Request request) {
+        var tools = new LinkedHashSet<Tool>();
+        switch (request.verb()) {
+            case "build" -> tools.addAll(forBuild(config, request, request.incremental()));
+            case "genkey" -> tools.addAll(HostTools.SSH_KEYGEN);
+            case "qemu", "run" -> {
+                if (buildsFirst(config, request)) {
+                    tools.addAll(forBuild(config, request, false));
+                }
+                tools.addAll(qemu(config));
+            }
+            case "ssh" -> tools.addAll(HostTools.SSH);
+            case "gdb" -> tools.addAll(HostTools.GDB);
+            default -> {}
+        }
+        return List.copyOf(tools);
+    }
+
+    /** Whether a boot verb builds before booting: -f, or no image from an earlier build (as Pipeline.boot decides). */
+    static boolean buildsFirst(Config config, Request request) {
+        if (request.force() > 0) {
+            return true;
+        }
+        var manifest = Manifest.read(config.outputDirectory());
+        return manifest.isEmpty() || manifest.get().image() == null
+                || !Files.isDirectory(Path.of(manifest.get().image().root()));
+    }
+
+    /** The guest architecture's QEMU (Debian packages them per family) and virtiofsd. */
+    static List<Tool> qemu(Config config) {
+        String binary = config.architecture().qemuBinary();
+        if (binary == null) {
+            return List.of(HostTools.QEMU.get(1));
+        }
+        String name = binary.substring("qemu-system-".length());
+        String pkg = name.equals("x86_64") || name.equals("i386") ? "qemu-system-x86"
+                : name.equals("aarch64") || name.equals("arm") ? "qemu-system-arm"
+                : name.startsWith("ppc") ? "qemu-system-ppc"
+                : name.equals("s390x") ? "qemu-system-s390x" : "qemu-system-misc";
+        return List.of(Tool.command(binary, pkg), HostTools.QEMU.get(1));
+    }
+
+    private static List<Tool> forBuild(Config config, Request request, boolean incremental) {
+        var tools = new ArrayList<Tool>();
+        List<ModuleSelection.Selected> modules = ModuleSelection.select(config, request.buildOptions().selectedModules());
+        boolean kernel = modules.stream().anyMatch(ModuleSelection.Selected::isKernel);
+        boolean inImage = modules.stream().anyMatch(m -> m.definition().map(d -> d.runsInImage()).orElse(false));
+        if (kernel) {
+            tools.addAll(HostTools.KERNEL);
+        }
+        boolean image = !incremental && !config.format().equals("none");
+        if (image || inImage) {
+            tools.addAll(RootfsSpec.isDebianLike(config.distribution()) ? HostTools.DEBIAN_ROOTFS
+                    : List.of(Tool.command("dnf", "dnf")));
+        }
+        // bubblewrap runs module builds in the image and copies trees into it (overlays, ExtraTrees, postinst).
+        if (inImage || image && (!modules.isEmpty() || !config.list("ExtraTrees").isEmpty()
+                || !config.list("PostInstallationScripts").isEmpty()
+                || Files.exists(config.directory().resolve("mkosi.extra"))
+                || Files.exists(config.directory().resolve("mkosi.postinst")))) {
+            tools.addAll(HostTools.SANDBOX);
+        }
+        if (image && config.format().equals("cpio")) {
+            tools.addAll(HostTools.CPIO);
+        }
+        if (image && config.format().equals("disk")) {
+            tools.addAll(HostTools.DISK);
+        }
+        if (image && config.sshInImage()) {
+            tools.addAll(HostTools.SSH_KEYGEN);
+        }
+        return tools;
+    }
+
+    /**
+     * Checks the verb's tools before any step: nothing missing returns; missing ones are installed when
+     * {@code env} allows it, otherwise the verb stops.
+     *
+     * @throws ConfigError (exit 2) naming every missing tool and its package, when installing is not allowed
+     */
+    static void check(Config config, Request request, Map<String, String> env, Exec exec) {
+        check(request.verb(), needed(config, request), env, exec);
+    }
+
+    static void check(String verb, List<Tool> needed, Map<String, String> env, Exec exec) {
+        List<Tool> missing = HostTools.missing(needed);
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (!HostTools.installAllowed(env)) {
+            throw ConfigError.usage(HostTools.missingLine("kimg " + verb, missing));
+        }
+        HostTools.install(verb, missing, exec);
+    }
+}
