@@ -36,23 +36,22 @@ bench_kernel_tree() {
 }
 
 bench_tree=$(bench_kernel_tree)
-# kimg on the project's own config, with the kernel module enabled and built from the bench's tree.
-bench_kimg_args=(-C "$top" --include=modules/kernel --build-sources="$bench_tree:kernel")
+# kimg on the project's own config, with the kernel module enabled and built from the bench's tree; its image
+# and manifest go to the bench's own output directory, so the project's mkosi.output keeps booting Debian's kernel.
+bench_kimg_args=(-C "$top" --include=modules/kernel --build-sources="$bench_tree:kernel"
+    --output-directory="$bench_cache/output")
 [ -n "${KIMG_BENCH_BUILDDIR:-}" ] && bench_kimg_args+=(--build-directory="$KIMG_BENCH_BUILDDIR")
 kimgk() { "$top/bin/kimg" "${bench_kimg_args[@]}" "$@"; }
 
-# The kernel's O= directory (the one holding vmlinux), built first if there is none.
+# The kernel's O= directory (the one holding vmlinux). The first call of a run builds the kernel and an image
+# with its modules (`kimg build --kernel`: the whole kernel the first time, several minutes; a no-op make after).
 bench_kernel_build_dir() {
     local root="${KIMG_BENCH_BUILDDIR:-$top/mkosi.builddir}"
-    local dir
-    dir=$(ls -td "$root"/*/kernel/*/vmlinux 2>/dev/null | head -n 1)
-    if [ -z "$dir" ]; then
-        echo "bench: building the kernel once (kimg -t none build --kernel; several minutes) ..." >&2
-        kimgk -t none build --kernel >"$bench_cache/first-kernel-build.log" 2>&1 || {
-            tail -n 20 "$bench_cache/first-kernel-build.log" >&2; exit 1; }
-        dir=$(ls -td "$root"/*/kernel/*/vmlinux | head -n 1)
-    fi
-    dirname "$dir"
+    [ -n "$(ls "$root"/*/kernel/*/vmlinux 2>/dev/null)" ] || echo "bench: building the kernel (several minutes) ..." >&2
+    mkdir -p "$bench_cache"
+    kimgk build --kernel >"$bench_cache/kernel-build.log" 2>&1 || {
+        tail -n 20 "$bench_cache/kernel-build.log" >&2; echo "bench: log: $bench_cache/kernel-build.log" >&2; exit 1; }
+    dirname "$(ls -td "$root"/*/kernel/*/vmlinux | head -n 1)"
 }
 
 # kimg's build identity (MakeCommands.BUILD_*): a bare make with another one would rewrite
