@@ -150,7 +150,15 @@ public final class KernelBuilder {
         String release = readLines(releaseFile).get(0).strip();
         Path modulesDir = modulesRoot.resolve(release);
         if (modules) {
-            installModules(make, modulesRoot, release);
+            String fullReason = fullInstallReason(finalConfig, tree, buildDir, modulesDir);
+            if (fullReason == null) {
+                updateModules(make, buildDir, modulesRoot, release);
+            } else {
+                if (exec.console().debug()) {
+                    exec.console().info("kernel: make modules_install (" + fullReason + ")");
+                }
+                installModules(make, modulesRoot, release);
+            }
         } else {
             createDirectories(modulesDir);
         }
@@ -230,6 +238,70 @@ public final class KernelBuilder {
             FileTrees.replace(installed, modulesRoot.resolve(release));
         } finally {
             FileTrees.deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * Why the modules need a whole {@code make modules_install} rather than {@link #updateModules}, or null: there
+     * is no complete install yet, it belongs to another tree or build directory, or make does more to each module
+     * than copy it (signing, compression: CONFIG_MODULE_SIG_ALL, CONFIG_MODULE_COMPRESS_*).
+     */
+    static String fullInstallReason(KconfigValues config, Path tree, Path buildDir, Path modulesDir) {
+        if (config.valueOf("CONFIG_MODULE_SIG_ALL").equals("y")) {
+            return "modules are signed on install";
+        }
+        for (String c : List.of("GZIP", "XZ", "ZSTD")) {
+            if (config.valueOf("CONFIG_MODULE_COMPRESS_" + c).equals("y")) {
+                return "modules are compressed on install";
+            }
+        }
+        if (!Files.isRegularFile(modulesDir.resolve("modules.dep"))) {
+            return "no earlier install";
+        }
+        try {
+            // kbuild writes the links with make's physical working directory: compare files, not spellings.
+            if (!Files.isSameFile(modulesDir.resolve("build"), buildDir)
+                    || !Files.isSameFile(modulesDir.resolve("source"), tree)) {
+                return "the installed modules come from another build";
+            }
+        } catch (IOException e) {
+            return "no build or source link";
+        }
+        return null;
+    }
+
+    /**
+     * Brings an installed release directory up to date with the build: copies the modules that changed, runs
+     * depmod only when its input changed ({@link ModuleTreeUpdate}). Every file is replaced by a rename, so a
+     * running guest that loads a module meanwhile never reads half a file; what a whole install adds over this
+     * (a fresh tree swapped in) is only worth its cost when the tree is new.
+     */
+    private void updateModules(MakeCommands make, Path buildDir, Path modulesRoot, String release) {
+        long t0 = System.nanoTime();
+        Path releaseDir = modulesRoot.resolve(release);
+        ModuleTreeUpdate update = ModuleTreeUpdate.between(buildDir, releaseDir);
+        update.applyFiles(buildDir, releaseDir);
+        add("modules_install", Duration.ofNanos(System.nanoTime() - t0));
+        if (exec.console().debug()) {
+            exec.console().info("kernel: modules installed: " + update.copies().size() + " copied, "
+                    + update.removals().size() + " removed; depmod: "
+                    + update.depmod().orElse("skipped, no input of it changed"));
+        }
+        if (update.depmod().isPresent()) {
+            // depmod reads <base>/lib/modules/<release>: a link to the release directory gives it that layout.
+            Path base;
+            try {
+                base = Files.createTempDirectory(modulesRoot, ".install-");
+                Files.createDirectories(base.resolve("lib/modules"));
+                Files.createSymbolicLink(base.resolve("lib/modules").resolve(release), releaseDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                add("depmod", exec.run("kernel-depmod", Cmd.of(make.depmod(base, release))).took());
+            } finally {
+                FileTrees.deleteRecursively(base);
+            }
         }
     }
 

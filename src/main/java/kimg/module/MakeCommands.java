@@ -150,4 +150,13 @@ public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String
     public List<String> modulesInstall(Path installModPath) {
         return make(false, List.of("INSTALL_MOD_PATH=" + installModPath, "modules_install"));
     }
+
+    /**
+     * depmod over an installed release directory, as kbuild's scripts/depmod.sh runs it after modules_install:
+     * {@code -a} all modules, {@code -e -F System.map} to report symbols neither a module nor vmlinux provides.
+     * {@code base} holds {@code lib/modules/<release>} (depmod has no option for another layout).
+     */
+    public List<String> depmod(Path base, String release) {
+        return List.of("depmod", "-ae", "-F", buildDir.resolve("System.map").toString(), "-b", base.toString(), release);
+    }
 }

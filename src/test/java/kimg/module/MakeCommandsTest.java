@@ -69,6 +69,12 @@ class MakeCommandsTest {
     }
 
     @Test
+    void depmodOverTheInstalledRelease() {
+        golden("depmod", commands(Map.of()).depmod(
+                Path.of("/p/mkosi.builddir/debian~bookworm~x86-64/kernel/modules/.install-123"), "6.1.192"));
+    }
+
+    @Test
     void clangMeansLlvm() {
         golden("build-clang", commands(Map.of("CC", "clang")).build(List.of("bzImage")));
         assertEquals(commands(Map.of("CC", "clang")).variables(), commands(Map.of("LLVM", "1")).variables());

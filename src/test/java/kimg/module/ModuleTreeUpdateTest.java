@@ -1,0 +1,121 @@
+package kimg.module;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The incremental modules install and the depmod input digest, on real ELF relocatable files compiled by the
+ * host's gcc (a kernel module is one: {@code ld -r} output with a .modinfo section).
+ */
+class ModuleTreeUpdateTest {
+    @TempDir
+    Path dir;
+
+    /** Compiles {@code source} to an ELF relocatable object at {@code out}. */
+    private Path compile(String source, Path out) throws IOException, InterruptedException {
+        Files.createDirectories(out.getParent());
+        Path c = Files.createTempFile(dir, "mod", ".c");
+        Files.writeString(c, source);
+        Process p = new ProcessBuilder("gcc", "-c", "-o", out.toString(), c.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor(), "gcc");
+        return out;
+    }
+
+    private static String module(String message, String alias, String extraCall) {
+        return """
+                extern int printk(const char *, ...);
+                extern int other_symbol(void);
+                static const char info[] __attribute__((section(".modinfo"), used)) = "alias=%s";
+                int init_mod(void) { %s return printk("%s"); }
+                """.formatted(alias, extraCall, message);
+    }
+
+    @Test
+    void bodyEditKeepsTheDigestSymbolsAndAliasesChangeIt() throws Exception {
+        var a = DepmodInputs.digest(compile(module("one", "fs-x", ""), dir.resolve("a.ko")));
+        var b = DepmodInputs.digest(compile(module("two, a longer message", "fs-x", ""), dir.resolve("b.ko")));
+        var alias = DepmodInputs.digest(compile(module("one", "fs-y", ""), dir.resolve("c.ko")));
+        var call = DepmodInputs.digest(compile(module("one", "fs-x", "other_symbol();"), dir.resolve("d.ko")));
+        assertTrue(a.isPresent());
+        assertEquals(a, b);
+        assertNotEquals(a, alias);
+        assertNotEquals(a, call);
+        Files.writeString(dir.resolve("e.ko"), "not an ELF file");
+        assertEquals(Optional.empty(), DepmodInputs.digest(dir.resolve("e.ko")));
+    }
+
+    /** A build directory with one module and the lists kbuild writes next to it. */
+    private Path build(String message, String alias) throws Exception {
+        Path build = Files.createDirectories(dir.resolve("build"));
+        compile(module(message, alias, ""), build.resolve("fs/x/x.ko"));
+        Files.writeString(build.resolve("modules.order"), "fs/x/x.o\n");
+        Files.writeString(build.resolve("modules.builtin"), "kernel/fs/y/y.ko\n");
+        Files.writeString(build.resolve("modules.builtin.modinfo"), "y.alias=fs-y\0");
+        return build;
+    }
+
+    /** What depmod and modules_install would have left: the files a complete install has. */
+    private static void completeInstall(ModuleTreeUpdate update, Path build, Path release) throws IOException {
+        update.applyFiles(build, release);
+        for (String f : ModuleTreeUpdate.DEPMOD_OUTPUTS) {
+            Files.writeString(release.resolve(f), "");
+        }
+    }
+
+    @Test
+    void copiesOnlyChangedModulesAndRunsDepmodOnlyWhenItsInputChanged() throws Exception {
+        Path build = build("one", "fs-x");
+        Path release = dir.resolve("modules/6.1.0");
+        ModuleTreeUpdate first = ModuleTreeUpdate.between(build, release);
+        assertEquals(List.of("fs/x/x.ko"), first.copies());
+        assertTrue(first.depmod().isPresent());
+        completeInstall(first, build, release);
+        assertEquals("kernel/fs/x/x.ko\n", Files.readString(release.resolve("modules.order")), "kbuild's layout");
+        assertTrue(ModuleTreeUpdate.between(build, release).isEmpty(), "nothing changed");
+
+        compile(module("an edited message", "fs-x", ""), build.resolve("fs/x/x.ko"));
+        Files.setLastModifiedTime(build.resolve("fs/x/x.ko"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        ModuleTreeUpdate edited = ModuleTreeUpdate.between(build, release);
+        assertEquals(List.of("fs/x/x.ko"), edited.copies());
+        assertEquals(Optional.empty(), edited.depmod(), "a body edit leaves depmod's input alone");
+        edited.applyFiles(build, release);
+        assertEquals(-1, Files.mismatch(build.resolve("fs/x/x.ko"), release.resolve("kernel/fs/x/x.ko")));
+
+        compile(module("an edited message", "fs-z", ""), build.resolve("fs/x/x.ko"));
+        Files.setLastModifiedTime(build.resolve("fs/x/x.ko"), FileTime.fromMillis(System.currentTimeMillis() + 9000));
+        assertTrue(ModuleTreeUpdate.between(build, release).depmod().orElseThrow().contains("fs/x/x.ko"));
+    }
+
+    @Test
+    void removedModulesAndChangedListsMeanDepmod() throws Exception {
+        Path build = build("one", "fs-x");
+        Path release = dir.resolve("modules/6.1.0");
+        completeInstall(ModuleTreeUpdate.between(build, release), build, release);
+        compile(module("gone", "fs-old", ""), release.resolve("kernel/fs/old/old.ko"));
+        ModuleTreeUpdate removed = ModuleTreeUpdate.between(build, release);
+        assertEquals(List.of("fs/old/old.ko"), removed.removals());
+        assertTrue(removed.depmod().isPresent());
+        removed.applyFiles(build, release);
+        assertFalse(Files.exists(release.resolve("kernel/fs/old/old.ko")));
+        assertTrue(ModuleTreeUpdate.between(build, release).isEmpty());
+
+        Files.writeString(build.resolve("modules.builtin"), "kernel/fs/y/y.ko\nkernel/fs/w/w.ko\n");
+        ModuleTreeUpdate builtin = ModuleTreeUpdate.between(build, release);
+        assertEquals(List.of("modules.builtin"), builtin.lists().stream().map(ModuleTreeUpdate.Listing::name).toList());
+        assertTrue(builtin.depmod().isPresent());
+
+        Files.delete(release.resolve("modules.dep.bin"));
+        assertEquals(Optional.of("modules.builtin changed"), ModuleTreeUpdate.between(build, release).depmod());
+    }
+}
