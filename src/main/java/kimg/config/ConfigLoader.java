@@ -375,7 +375,7 @@ public final class ConfigLoader {
 
     private void findUnincludedModules() {
         for (String includeItem : pendingCommandLineIncludes) {
-            for (String item : Words.words(includeItem)) {
+            for (String item : Words.commas(includeItem)) {
                 include(item, Origin.commandLine(start));
             }
         }
@@ -427,7 +427,7 @@ public final class ConfigLoader {
                     // Like any setting in the wrong section: a nudge, and it still does its job.
                     warnings.add(origin + ": Include= belongs in [Config], not [" + a.section() + "]");
                 }
-                for (String item : Words.words(a.value())) {
+                for (String item : Words.commas(a.value())) {
                     include(item, origin);
                 }
                 continue;

@@ -88,7 +88,7 @@ public final class ModuleScan {
                     for (IniFile.Entry e : IniFile.read(p).entries()) {
                         if (e instanceof IniFile.Assignment a
                                 && (a.key().equals("Include") || a.key().equals("@Include"))) {
-                            for (String item : Words.words(a.value())) {
+                            for (String item : Words.commas(a.value())) {
                                 if (item.indexOf('%') < 0) {
                                     todo.add(new Todo(t.cwd().resolve(item).normalize(), true, t.cwd()));
                                 }

@@ -47,9 +47,10 @@ public record Setting<T>(
 
     /** How the text of a list assignment is cut into items. */
     public enum Split {
-        /** whitespace or commas */
-        WORDS,
-        /** commas and line ends only, as mkosi v26 splits path lists: a path may contain spaces */
+        /**
+         * commas and line ends only, as mkosi v26 splits every list (Packages=, Repositories=, Profiles=, paths):
+         * {@code Packages=vim less} is one (invalid) package there, never two
+         */
         COMMAS,
         /** like a shell splits words, quotes respected (QemuArgs=, Environment=) */
         SHELL,

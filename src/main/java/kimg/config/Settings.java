@@ -3,7 +3,6 @@ package kimg.config;
 import static kimg.config.Setting.Split.COMMAS;
 import static kimg.config.Setting.Split.KERNEL;
 import static kimg.config.Setting.Split.SHELL;
-import static kimg.config.Setting.Split.WORDS;
 import static kimg.config.Setting.list;
 import static kimg.config.Setting.single;
 
@@ -41,10 +40,10 @@ public final class Settings {
             "uefi-secure-boot", "bios");
 
     // [Config]
-    public static final Setting<String> INCLUDE = list("Include", "Config", WORDS, ValueParser.STRING,
+    public static final Setting<String> INCLUDE = list("Include", "Config", COMMAS, ValueParser.STRING,
             "files or directories to read at this point; cannot be reset").flags("-I", "include")
             .matcher(Matcher.NONE);
-    public static final Setting<String> PROFILES = list("Profiles", "Config", WORDS, ValueParser.FILE_NAME,
+    public static final Setting<String> PROFILES = list("Profiles", "Config", COMMAS, ValueParser.FILE_NAME,
             "profiles to enable (mkosi.profiles/<name>)").compat("Profile").flags(null, "profile");
     public static final Setting<String> MINIMUM_VERSION = single("MinimumVersion", "Config", ValueParser.STRING,
             Default.none(), "read and reported only").matcher(Matcher.NONE);
@@ -67,7 +66,7 @@ public final class Settings {
                     : use == Use.BOOT && !a.bootable()
                             ? Optional.of("booting " + a + " guests is not supported yet (x86-64 only)")
                             : Optional.empty());
-    public static final Setting<String> REPOSITORIES = list("Repositories", "Distribution", WORDS,
+    public static final Setting<String> REPOSITORIES = list("Repositories", "Distribution", COMMAS,
             ValueParser.REPOSITORY, "extra repositories or components (Debian: contrib, non-free; Fedora/CentOS:"
                     + " repo ids)").shapes(Cache.ROOTFS);
     public static final Setting<String> MIRROR = single("Mirror", "Distribution", ValueParser.URL, Default.none(),
@@ -92,9 +91,9 @@ public final class Settings {
             Default.none(), "image version, for [Match] and %v").specifier('v').matcher(Matcher.VERSION);
 
     // [Content]
-    public static final Setting<String> PACKAGES = list("Packages", "Content", WORDS, ValueParser.PACKAGE,
+    public static final Setting<String> PACKAGES = list("Packages", "Content", COMMAS, ValueParser.PACKAGE,
             "packages to install in the image").flags("-p", "package").matcher(Matcher.NONE);
-    public static final Setting<String> BUILD_PACKAGES = list("BuildPackages", "Content", WORDS, ValueParser.PACKAGE,
+    public static final Setting<String> BUILD_PACKAGES = list("BuildPackages", "Content", COMMAS, ValueParser.PACKAGE,
             "packages needed only to build modules (build overlay, not the final image)").flags(null, "build-package")
             .matcher(Matcher.NONE);
     public static final Setting<Boolean> AUTOLOGIN = single("Autologin", "Content", ValueParser.BOOLEAN,
@@ -139,7 +138,7 @@ public final class Settings {
     public static final Setting<String> ENVIRONMENT = list("Environment", "Build", SHELL, ValueParser.ENVIRONMENT,
             "K=V for build scripts (CONFIG=, SELFTESTS=, CC=clang, ...); a bare K is taken from the host")
             .flags("-E", "environment").matcher(Matcher.ENVIRONMENT);
-    public static final Setting<Path> ENVIRONMENT_FILES = list("EnvironmentFiles", "Build", WORDS,
+    public static final Setting<Path> ENVIRONMENT_FILES = list("EnvironmentFiles", "Build", COMMAS,
             ValueParser.path(true), "files of K=V lines read before Environment= (mkosi.env is used when present)")
             .flags(null, "env-file").matcher(Matcher.NONE);
     public static final Setting<Boolean> WITH_NETWORK = single("WithNetwork", "Build", ValueParser.BOOLEAN,
@@ -147,7 +146,7 @@ public final class Settings {
             .shapes(Cache.OUTPUT);
     public static final Setting<String> TOOLS_TREE = single("ToolsTree", "Build", ValueParser.STRING,
             Default.none(), "read and reported only: kimg uses the host's tools").matcher(Matcher.NONE);
-    public static final Setting<Path> KERNEL_CONFIG_FRAGMENTS = list("KernelConfigFragments", "Build", WORDS,
+    public static final Setting<Path> KERNEL_CONFIG_FRAGMENTS = list("KernelConfigFragments", "Build", COMMAS,
             ValueParser.path(true), "kconfig fragments merged on top of the kernel config (merge_config.sh)")
             .matcher(Matcher.NONE);
 

@@ -108,11 +108,11 @@ public interface ValueParser<T> {
 
     /** A package name, a path to a package file, or an rpm "(a or b)" dependency: never an option. */
     ValueParser<String> PACKAGE = matching("[A-Za-z0-9_/(@][^\\s,\\x00-\\x1f\\x7f]*",
-            "not a package name (it cannot start with '-' or hold blanks or commas)");
+            "not a package name (it cannot start with '-' or hold blanks; mkosi separates packages with commas or line ends, not blanks)");
 
     /** A repository id or archive component (contrib, epel, updates-testing). */
     ValueParser<String> REPOSITORY = matching("[A-Za-z0-9][A-Za-z0-9._:+@-]*",
-            "not a repository name (letters, digits, '.', '_', ':', '+', '@' and '-')");
+            "not a repository name (letters, digits, '.', '_', ':', '+', '@' and '-'; mkosi separates them with commas or line ends)");
 
     /** An RFC 1123 host name label, as the guest's /etc/hostname takes it. */
     ValueParser<String> HOSTNAME = matching("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?",

@@ -3,14 +3,16 @@ package kimg.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How assignment text becomes items: whitespace/comma lists, mkosi's comma-only path lists, shell-like words for QemuArgs=. */
+/**
+ * How assignment text becomes items: mkosi v26's comma/line-end lists (Packages=, Include=, paths), shell-like words
+ * for QemuArgs= and Environment=, kernel parameters for KernelCommandLine=.
+ */
 final class Words {
     private Words() {}
 
     static List<String> split(String text, Setting.Split how, Origin origin, String setting) {
         return switch (how) {
             case NONE -> text.isBlank() ? List.of() : List.of(text.replace('\n', ' ').strip());
-            case WORDS -> words(text);
             case COMMAS -> commas(text);
             case SHELL -> shell(text, origin, setting);
             case KERNEL -> kernel(text, origin, setting);
@@ -41,16 +43,6 @@ final class Words {
         }
         if (cur.length() > 0) {
             out.add(cur.toString());
-        }
-        return out;
-    }
-
-    static List<String> words(String text) {
-        var out = new ArrayList<String>();
-        for (String w : text.split("[\\s,]+")) {
-            if (!w.isEmpty()) {
-                out.add(w);
-            }
         }
         return out;
     }

@@ -66,7 +66,7 @@ class SummaryPlanTest {
     void changedPackagesMissTheCacheAndSaySo() throws Exception {
         p.markImageBuilt(p.config());
         Path conf = p.project.resolve("mkosi.conf");
-        Files.writeString(conf, Files.readString(conf).replace("Packages=kmod", "Packages=kmod vim"));
+        Files.writeString(conf, Files.readString(conf).replace("Packages=kmod", "Packages=kmod,vim"));
         String json = plan("packages-changed.json", "--json");
         assertTrue(json.contains("\"why\" : \"Packages= changed\""), json);
     }

@@ -202,7 +202,7 @@ class ConfigSourcesRulesTest {
     @Test
     void includedPathIsReadOnce() throws Exception {
         tree.file("mkosi.conf", "[Config]", "Include=common.conf", "Include=modules/kernel", "Include=alias.conf")
-                .file("mkosi.conf.d/10-again.conf", "[Config]", "Include=common.conf modules/kernel")
+                .file("mkosi.conf.d/10-again.conf", "[Config]", "Include=common.conf,modules/kernel")
                 .file("common.conf", "[Content]", "Packages=common")
                 .file("modules/kernel/mkosi.conf", "[Content]", "Packages=kmod");
         Files.createSymbolicLink(tree.path("alias.conf"), tree.path("common.conf"));

@@ -284,7 +284,7 @@ class MatchRulesTest {
     void matchRepositories() {
         probe("Repositories=non-free");
 
-        assertTrue(hit("Repositories=contrib non-free"));
+        assertTrue(hit("Repositories=contrib,non-free"));
         assertFalse(hit("Repositories=contrib"));
     }
 

@@ -2,6 +2,7 @@ package kimg.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -157,10 +158,21 @@ class MergingRulesTest {
     }
 
     @Test
-    void itemsAreSeparatedByWhitespaceCommasAndContinuationLines() {
-        tree.file("mkosi.conf", "[Content]", "Packages=a,b c\t d,,e", "  f, g", "  h");
+    void itemsAreSeparatedByCommasAndLineEndsAsInMkosi() {
+        tree.file("mkosi.conf", "[Content]", "Packages=a,b,,c", "  d, e", "  f");
 
-        assertEquals(List.of("a", "b", "c", "d", "e", "f", "g", "h"), tree.load().list("Packages"));
+        assertEquals(List.of("a", "b", "c", "d", "e", "f"), tree.load().list("Packages"));
+    }
+
+    @Test
+    void blanksDoNotSeparatePackagesAndSaySo() {
+        // mkosi v26 reads "vim less" as one package (and apt fails on it later); kimg stops at the line.
+        tree.file("mkosi.conf", "[Content]", "Packages=gdb", "  vim less");
+
+        ConfigError e = assertThrows(ConfigError.class, tree::load);
+
+        assertEquals(tree.at("mkosi.conf", 2), e.origin().toString());
+        assertTrue(e.getMessage().contains("'vim less'") && e.getMessage().contains("commas"), e.getMessage());
     }
 
     @Test

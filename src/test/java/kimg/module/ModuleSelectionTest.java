@@ -49,13 +49,13 @@ class ModuleSelectionTest {
 
     @Test
     void enabledModuleWithoutSourceIsSkippedSilently() throws IOException {
-        Config c = project("[Config]\nInclude=modules/foo modules/btrfs-progs\n[Build]\nBuildSources=src/foo:foo\n");
+        Config c = project("[Config]\nInclude=modules/foo,modules/btrfs-progs\n[Build]\nBuildSources=src/foo:foo\n");
         assertEquals(List.of("foo"), names(ModuleSelection.select(c, build(dir, false))));
     }
 
     @Test
     void moduleFlagsRestrictTheBuild() throws IOException {
-        Config c = project("[Config]\nInclude=modules/foo modules/btrfs-progs\n"
+        Config c = project("[Config]\nInclude=modules/foo,modules/btrfs-progs\n"
                 + "[Build]\nBuildSources=src/foo:foo,src/btrfs-progs:btrfs-progs\n");
         assertEquals(List.of("btrfs-progs"), names(ModuleSelection.select(c, build(dir, true, "btrfs-progs"))));
     }
