@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import kimg.config.BuildSource;
 import kimg.config.Config;
@@ -152,7 +154,7 @@ public final class KernelBuilder {
         if (modules) {
             String fullReason = fullInstallReason(finalConfig, tree, buildDir, modulesDir);
             if (fullReason == null) {
-                updateModules(make, buildDir, modulesRoot, release);
+                updateModules(make, buildDir, modulesRoot, release, ModuleSigning.of(finalConfig, tree, buildDir));
             } else {
                 if (exec.console().debug()) {
                     exec.console().info("kernel: make modules_install (" + fullReason + ")");
@@ -244,11 +246,13 @@ public final class KernelBuilder {
     /**
      * Why the modules need a whole {@code make modules_install} rather than {@link #updateModules}, or null: there
      * is no complete install yet, it belongs to another tree or build directory, or make does more to each module
-     * than copy it (signing, compression: CONFIG_MODULE_SIG_ALL, CONFIG_MODULE_COMPRESS_*).
+     * than copy it and sign it with a key file (compression: CONFIG_MODULE_COMPRESS_*; a PKCS#11 signing key).
      */
     static String fullInstallReason(KconfigValues config, Path tree, Path buildDir, Path modulesDir) {
-        if (config.valueOf("CONFIG_MODULE_SIG_ALL").equals("y")) {
-            return "modules are signed on install";
+        try {
+            ModuleSigning.of(config, tree, buildDir);
+        } catch (IllegalStateException e) {
+            return e.getMessage() + ": kbuild signs on install";
         }
         for (String c : List.of("GZIP", "XZ", "ZSTD")) {
             if (config.valueOf("CONFIG_MODULE_COMPRESS_" + c).equals("y")) {
@@ -276,11 +280,13 @@ public final class KernelBuilder {
      * running guest that loads a module meanwhile never reads half a file; what a whole install adds over this
      * (a fresh tree swapped in) is only worth its cost when the tree is new.
      */
-    private void updateModules(MakeCommands make, Path buildDir, Path modulesRoot, String release) {
+    private void updateModules(MakeCommands make, Path buildDir, Path modulesRoot, String release,
+            Optional<ModuleSigning> signing) {
         long t0 = System.nanoTime();
         Path releaseDir = modulesRoot.resolve(release);
-        ModuleTreeUpdate update = ModuleTreeUpdate.between(buildDir, releaseDir);
-        update.applyFiles(buildDir, releaseDir);
+        ModuleTreeUpdate update = ModuleTreeUpdate.between(buildDir, releaseDir, signing.isPresent());
+        update.applyFiles(buildDir, releaseDir, signing.<Consumer<Path>>map(s -> ko ->
+                exec.run("kernel-module-sign", Cmd.of(s.argv(buildDir, ko)).in(buildDir))).orElse(null));
         add("modules_install", Duration.ofNanos(System.nanoTime() - t0));
         if (exec.console().debug()) {
             exec.console().info("kernel: modules installed: " + update.copies().size() + " copied, "

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -26,8 +27,9 @@ import java.util.stream.Stream;
  * {@code kernel/} prefix on each line; modules.builtin and modules.builtin.modinfo as they are; the {@code source}
  * and {@code build} links; the depmod index files.
  *
- * <p>A module counts as changed when its size or mtime differs from the installed copy's (copies keep the
- * build's mtime). depmod's output depends only on the set of modules and their order, on modules.builtin(.modinfo),
+ * <p>A module counts as changed when its mtime differs from the installed copy's (copies keep the build's mtime)
+ * or its size does; with signing ({@link ModuleSigning}) the installed copy is the built file plus an appended
+ * signature, so it must be larger and end with sign-file's marker. depmod's output depends only on the set of modules and their order, on modules.builtin(.modinfo),
  * and on each module's depmod input ({@link DepmodInputs}); so when every changed module has the digest its
  * installed copy had, and the set, order and builtin lists are the same, depmod would write the same files and
  * is skipped. Anything not understood (no digest) means depmod runs.
@@ -63,7 +65,7 @@ record ModuleTreeUpdate(List<String> copies, List<String> removals, List<Listing
      * @param releaseDir {@code modules/<release>}, a complete earlier install (it has modules.dep)
      * @throws UncheckedIOException when a file cannot be read
      */
-    static ModuleTreeUpdate between(Path buildDir, Path releaseDir) {
+    static ModuleTreeUpdate between(Path buildDir, Path releaseDir, boolean signed) {
         List<String> order = read(buildDir.resolve("modules.order")).lines()
                 .filter(l -> !l.isBlank())
                 // 6.1 lists fs/minix/minix.ko; from 6.2 on modules.order lists the .o the .ko is linked from.
@@ -78,7 +80,7 @@ record ModuleTreeUpdate(List<String> copies, List<String> removals, List<Listing
             if (!Files.isRegularFile(installed)) {
                 copies.add(module);
                 depmod = firstOf(depmod, "new module " + module);
-            } else if (!sameSizeAndTime(built, installed)) {
+            } else if (!installedFrom(built, installed, signed)) {
                 copies.add(module);
                 Optional<String> before = DepmodInputs.digest(installed);
                 if (before.isEmpty() || !before.equals(DepmodInputs.digest(built))) {
@@ -115,16 +117,22 @@ record ModuleTreeUpdate(List<String> copies, List<String> removals, List<Listing
 
     /**
      * Applies the copies, removals and lists, each file replaced by a rename so that a guest that loads a module
-     * meanwhile sees the old file or the new one, never half of one. depmod is the caller's (it is a command).
+     * meanwhile sees the old file or the new one, never half of one. {@code sign} (a command, so the caller's)
+     * signs each copy in place before its rename, or is null; the copy then gets the built file's mtime back.
+     * depmod is the caller's too.
      */
-    void applyFiles(Path buildDir, Path releaseDir) {
+    void applyFiles(Path buildDir, Path releaseDir, Consumer<Path> sign) {
         try {
             for (String module : copies) {
                 Path target = releaseDir.resolve("kernel").resolve(module);
                 Files.createDirectories(target.getParent());
                 Path temp = target.resolveSibling("." + target.getFileName() + ".kimg-new");
-                Files.copy(buildDir.resolve(module), temp, StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.COPY_ATTRIBUTES);
+                Path built = buildDir.resolve(module);
+                Files.copy(built, temp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                if (sign != null) {
+                    sign.accept(temp);
+                    Files.setLastModifiedTime(temp, Files.getLastModifiedTime(built));
+                }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             for (String module : removals) {
@@ -155,12 +163,27 @@ record ModuleTreeUpdate(List<String> copies, List<String> removals, List<Listing
         }
     }
 
-    private static boolean sameSizeAndTime(Path a, Path b) {
+    /** Whether {@code installed} is kimg's copy of {@code built} as it is now (signed when {@code signed}). */
+    private static boolean installedFrom(Path built, Path installed, boolean signed) {
         try {
-            BasicFileAttributes x = Files.readAttributes(a, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            BasicFileAttributes y = Files.readAttributes(b, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes x = Files.readAttributes(built, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes y = Files.readAttributes(installed, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             // Milliseconds: the copy's time is set through an interface that may keep microseconds only.
-            return x.size() == y.size() && x.lastModifiedTime().toMillis() == y.lastModifiedTime().toMillis();
+            if (x.lastModifiedTime().toMillis() != y.lastModifiedTime().toMillis()) {
+                return false;
+            }
+            if (!signed) {
+                return x.size() == y.size();
+            }
+            byte[] marker = ModuleSigning.MARKER.getBytes(StandardCharsets.US_ASCII);
+            if (y.size() <= x.size() + marker.length) {
+                return false;
+            }
+            try (var f = java.nio.channels.FileChannel.open(installed)) {
+                var tail = java.nio.ByteBuffer.allocate(marker.length);
+                f.read(tail, y.size() - marker.length);
+                return Arrays.equals(tail.array(), marker);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

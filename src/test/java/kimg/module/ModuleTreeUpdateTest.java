@@ -67,7 +67,7 @@ class ModuleTreeUpdateTest {
 
     /** What depmod and modules_install would have left: the files a complete install has. */
     private static void completeInstall(ModuleTreeUpdate update, Path build, Path release) throws IOException {
-        update.applyFiles(build, release);
+        update.applyFiles(build, release, null);
         for (String f : ModuleTreeUpdate.DEPMOD_OUTPUTS) {
             Files.writeString(release.resolve(f), "");
         }
@@ -77,45 +77,95 @@ class ModuleTreeUpdateTest {
     void copiesOnlyChangedModulesAndRunsDepmodOnlyWhenItsInputChanged() throws Exception {
         Path build = build("one", "fs-x");
         Path release = dir.resolve("modules/6.1.0");
-        ModuleTreeUpdate first = ModuleTreeUpdate.between(build, release);
+        ModuleTreeUpdate first = ModuleTreeUpdate.between(build, release, false);
         assertEquals(List.of("fs/x/x.ko"), first.copies());
         assertTrue(first.depmod().isPresent());
         completeInstall(first, build, release);
         assertEquals("kernel/fs/x/x.ko\n", Files.readString(release.resolve("modules.order")), "kbuild's layout");
-        assertTrue(ModuleTreeUpdate.between(build, release).isEmpty(), "nothing changed");
+        assertTrue(ModuleTreeUpdate.between(build, release, false).isEmpty(), "nothing changed");
 
         compile(module("an edited message", "fs-x", ""), build.resolve("fs/x/x.ko"));
         Files.setLastModifiedTime(build.resolve("fs/x/x.ko"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
-        ModuleTreeUpdate edited = ModuleTreeUpdate.between(build, release);
+        ModuleTreeUpdate edited = ModuleTreeUpdate.between(build, release, false);
         assertEquals(List.of("fs/x/x.ko"), edited.copies());
         assertEquals(Optional.empty(), edited.depmod(), "a body edit leaves depmod's input alone");
-        edited.applyFiles(build, release);
+        edited.applyFiles(build, release, null);
         assertEquals(-1, Files.mismatch(build.resolve("fs/x/x.ko"), release.resolve("kernel/fs/x/x.ko")));
 
         compile(module("an edited message", "fs-z", ""), build.resolve("fs/x/x.ko"));
         Files.setLastModifiedTime(build.resolve("fs/x/x.ko"), FileTime.fromMillis(System.currentTimeMillis() + 9000));
-        assertTrue(ModuleTreeUpdate.between(build, release).depmod().orElseThrow().contains("fs/x/x.ko"));
+        assertTrue(ModuleTreeUpdate.between(build, release, false).depmod().orElseThrow().contains("fs/x/x.ko"));
     }
 
     @Test
     void removedModulesAndChangedListsMeanDepmod() throws Exception {
         Path build = build("one", "fs-x");
         Path release = dir.resolve("modules/6.1.0");
-        completeInstall(ModuleTreeUpdate.between(build, release), build, release);
+        completeInstall(ModuleTreeUpdate.between(build, release, false), build, release);
         compile(module("gone", "fs-old", ""), release.resolve("kernel/fs/old/old.ko"));
-        ModuleTreeUpdate removed = ModuleTreeUpdate.between(build, release);
+        ModuleTreeUpdate removed = ModuleTreeUpdate.between(build, release, false);
         assertEquals(List.of("fs/old/old.ko"), removed.removals());
         assertTrue(removed.depmod().isPresent());
-        removed.applyFiles(build, release);
+        removed.applyFiles(build, release, null);
         assertFalse(Files.exists(release.resolve("kernel/fs/old/old.ko")));
-        assertTrue(ModuleTreeUpdate.between(build, release).isEmpty());
+        assertTrue(ModuleTreeUpdate.between(build, release, false).isEmpty());
 
         Files.writeString(build.resolve("modules.builtin"), "kernel/fs/y/y.ko\nkernel/fs/w/w.ko\n");
-        ModuleTreeUpdate builtin = ModuleTreeUpdate.between(build, release);
+        ModuleTreeUpdate builtin = ModuleTreeUpdate.between(build, release, false);
         assertEquals(List.of("modules.builtin"), builtin.lists().stream().map(ModuleTreeUpdate.Listing::name).toList());
         assertTrue(builtin.depmod().isPresent());
 
         Files.delete(release.resolve("modules.dep.bin"));
-        assertEquals(Optional.of("modules.builtin changed"), ModuleTreeUpdate.between(build, release).depmod());
+        assertEquals(Optional.of("modules.builtin changed"), ModuleTreeUpdate.between(build, release, false).depmod());
+    }
+
+    /** Appends what sign-file appends: a signature blob, then the marker (the blob's content does not matter here). */
+    private static void fakeSign(Path ko) {
+        try {
+            Files.write(ko, ("SIGNATURE-BLOB" + ModuleSigning.MARKER).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void signedCopiesCountAsInstalledUntilTheModuleIsRebuilt() throws Exception {
+        Path build = build("one", "fs-x");
+        Path release = dir.resolve("modules/6.1.0");
+        var signed = new java.util.ArrayList<Path>();
+        completeInstall(ModuleTreeUpdate.between(build, release, true), build, release);
+        ModuleTreeUpdate.between(build, release, true).applyFiles(build, release, ko -> { signed.add(ko); fakeSign(ko); });
+        // completeInstall copied unsigned: a signed install must sign it, so the first look copies again.
+        assertEquals(1, signed.size(), "the unsigned copy was signed");
+        Path installed = release.resolve("kernel/fs/x/x.ko");
+        assertTrue(Files.readString(installed, java.nio.charset.StandardCharsets.ISO_8859_1).endsWith(ModuleSigning.MARKER));
+        assertEquals(Files.getLastModifiedTime(build.resolve("fs/x/x.ko")), Files.getLastModifiedTime(installed));
+        assertTrue(ModuleTreeUpdate.between(build, release, true).isEmpty(), "signed copy of the same build");
+
+        compile(module("two, a longer message", "fs-x", ""), build.resolve("fs/x/x.ko"));
+        Files.setLastModifiedTime(build.resolve("fs/x/x.ko"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        ModuleTreeUpdate edited = ModuleTreeUpdate.between(build, release, true);
+        assertEquals(List.of("fs/x/x.ko"), edited.copies());
+        assertEquals(Optional.empty(), edited.depmod(), "a body edit leaves depmod's input alone, signature or not");
+    }
+
+    @Test
+    void signFileArgvIsKbuildsAndTheKeyIsFoundLikeKbuildFindsIt() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("linux"));
+        Path build = Files.createDirectories(dir.resolve("build"));
+        KconfigValues config = KconfigValues.parse(List.of("CONFIG_MODULE_SIG_ALL=y",
+                "CONFIG_MODULE_SIG_KEY=\"certs/signing_key.pem\"", "CONFIG_MODULE_SIG_HASH=\"sha512\""));
+        // Not generated yet in the build directory: kbuild falls back to the source tree's file.
+        assertEquals(tree.resolve("certs/signing_key.pem"), ModuleSigning.of(config, tree, build).orElseThrow().key());
+        Files.createDirectories(build.resolve("certs"));
+        Files.writeString(build.resolve("certs/signing_key.pem"), "");
+        ModuleSigning s = ModuleSigning.of(config, tree, build).orElseThrow();
+        kimg.Golden.assertArgv("module/make/sign-file.argv", s.argv(build, build.resolve("fs/x/x.ko")).stream()
+                .map(a -> a.replace(dir.toString(), "$DIR")).toList());
+        assertEquals(Optional.empty(), ModuleSigning.of(KconfigValues.parse(List.of("CONFIG_MODULE_SIG=y")), tree, build));
+        KconfigValues pkcs11 = KconfigValues.parse(List.of("CONFIG_MODULE_SIG_ALL=y",
+                "CONFIG_MODULE_SIG_KEY=\"pkcs11:token=x\"", "CONFIG_MODULE_SIG_HASH=\"sha512\""));
+        assertTrue(KernelBuilder.fullInstallReason(pkcs11, tree, build, dir.resolve("none")).contains("pkcs11:"));
     }
 }
