@@ -77,7 +77,19 @@ public final class ChildProcesses {
             LIVE.add(h);
             // When the step's own process ends, so does the step: a daemon it left behind would otherwise also
             // hold its output pipe open, and kimg would wait for that pipe's end as long as the daemon lives.
-            h.onExit().thenRun(() -> closeScope(h));
+            // A thread of its own on Process.waitFor, not ProcessHandle.onExit: that one waits through the JDK's
+            // shared completion machinery, and under load (a kernel build cycling pid_max) a step was seen waiting
+            // 300 s for its daemon's pipe although its own process had ended.
+            Thread closer = new Thread(() -> {
+                try {
+                    p.waitFor();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                closeScope(h);
+            }, "kimg-scope-" + p.pid());
+            closer.setDaemon(true);
+            closer.start();
             return p;
         } finally {
             LAUNCH.readLock().unlock();
