@@ -12,7 +12,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, Path.of("").toAbsolutePath(), System.out, System.err));
+        kimg.exec.ChildProcesses.commandRunning(true);
+        int status = run(args, Path.of("").toAbsolutePath(), System.out, System.err);
+        kimg.exec.ChildProcesses.commandRunning(false);
+        System.exit(status);
     }
 
     public static int run(String[] args, Path cwd, PrintStream out, PrintStream err) {
@@ -27,6 +30,11 @@ public final class Main {
             err.println("kimg: error: " + e.render());
             return ExitCode.USAGE.code;
         } catch (StepFailed e) {
+            if (kimg.exec.ChildProcesses.stopping()) {
+                // Ctrl-C or SIGTERM: the hook killed the step and said "interrupted"; the step's dying words and
+                // "failed" would mislead.
+                return ExitCode.INTERRUPTED.code;
+            }
             for (String line : e.lastLines()) {
                 err.println("  | " + line);
             }

@@ -8,7 +8,9 @@ public enum ExitCode {
     /** bad usage or configuration */
     USAGE(2),
     /** a bug in kimg, not the user's input nor a failed step (sysexits.h's EX_SOFTWARE) */
-    INTERNAL(70);
+    INTERNAL(70),
+    /** stopped by SIGINT (Ctrl-C) or SIGTERM; the shell's 128 + SIGINT (the JVM exits so anyway once its hooks ran) */
+    INTERRUPTED(130);
 
     public final int code;
 

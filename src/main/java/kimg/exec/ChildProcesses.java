@@ -19,6 +19,8 @@ public final class ChildProcesses {
     private static final Set<Runnable> CLEANUPS = ConcurrentHashMap.newKeySet();
     /** Set when the reaper starts: a process registered after that is killed at once (see register). */
     private static volatile boolean shuttingDown;
+    /** Set by {@code Main.main} around the command: the hook then knows a signal, not an exit, stopped kimg. */
+    private static volatile boolean commandRunning;
     private static final java.util.concurrent.locks.ReadWriteLock LAUNCH =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
@@ -28,6 +30,11 @@ public final class ChildProcesses {
             LAUNCH.writeLock().lock();
             try {
                 shuttingDown = true;
+                if (commandRunning) {
+                    // The hook runs while main() has not returned: a signal (Ctrl-C, SIGTERM), not kimg's own exit.
+                    // Said here, because the JVM halts once the hooks are done, whatever the main thread prints.
+                    System.err.println("kimg: interrupted");
+                }
             } finally {
                 LAUNCH.writeLock().unlock();
             }
@@ -38,6 +45,19 @@ public final class ChildProcesses {
     }
 
     private ChildProcesses() {}
+
+    /** Marks the command as running ({@code true}) or done, for the interruption notice of the shutdown hook. */
+    public static void commandRunning(boolean running) {
+        commandRunning = running;
+    }
+
+    /**
+     * Whether kimg is stopping (Ctrl-C, SIGTERM, or its normal exit): a step that fails now was most likely
+     * killed by the shutdown hook, and its failure is the interruption, not the step's own.
+     */
+    public static boolean stopping() {
+        return shuttingDown;
+    }
 
     /**
      * Starts and registers a process as one step with respect to the shutdown hook: a SIGTERM that arrives while
