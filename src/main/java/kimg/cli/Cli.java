@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import kimg.config.ConfigError;
 import kimg.config.ImageVersions;
@@ -18,7 +17,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
 
-/** argv → {@link Request} and the {@link Verb} that carries it out. Help, version and the completion script are answered here; nothing else is done. */
+/**
+ * argv → {@link Request} and the {@link Verb} that carries it out. Help, version and the completion script are
+ * answered here; nothing else is done.
+ */
 public final class Cli {
     /**
      * Either a request and the verb that carries it out, or an exit status when the command line was answered
