@@ -51,22 +51,7 @@ public record Request(
         command = List.copyOf(command);
     }
 
-    /** A request without -w, -B, --plan or --no-build (tests, internal use). */
-    public Request(String verb, Path directory, Path startDirectory, Map<String, List<String>> overrides, int force,
-            boolean incremental, List<String> selectedModules, Path kernelConfig, int jobs, boolean json,
-            boolean debug, List<String> command) {
-        this(verb, directory, startDirectory, overrides, force, incremental, selectedModules, kernelConfig, jobs, json,
-                debug, command, false, false, false, false);
-    }
-
-    /** A request for {@code verb} in {@code dir} with nothing else set (tests, internal use). */
-    public static Request of(String verb, Path dir) {
-        Path abs = dir.toAbsolutePath().normalize();
-        return new Request(verb, abs, abs, Map.of(), 0, false, List.of(), null,
-                Runtime.getRuntime().availableProcessors(), false, false, List.of());
-    }
-
-    public Request withOverrides(Map<String, List<String>> o) {
+    Request withOverrides(Map<String, List<String>> o) {
         return new Request(verb, directory, startDirectory, o, force, incremental, selectedModules, kernelConfig,
                 jobs, json, debug, command, wipeBuildDirectory, autoBump, plan, noBuild);
     }
