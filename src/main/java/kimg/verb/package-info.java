@@ -8,17 +8,24 @@
  * configuration (with the verb's {@link kimg.verb.Verb#uses}), checks, sets up the console and logs, checks the
  * tools, takes the lock once and runs the work. Nothing here sees picocli or the command line's record.
  *
- * <p>Adding a verb (e.g. {@code package}):
+ * <p>Adding a verb (e.g. {@code package}, whose work is {@code Packager.run(Config, PackageOptions, Exec,
+ * PrintStream)}):
  * <ol>
- *   <li>here, {@code PackageVerb implements Verb}: a record of its options, {@code name()}, {@code uses()} when it
- *       builds or boots, and {@code prepare(Config)} returning {@code Prepared.steps(tools, lock, context -> ...)}
- *       ({@code Prepared.printing(...)} when it only prints);
- *   <li>in {@code kimg.cli.Verbs}, a picocli {@code @Command} class with its options that implements
- *       {@code VerbCommand} ({@code verb(Request)} makes the record; {@code withOwnOptions} puts its options into
- *       the request when other code needs them there);
+ *   <li>here, one record: {@code public record PackageVerb(PackageOptions options) implements Verb} with
+ *       {@code name()} ("package"), {@code uses()} ({@code List.of(Setting.Use.BUILD)} when it builds,
+ *       {@code Boot.USES} when it boots), and {@code prepare(Config)}: check the options against the config (throw
+ *       {@code ConfigError.usage}), then {@code return Prepared.steps(tools, ProjectLock.Use.BUILD, context ->
+ *       Packager.run(context.config(), options, context.exec(), context.out()))} ({@code Prepared.printing(...)}
+ *       for a verb that only prints; {@code ToolsNeeded.forBuild} when it builds first);
+ *   <li>in {@code kimg.cli.Verbs}, the thin picocli {@code @Command} class with the verb's own options,
+ *       implementing {@code VerbCommand}: {@code verb(Request)} returns the record, from its own fields and the
+ *       request's global options (-f, -j, ...); {@code autoBumps()} false when -B means nothing to it;
  *   <li>one registration line in {@code kimg.cli.Cli#commandLine}: {@code root.addSubcommand("package", new
  *       Verbs.Package())}.
  * </ol>
+ * Pick the lock by what the verb touches: {@code BUILD} (build directories, caches and the image: build, clean),
+ * {@code MODULES} (build directories only; runs beside a guest), {@code GUEST}/{@code GUEST_BUILD} (boots),
+ * {@code ATTACH} (uses a running guest), null for none. The runner takes it once; do not take it again inside.
  * No switch on verb names anywhere: the runner only calls {@code prepare} and the work.
  */
 package kimg.verb;
