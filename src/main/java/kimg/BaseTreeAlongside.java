@@ -17,10 +17,10 @@ import kimg.module.KernelBuilder;
  * is written under a temporary name and renamed only when complete, so a stopped mmdebstrap leaves nothing
  * behind) and the first failure is the one reported.
  */
-final class BaseTreeAlongside {
+public final class BaseTreeAlongside {
     private BaseTreeAlongside() {}
 
-    static KernelArtifacts kernel(Config config, BuildOptions options, Exec exec) {
+    public static KernelArtifacts kernel(Config config, BuildOptions options, Exec exec) {
         var base = new CompletableFuture<Boolean>();
         Thread worker = new Thread(() -> {
             try {

@@ -22,13 +22,13 @@ import kimg.vm.GdbStub;
  * projects would otherwise collide on the defaults; a port in use is replaced by a free one, printed, and written
  * into the guest's lock record ({@code ports ssh=N gdb=N}), where {@code kimg ssh} and {@code kimg gdb} find it.
  */
-final class GuestPorts {
+public final class GuestPorts {
     private static final Pattern RECORDED = Pattern.compile("\\b(ssh|gdb)=(\\d+)\\b");
 
     private GuestPorts() {}
 
     /** {@code config} with each port the guest needs free on 127.0.0.1 (the same when they are). */
-    static Config choose(Config config, Console console) {
+    public static Config choose(Config config, Console console) {
         var chosen = new LinkedHashMap<Setting<Integer>, Integer>();
         if (config.sshAtRuntime()) {
             chosen.put(Settings.SSH_PORT, free(config, Settings.SSH_PORT, console));
@@ -40,7 +40,7 @@ final class GuestPorts {
     }
 
     /** The words for the lock record: "ports ssh=2222 gdb=1234", or "" when the guest listens on none. */
-    static String record(Config config) {
+    public static String record(Config config) {
         var sb = new StringBuilder();
         if (config.sshAtRuntime()) {
             sb.append(" ssh=").append(config.get(Settings.SSH_PORT));
@@ -52,7 +52,7 @@ final class GuestPorts {
     }
 
     /** {@code config} with the ports a running guest's lock record names (kimg ssh, kimg gdb). */
-    static Config recorded(Config config, String guestRecord) {
+    public static Config recorded(Config config, String guestRecord) {
         var chosen = new LinkedHashMap<Setting<Integer>, Integer>();
         Matcher m = RECORDED.matcher(guestRecord);
         while (m.find()) {

@@ -25,7 +25,7 @@ public final class Main {
             if (parsed.exitStatus() != null) {
                 return parsed.exitStatus();
             }
-            return Pipeline.run(parsed.request(), out, err);
+            return Pipeline.run(parsed.verb(), parsed.request().configInput(), parsed.request().debug(), out, err);
         } catch (ConfigError e) {
             err.println("kimg: error: " + e.render());
             return ExitCode.USAGE.code;

@@ -30,6 +30,10 @@ class ProjectUseTest {
                 [Output]
                 Format=none
 
+                [Content]
+                # Something to boot: the boot verbs refuse a project with no kernel before taking the lock.
+                Packages=linux-image-amd64
+
                 [Build]
                 BuildSources=foo-src:foo
                 """);

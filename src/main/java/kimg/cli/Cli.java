@@ -6,22 +6,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import kimg.config.ConfigError;
 import kimg.config.ImageVersions;
 import kimg.config.Jobs;
 import kimg.config.ModuleScan;
-import kimg.config.Request;
+import kimg.verb.Verb;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
 
-/** argv → {@link Request}. Help, version and the completion script are answered here; nothing else is done. */
+/**
+ * argv → {@link Request} and the {@link Verb} that carries it out. Help, version and the completion script are
+ * answered here; nothing else is done.
+ */
 public final class Cli {
-    /** Either a request to carry out, or an exit status when the command line was answered already. */
-    public record Parsed(Request request, Integer exitStatus) {}
+    /**
+     * Either a request and the verb that carries it out, or an exit status when the command line was answered
+     * already (help, version, the completion script).
+     */
+    public record Parsed(Request request, Verb verb, Integer exitStatus) {}
 
     @Command(name = "kimg", mixinStandardHelpOptions = true, version = "kimg 0.1.0",
             description = {"Build a kernel and the modules of an mkosi-style project out of tree, assemble a"
@@ -87,101 +92,53 @@ public final class Cli {
             // One line, like every other usage error (scripts and tests read the first line).
             err.println("kimg: error: " + e.getMessage() + didYouMean(e)
                     + " (try 'kimg --help' or 'kimg <verb> --help')");
-            return new Parsed(null, ExitCode.USAGE.code);
+            return new Parsed(null, null, ExitCode.USAGE.code);
         }
         List<ParseResult> chain = Flags.chain(pr);
         for (ParseResult p : chain) {
             if (p.isUsageHelpRequested()) {
                 p.commandSpec().commandLine().usage(out);
-                return new Parsed(null, 0);
+                return new Parsed(null, null, 0);
             }
             if (p.isVersionHelpRequested()) {
                 p.commandSpec().commandLine().printVersionHelp(out);
-                return new Parsed(null, 0);
+                return new Parsed(null, null, 0);
             }
         }
         ParseResult verbResult = chain.size() > 1 ? chain.get(1) : null;
-        String verb = verbResult == null ? "build" : verbResult.commandSpec().name();
-        if (verb.equals("completion")) {
+        Object user = verbResult == null ? new Verbs.Build() : verbResult.commandSpec().userObject();
+        if (user instanceof Verbs.Completion) {
             out.print(AutoComplete.bash("kimg", cl));
             out.flush();
-            return new Parsed(null, 0);
+            return new Parsed(null, null, 0);
         }
+        Verbs.VerbCommand command = (Verbs.VerbCommand) user;
+        String verb = verbResult == null ? "build" : verbResult.commandSpec().name();
         String dir = Flags.string(chain, "-C", null);
         Path directory = dir == null ? cwd : cwd.resolve(dir).toAbsolutePath().normalize();
         if (!Files.isDirectory(directory)) {
             throw ConfigError.usage("invalid value for option '-C': not a directory: " + directory);
         }
         int jobs = Jobs.parse(Flags.string(chain, "-j", "auto"), Runtime.getRuntime().availableProcessors());
-
         // -R (mkosi's --rerun-build-scripts): run the build scripts again without rebuilding the image, i.e. -i.
         boolean incremental = Flags.flag(chain, "-R");
-        Path kernelConfig = null;
-        List<String> modules = new ArrayList<>();
-        List<String> command = List.of();
-        boolean json = false;
-        boolean plan = false;
-        boolean noBuild = false;
-        Map<String, List<String>> overrides = given.values();
+        Request request = new Request(verb, directory, cwd, given.values(), Flags.count(chain, "-f"), incremental,
+                List.of(), null, jobs, false, Flags.flag(chain, "--debug"), List.of(), Flags.flag(chain, "-w"),
+                false, false, false);
         if (verbResult != null) {
-            Object user = verbResult.commandSpec().userObject();
-            if (user instanceof Verbs.Build) {
-                var options = new ArrayList<ParseResult>(List.of(verbResult));
-                Verbs.Build b = (Verbs.Build) user;
-                if (b.afterDashes != null && !b.afterDashes.isEmpty()) {
-                    // mkosi-kernel's `build -- -i -k`: the module options may also follow "--".
-                    options.add(parseBuildOptions(b.afterDashes, moduleFlags));
-                }
-                for (ParseResult r : options) {
-                    Verbs.Build opts = (Verbs.Build) r.commandSpec().userObject();
-                    incremental |= opts.incremental;
-                    if (opts.kernelConfig != null) {
-                        kernelConfig = kernelConfig(cwd, opts.kernelConfig);
-                    }
-                    modules.addAll(selectedModules(r, modules));
-                }
-            } else if (user instanceof Verbs.Run r) {
-                command = r.command == null ? List.of() : r.command;
-                noBuild = r.noBuild;
-            } else if (user instanceof Verbs.Gdb g) {
-                command = g.command == null ? List.of() : g.command;
-            } else if (user instanceof Verbs.Ssh s) {
-                command = s.command == null ? List.of() : s.command;
-            } else if (user instanceof Verbs.Summary s) {
-                json = s.json;
-                plan = s.plan;
-                incremental = s.incremental;
-                kernelConfig = kernelConfig(cwd, s.kernelConfig);
-                modules.addAll(selectedModules(verbResult, modules));
-                if (!plan && (incremental || kernelConfig != null || !modules.isEmpty())) {
-                    throw ConfigError.usage("summary: -i, -c and module flags only apply with --plan");
-                }
-            } else if (user instanceof Verbs.Qemu q) {
-                noBuild = q.noBuild;
-            }
-            if (user instanceof Verbs.Qemu q && q.qemuArgs != null && !q.qemuArgs.isEmpty()) {
-                // mkosi's `vm -- ARGS`: appended to QEMU's command line, after QemuArgs= (and checked like them).
-                overrides = new LinkedHashMap<>(overrides);
-                List<String> items = new ArrayList<>(overrides.getOrDefault("QemuArgs", List.of()));
-                items.add(String.join(" ", q.qemuArgs.stream().map(Cli::shellQuote).toList()));
-                overrides.put("QemuArgs", items);
-            }
+            request = command.withOwnOptions(request, verbResult, cwd, moduleFlags);
         }
         // -B (mkosi's --auto-bump): build with the next version; a successful build writes it to mkosi.version.
-        boolean autoBump = Flags.flag(chain, "-B") && !List.of("summary", "cat-config", "clean", "genkey",
-                "completion").contains(verb) && !overrides.containsKey("ImageVersion");
-        if (autoBump) {
-            overrides = new LinkedHashMap<>(overrides);
+        if (Flags.flag(chain, "-B") && command.autoBumps() && !request.overrides().containsKey("ImageVersion")) {
+            var overrides = new LinkedHashMap<>(request.overrides());
             overrides.put("ImageVersion", List.of(ImageVersions.bump(directory)));
+            request = request.withAutoBump(overrides);
         }
-        Request request = new Request(verb, directory, cwd, overrides, Flags.count(chain, "-f"), incremental,
-                modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command,
-                Flags.flag(chain, "-w"), autoBump, plan, noBuild);
-        return new Parsed(request, null);
+        return new Parsed(request, command.verb(request), null);
     }
 
     /** -c FILE resolved against where kimg was started; it must exist. */
-    private static Path kernelConfig(Path cwd, String given) {
+    static Path kernelConfig(Path cwd, String given) {
         if (given == null) {
             return null;
         }
@@ -202,7 +159,7 @@ public final class Cli {
     }
 
     /** The --MODULE flags given to build (its own options besides -i, -c, -h and -V), in order, once each. */
-    private static List<String> selectedModules(ParseResult build, List<String> already) {
+    static List<String> selectedModules(ParseResult build, List<String> already) {
         Set<String> ownOptions = Set.of("--incremental", "--config", "--json", "--plan", "--help", "--version");
         var out = new ArrayList<String>();
         for (CommandLine.Model.OptionSpec o : build.matchedOptions()) {
@@ -216,7 +173,7 @@ public final class Cli {
     }
 
     /** The words after {@code build --}, read as build's own options (-i, -c FILE, --MODULE, -k). */
-    private static ParseResult parseBuildOptions(List<String> words, Set<String> moduleFlags) {
+    static ParseResult parseBuildOptions(List<String> words, Set<String> moduleFlags) {
         CommandLine build = new CommandLine(new Verbs.Build());
         moduleFlags.forEach(m -> build.getCommandSpec().addOption(Flags.moduleFlag(m)));
         ParseResult r;

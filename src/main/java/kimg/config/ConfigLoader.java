@@ -66,37 +66,32 @@ public final class ConfigLoader {
         this.hostEnvironment = hostEnvironment;
     }
 
-    public static Config load(Request request) {
-        return load(request, System.getenv());
+    public static Config load(ConfigInput input) {
+        return load(input, System.getenv());
     }
 
-    public static Config load(Request request, Map<String, String> hostEnvironment) {
-        Path dir = request.directory();
+    /**
+     * Reads the project's configuration with the command line's settings on top, and refuses values the verb
+     * cannot use ({@link ConfigInput#uses}; {@code summary}, {@code cat-config} and {@code clean} take every value
+     * mkosi takes).
+     *
+     * @throws ConfigError naming file:line and setting for the first bad value
+     */
+    public static Config load(ConfigInput input, Map<String, String> hostEnvironment) {
+        Path dir = input.directory();
         if (!Files.isDirectory(dir)) {
             throw ConfigError.usage("not a directory: " + dir + " (-C)");
         }
         Path configDirectory = configDirectory(dir);
-        var loader = new ConfigLoader(configDirectory, dir, request.startDirectory(), hostEnvironment);
-        loader.applyCommandLine(request.overrides());
+        var loader = new ConfigLoader(configDirectory, dir, input.startDirectory(), hostEnvironment);
+        loader.applyCommandLine(input.overrides());
         loader.readDirectory(configDirectory, true, true);
         loader.versionFile(configDirectory);
         loader.findUnincludedModules();
         Config config = loader.result();
         checkBuildSourceTargets(config, ModuleScan.known(dir, config));
-        usesOf(request.verb()).forEach(config::checkUsable);
+        input.uses().forEach(config::checkUsable);
         return config;
-    }
-
-    /**
-     * What a verb does with the configuration, so that values kimg cannot build or boot are refused before any
-     * step runs; {@code summary}, {@code cat-config} and {@code clean} take every value mkosi takes.
-     */
-    static List<Setting.Use> usesOf(String verb) {
-        return switch (verb == null ? "" : verb) {
-            case "build" -> List.of(Setting.Use.BUILD);
-            case "qemu", "vm", "run", "boot", "shell", "ssh", "gdb" -> List.of(Setting.Use.BUILD, Setting.Use.BOOT);
-            default -> List.of();
-        };
     }
 
     /** mkosi.version is ImageVersion= when nothing else set it (mkosi's path default). */

@@ -11,7 +11,7 @@ import kimg.ui.Console;
 
 /**
  * The host tools a step needs, and the Debian package of each. Each verb checks its tools before any step runs
- * ({@code kimg.VerbTools}) and names all the missing ones in one line; apt installs them only when the user
+ * ({@code kimg.verb.ToolsNeeded}) and names all the missing ones in one line; apt installs them only when the user
  * allows it with {@value #INSTALL_VARIABLE}=1 (bin/kimg sets it, so the README's first command works on a fresh
  * Debian 12 machine), never under the unit tests.
  */

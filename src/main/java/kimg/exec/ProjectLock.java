@@ -42,6 +42,10 @@ import java.util.Map;
  * bind mount) it is {@code kimg-locks/<hash of the project's real path>.lock} under {@code $XDG_RUNTIME_DIR},
  * {@code /run} (root) or the temp directory, so every kimg on that project still meets at one file.
  *
+ * <p>Each verb takes the lock once, for all it will do ({@link Use}); a guest that builds first takes
+ * {@link Use#GUEST_BUILD} and {@link #narrow narrows} it to {@link Use#GUEST} when the build is done, so that
+ * {@code build -i} and {@code ssh} can then run beside it.
+ *
  * <p>Re-entrant within one JVM: the CLI holds the lock for a whole run while a stage (the image builder) takes it
  * again; POSIX locks belong to the process, so a nested acquire only counts (the outer use decided what is held).
  */
@@ -66,6 +70,11 @@ public final class ProjectLock implements AutoCloseable {
         MODULES(List.of(Part.BUILD), List.of()),
         /** qemu, run: the one guest, over an image nobody replaces meanwhile. */
         GUEST(List.of(Part.GUEST), List.of(Part.IMAGE)),
+        /**
+         * qemu, run that build first: the guest (first, so a second guest fails before anything else) and what a
+         * build holds; {@link #narrow narrowed} to {@link #GUEST} once built.
+         */
+        GUEST_BUILD(List.of(Part.GUEST, Part.BUILD, Part.IMAGE), List.of()),
         /** ssh, gdb: attached to the guest; the image must stay. */
         ATTACH(List.of(), List.of(Part.IMAGE));
 
@@ -175,6 +184,54 @@ public final class ProjectLock implements AutoCloseable {
             held.count++;
             HELD.put(file, held);
             return new ProjectLock(file, List.copyOf(added), List.copyOf(upgraded));
+        }
+    }
+
+    /**
+     * Gives up what this lock holds beyond {@code use}: parts {@code use} only shares turn shared, parts it does
+     * not name are released. Shared parts are turned first, while the others are still held: a build of another
+     * kimg takes BUILD before IMAGE and so cannot slip in between.
+     *
+     * @throws IllegalStateException when this is not the only lock of the project in this JVM (a nested lock's
+     *                               parts belong to the outer one), or {@code use} needs a part not held
+     */
+    public void narrow(Use use) {
+        synchronized (HELD) {
+            Held held = HELD.get(file);
+            if (closed || held == null || held.count != 1) {
+                throw new IllegalStateException("only the one open lock of " + file + " may narrow");
+            }
+            for (Part part : use.exclusive) {
+                FileLock had = held.locks.get(part);
+                if (had == null || had.isShared()) {
+                    throw new IllegalStateException("narrow to " + use + ": " + part + " is not held exclusively");
+                }
+            }
+            try {
+                for (Part part : use.shared) {
+                    FileLock had = held.locks.get(part);
+                    if (had == null) {
+                        throw new IllegalStateException("narrow to " + use + ": " + part + " is not held");
+                    }
+                    if (!had.isShared()) {
+                        had.release();
+                        FileLock shared = held.channel.tryLock(part.offset(), SLOT, true);
+                        if (shared == null) {
+                            // Nobody can take it exclusively while we hold BUILD or GUEST (see above).
+                            held.locks.remove(part);
+                            throw new IllegalStateException("narrow to " + use + ": lost " + part);
+                        }
+                        held.locks.put(part, shared);
+                    }
+                }
+                for (Part part : List.copyOf(held.locks.keySet())) {
+                    if (!use.exclusive.contains(part) && !use.shared.contains(part)) {
+                        held.locks.remove(part).release();
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -11,8 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import kimg.config.BuildOptions;
 import kimg.config.ConfigTree;
-import kimg.config.Request;
+import kimg.verb.BuildVerb;
+import kimg.verb.CatConfigVerb;
+import kimg.verb.CleanVerb;
+import kimg.verb.GdbVerb;
+import kimg.verb.GenkeyVerb;
+import kimg.verb.QemuVerb;
+import kimg.verb.RunVerb;
+import kimg.verb.SshVerb;
+import kimg.verb.SummaryVerb;
+import kimg.verb.Verb;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +60,29 @@ class CliTest {
     void buildIsTheDefaultVerb() {
         assertEquals("build", parse().verb());
         assertEquals("build", parse("-f").verb());
+    }
+
+    private Verb verbOf(String... args) {
+        var sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return Cli.parse(args, dir, sink, sink).verb();
+    }
+
+    @Test
+    void eachVerbIsItsOwnClassWithItsOwnOptions() {
+        assertEquals(new BuildVerb(new BuildOptions(true, List.of("kernel"), null, 1, 3), true, false),
+                verbOf("-f", "-w", "-j", "3", "build", "-i", "--kernel"));
+        assertEquals(new BuildVerb(new BuildOptions(false, List.of(), null, 0, 2), false, false), verbOf("-j", "2"));
+        assertEquals(new QemuVerb(new BuildOptions(false, List.of(), null, 2, 2), true),
+                verbOf("-ff", "-j", "2", "vm", "--no-build"));
+        assertEquals(new RunVerb(new BuildOptions(false, List.of(), null, 0, 2), false, List.of("uname", "-r")),
+                verbOf("-j", "2", "run", "--", "uname", "-r"));
+        assertEquals(new SshVerb(0, List.of("dmesg")), verbOf("ssh", "--", "dmesg"));
+        assertEquals(new GdbVerb(1, List.of("-ex", "c")), verbOf("-f", "gdb", "--", "-ex", "c"));
+        assertEquals(new SummaryVerb(new BuildOptions(true, List.of(), null, 0, 2), true, true),
+                verbOf("-j", "2", "summary", "--plan", "--json", "-i"));
+        assertEquals(new CatConfigVerb(), verbOf("cat-config"));
+        assertEquals(new CleanVerb(2), verbOf("-ff", "clean"));
+        assertEquals(new GenkeyVerb(), verbOf("genkey"));
     }
 
     @Test

@@ -13,7 +13,6 @@ import java.util.List;
 import kimg.config.Config;
 import kimg.config.ConfigLoader;
 import kimg.config.ConfigTree;
-import kimg.config.Request;
 import kimg.config.Settings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class MkosiSpellingsTest {
     }
 
     private Config load(String... args) {
-        return ConfigLoader.load(parse(args), java.util.Map.of());
+        return ConfigLoader.load(parse(args).configInput(), java.util.Map.of());
     }
 
     @Test
@@ -121,7 +120,7 @@ class MkosiSpellingsTest {
     void qemuDoubleDashArgsAreAppendedToQemuArgs() {
         Request r = parse("--qemu-args=-s", "qemu", "--", "-device", "virtio-rng-pci", "-name", "my vm");
         assertEquals(List.of("-s", "-device virtio-rng-pci -name 'my vm'"), r.overrides().get("QemuArgs"));
-        Config c = ConfigLoader.load(r, java.util.Map.of());
+        Config c = ConfigLoader.load(r.configInput(), java.util.Map.of());
         assertEquals(List.of("-s", "-device", "virtio-rng-pci", "-name", "my vm"), c.items(Settings.QEMU_ARGS));
     }
 
@@ -192,7 +191,7 @@ class MkosiSpellingsTest {
     @Test
     void autoBumpWritesTheBuiltVersion() throws Exception {
         java.nio.file.Files.writeString(dir.resolve("mkosi.version"), "41\n");
-        Config c = ConfigLoader.load(parse("-B", "summary", "--image-version=42"), java.util.Map.of());
+        Config c = ConfigLoader.load(parse("-B", "summary", "--image-version=42").configInput(), java.util.Map.of());
         kimg.config.ImageVersions.write(c);
         assertEquals("42\n", java.nio.file.Files.readString(dir.resolve("mkosi.version")));
     }

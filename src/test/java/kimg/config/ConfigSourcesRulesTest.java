@@ -115,7 +115,7 @@ class ConfigSourcesRulesTest {
     void mkosiConfOfTheChosenDirectoryIsRead() {
         tree.file("mkosi.conf", "[Runtime]", "RAM=1G").file("other/mkosi.conf", "[Runtime]", "RAM=9G");
 
-        Config c = ConfigLoader.load(Request.of("summary", tree.path("other")), ConfigTree.HOST);
+        Config c = ConfigLoader.load(ConfigInput.of(tree.path("other")), ConfigTree.HOST);
 
         assertEquals("9G", c.get("RAM"));
         assertEquals(tree.path("other"), c.directory());

@@ -62,16 +62,13 @@ public final class ConfigTree {
     }
 
     public Config load(String... commandLine) {
-        return ConfigLoader.load(Request.of("summary", root).withOverrides(commandLine(commandLine)), HOST);
+        return ConfigLoader.load(ConfigInput.of(root).withOverrides(commandLine(commandLine)), HOST);
     }
 
     /** Loads with kimg started in {@code start} (the %D specifier, relative command-line paths). */
     public Config loadFrom(Path start, String... commandLine) {
-        Request r = Request.of("summary", root);
-        r = new Request(r.verb(), r.directory(), start.toAbsolutePath().normalize(), commandLine(commandLine),
-                r.force(), r.incremental(), r.selectedModules(), r.kernelConfig(), r.jobs(), r.json(), r.debug(),
-                r.command());
-        return ConfigLoader.load(r, HOST);
+        return ConfigLoader.load(ConfigInput.of(root).withStartDirectory(start).withOverrides(commandLine(commandLine)),
+                HOST);
     }
 
     public ConfigError loadFails(String... commandLine) {

@@ -16,7 +16,7 @@ class RepositoryTreeTest {
     private static final Path ROOT = Path.of("").toAbsolutePath();
 
     private static Config load(String... commandLine) {
-        return ConfigLoader.load(Request.of("summary", ROOT).withOverrides(ConfigTree.commandLine(commandLine)),
+        return ConfigLoader.load(ConfigInput.of(ROOT).withOverrides(ConfigTree.commandLine(commandLine)),
                 ConfigTree.HOST);
     }
 

@@ -110,7 +110,7 @@ class SpecifierRulesTest {
 
     @Test
     void commandLineSpecifiersSeeTheCommandLinesOwnValues() {
-        // Request.overrides is an unordered map: try several key sets so that any hash order is exercised.
+        // ConfigInput.overrides is an unordered map: try several key sets so that any hash order is exercised.
         for (String other : List.of("Packages=x", "RAM=3G", "CPUs=3", "Ssh=yes", "Mirror=https://m.example/", "QemuArgs=-s")) {
             Config c = tree.load("ToolsTree=%d-%r-%a-%t-%o", other, "Distribution=fedora", "Release=40",
                     "Architecture=arm64", "Format=tar", "Output=img-%d");

@@ -27,9 +27,12 @@ class ValuesAndNamesRulesTest {
         tree = new ConfigTree(dir).file("mkosi.conf", "[Distribution]", "Distribution=debian");
     }
 
+    /** Loads as {@code verb} does: summary takes every value, build refuses what it cannot build, qemu also
+     * what it cannot boot. */
     private Config loadFor(String verb, String... commandLine) {
-        return ConfigLoader.load(Request.of(verb, dir).withOverrides(ConfigTree.commandLine(commandLine)),
-                ConfigTree.HOST);
+        ConfigInput input = ConfigInput.of(dir).withOverrides(ConfigTree.commandLine(commandLine));
+        input = verb.equals("build") ? input.forBuild() : verb.equals("qemu") ? input.forBoot() : input;
+        return ConfigLoader.load(input, ConfigTree.HOST);
     }
 
     // ---- every mkosi value is a value ---------------------------------------------------------------------

@@ -69,6 +69,48 @@ class ProjectLockTest {
     }
 
     @Test
+    void aGuestThatBuildsFirstTakesTheLockOnceAndNarrowsItWhenBuilt() throws Exception {
+        try (ProjectLock guest = ProjectLock.acquire(project, ProjectLock.Use.GUEST_BUILD, "kimg qemu")) {
+            // Building: no second guest, no build -i, no ssh on an image being replaced.
+            for (ProjectLock.Use other : List.of(ProjectLock.Use.GUEST, ProjectLock.Use.MODULES, ProjectLock.Use.ATTACH)) {
+                assertThrows(IllegalStateException.class,
+                        () -> LockHolder.start(project, other, "kimg other").destroyForcibly(), other.name());
+            }
+            guest.narrow(ProjectLock.Use.GUEST);
+            // Booted: build -i and ssh run beside the guest; a second guest and a full build are refused.
+            Process modules = LockHolder.start(project, ProjectLock.Use.MODULES, "kimg build");
+            Process ssh = LockHolder.start(project, ProjectLock.Use.ATTACH, "kimg ssh");
+            try {
+                for (ProjectLock.Use other : List.of(ProjectLock.Use.GUEST, ProjectLock.Use.GUEST_BUILD)) {
+                    assertThrows(IllegalStateException.class,
+                            () -> LockHolder.start(project, other, "kimg run").destroyForcibly(), other.name());
+                }
+            } finally {
+                modules.destroyForcibly().waitFor();
+                ssh.destroyForcibly().waitFor();
+            }
+            assertThrows(IllegalStateException.class,
+                    () -> LockHolder.start(project, ProjectLock.Use.BUILD, "kimg build").destroyForcibly(),
+                    "a full build would replace the image the guest runs");
+        }
+        try (ProjectLock again = ProjectLock.acquire(project, ProjectLock.Use.BUILD, "kimg build")) {
+            assertNotNull(again, "all released when the guest's lock closes");
+        }
+    }
+
+    @Test
+    void onlyTheOneOpenLockMayNarrow() {
+        try (ProjectLock outer = ProjectLock.acquire(project, ProjectLock.Use.GUEST_BUILD, "kimg qemu");
+                ProjectLock inner = ProjectLock.acquire(project, ProjectLock.Use.BUILD, "image")) {
+            assertThrows(IllegalStateException.class, () -> inner.narrow(ProjectLock.Use.GUEST));
+        }
+        try (ProjectLock guest = ProjectLock.acquire(project, ProjectLock.Use.GUEST, "kimg qemu")) {
+            assertThrows(IllegalStateException.class, () -> guest.narrow(ProjectLock.Use.BUILD),
+                    "narrowing never widens");
+        }
+    }
+
+    @Test
     void readOnlyProjectSaysWhereTheLockGoes() throws Exception {
         Path dir = Files.createDirectories(project.resolve("ro"));
         Files.writeString(dir.resolve("mkosi.conf"), "[Output]\nFormat=none\n");

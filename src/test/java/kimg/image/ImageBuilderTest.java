@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import kimg.config.Config;
 import kimg.config.ConfigError;
-import kimg.config.Request;
+import kimg.config.BuildOptions;
 import kimg.exec.Exec;
 import kimg.exec.StepFailed;
 import kimg.exec.StepLogs;
@@ -53,11 +53,9 @@ class ImageBuilderTest {
     }
 
     private static ImageArtifacts build(Config config, int force) {
-        Request r = Request.of("build", config.directory());
-        r = new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), force, false, List.of(), null, 1,
-                false, false, List.of());
+        var options = new BuildOptions(false, List.of(), null, force, 1);
         var exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), Console.plain(System.err));
-        return ImageBuilder.build(config, r.buildOptions(), exec, List.of());
+        return ImageBuilder.build(config, options, exec, List.of());
     }
 
     /** clean at {@code level}; returns what the console printed. */
@@ -270,7 +268,7 @@ class ImageBuilderTest {
         Files.createDirectories(entry.resolve("root/usr/bin"));
         Files.writeString(entry.resolve("inputs.txt"), ImageBuilder.inputsText(key));
         var exec = new Exec(StepLogs.under(project.resolve("logs")), Console.plain(System.err));
-        assertEquals(entry.resolve("root"), ImageBuilder.buildOverlay(c, Request.of("build", project).buildOptions(), exec));
+        assertEquals(entry.resolve("root"), ImageBuilder.buildOverlay(c, BuildOptions.defaults(), exec));
         assertTrue(entry.getFileName().toString().contains("~build~"));
     }
 

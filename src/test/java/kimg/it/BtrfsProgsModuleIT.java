@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import java.time.Duration;
 import kimg.config.Config;
 import kimg.config.ConfigLoader;
-import kimg.config.Request;
+import kimg.config.ConfigInput;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
@@ -71,7 +71,7 @@ class BtrfsProgsModuleIT {
         assertArrayEquals(Files.readAllBytes(installed), Files.readAllBytes(image.resolve("usr/bin/btrfs")));
 
         // The developer's guest, booted on the image just built, keeps running through the edit and the rebuild.
-        Config config = ConfigLoader.load(Request.of("qemu", project));
+        Config config = ConfigLoader.load(ConfigInput.of(project).forBoot());
         ImageArtifacts built = ManifestRecords.image(Manifest.read(config.outputDirectory()).orElseThrow());
         Exec exec = new Exec(StepLogs.under(project.resolve("mkosi.output/logs")), Console.plain(System.err));
         String bin = "/work/build/btrfs-progs/destdir/usr/bin";

@@ -16,7 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import kimg.config.Config;
-import kimg.config.Request;
+import kimg.config.BuildOptions;
 import kimg.exec.StepFailed;
 import kimg.image.ImageArtifacts;
 import kimg.image.ImageBuilder;
@@ -40,10 +40,7 @@ class ImageBuildIT {
     }
 
     private static ImageArtifacts build(Config config, int force, List<ImageBuilder.Overlay> overlays) {
-        Request r = Request.of("build", config.directory());
-        r = new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), force, false, List.of(), null, 2,
-                false, false, List.of());
-        return ImageBuilder.build(config, r.buildOptions(), RootfsFixture.exec(config), overlays);
+        return ImageBuilder.build(config, new BuildOptions(false, List.of(), null, force, 2), RootfsFixture.exec(config), overlays);
     }
 
     private static Object inode(Path p) throws IOException {

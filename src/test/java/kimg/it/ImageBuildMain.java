@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import kimg.config.Config;
 import kimg.config.ConfigLoader;
-import kimg.config.Request;
+import kimg.config.BuildOptions;
+import kimg.config.ConfigInput;
 import kimg.image.ImageArtifacts;
 import kimg.image.ImageBuilder;
 
@@ -30,12 +31,10 @@ public final class ImageBuildMain {
         int i = load ? 1 : 0;
         Path project = Path.of(args[i]).toAbsolutePath();
         int force = Integer.parseInt(args[i + 1]);
-        Request base = Request.of("build", project);
-        Request request = new Request("build", base.directory(), base.startDirectory(), base.overrides(), force,
-                false, List.of(), null, base.jobs(), false, false, List.of());
+        var options = new BuildOptions(false, List.of(), null, force, BuildOptions.defaults().jobs());
         Config config;
         if (load) {
-            config = ConfigLoader.load(request);
+            config = ConfigLoader.load(ConfigInput.of(project).forBuild());
         } else {
             var extra = new LinkedHashMap<String, List<String>>();
             for (int k = i + 2; k < args.length; k++) {
@@ -45,7 +44,7 @@ public final class ImageBuildMain {
             }
             config = RootfsFixture.config(project, extra);
         }
-        ImageArtifacts a = ImageBuilder.build(config, request.buildOptions(), RootfsFixture.exec(config), List.of());
+        ImageArtifacts a = ImageBuilder.build(config, options, RootfsFixture.exec(config), List.of());
         System.out.println("cacheHit=" + a.cacheHit() + " took=" + Duration.between(start, Instant.now()).toMillis()
                 + " root=" + a.root() + " steps=" + a.steps());
     }

@@ -77,7 +77,7 @@ class KernelBuildIT {
         Exec exec = KernelFixture.exec(project);
         KernelArtifacts again;
         try (var lock = KernelFixture.lock()) {
-            again = KernelBuilder.build(KernelFixture.config(), KernelFixture.request(project, false).buildOptions(), exec);
+            again = KernelBuilder.build(KernelFixture.config(), KernelFixture.options(false), exec);
         }
         assertEquals(first.buildDir(), again.buildDir());
         assertEquals(first.release(), again.release());
@@ -100,7 +100,7 @@ class KernelBuildIT {
         Exec exec = KernelFixture.exec(project);
         KernelArtifacts again;
         try (var lock = KernelFixture.lock()) {
-            again = KernelBuilder.build(KernelFixture.config(), KernelFixture.request(project, true).buildOptions(), exec);
+            again = KernelBuilder.build(KernelFixture.config(), KernelFixture.options(true), exec);
         }
         List<String> makeLog = log(exec, "kernel-make");
         String command = makeLog.get(0);
@@ -164,7 +164,7 @@ class KernelBuildIT {
         var console = new java.io.ByteArrayOutputStream();
         Exec configuring = new Exec(exec.logs(), Console.plain(new java.io.PrintStream(console, true, StandardCharsets.UTF_8)));
 
-        Path dir = KernelBuilder.configure(config, KernelFixture.request(project, false).buildOptions(), configuring);
+        Path dir = KernelBuilder.configure(config, KernelFixture.options(false), configuring);
         String said = console.toString(StandardCharsets.UTF_8);
         System.err.print(said);
         assertEquals(tmp.resolve("builddir/debian~bookworm~x86-64/kernel/-test"), dir);

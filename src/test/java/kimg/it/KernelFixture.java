@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import kimg.config.Config;
-import kimg.config.Request;
+import kimg.config.BuildOptions;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
@@ -73,7 +73,7 @@ public final class KernelFixture {
                 config = projectConfig(project, tree, cacheDirectory().resolve("builddir"));
                 try (var lock = lock()) {
                     treeHashBeforeBuild = treeHash(tree);
-                    built = KernelBuilder.build(config, request(project, false).buildOptions(), exec(project));
+                    built = KernelBuilder.build(config, options(false), exec(project));
                 }
             } catch (IOException e) {
                 failure = new UncheckedIOException(e);
@@ -112,10 +112,9 @@ public final class KernelFixture {
                 "OutputDirectory", List.of(project.resolve("mkosi.output").toString())));
     }
 
-    public static Request request(Path project, boolean incremental) {
-        Request r = Request.of("build", project);
-        return new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), r.force(), incremental,
-                List.of("kernel"), null, Runtime.getRuntime().availableProcessors(), false, false, List.of());
+    /** {@code build --kernel} (with -i when {@code incremental}). */
+    public static BuildOptions options(boolean incremental) {
+        return new BuildOptions(incremental, List.of("kernel"), null, 0, Runtime.getRuntime().availableProcessors());
     }
 
     public static Exec exec(Path project) {

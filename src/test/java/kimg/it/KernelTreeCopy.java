@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import kimg.config.Config;
 import kimg.config.ConfigLoader;
-import kimg.config.Request;
+import kimg.config.ConfigInput;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.module.KernelArtifacts;
@@ -94,7 +94,7 @@ public final class KernelTreeCopy {
 
     /** The project's configuration, as kimg loads it. */
     public Config config() {
-        return ConfigLoader.load(Request.of("build", project));
+        return ConfigLoader.load(ConfigInput.of(project).forBuild());
     }
 
     /** {@code kimg -t none build -i --kernel} in the copy's project, in-process. */

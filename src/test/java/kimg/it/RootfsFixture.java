@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import kimg.config.Config;
-import kimg.config.Request;
+import kimg.config.BuildOptions;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
 import kimg.image.ImageArtifacts;
@@ -59,7 +59,7 @@ public final class RootfsFixture {
                 throw new java.io.UncheckedIOException(e);
             }
             Config config = config();
-            built = ImageBuilder.build(config, Request.of("build", PROJECT).buildOptions(), exec(config), List.of());
+            built = ImageBuilder.build(config, BuildOptions.defaults(), exec(config), List.of());
         }
         return built;
     }

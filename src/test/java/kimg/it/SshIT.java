@@ -19,7 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import kimg.config.Config;
 import kimg.config.ConfigLoader;
-import kimg.config.Request;
+import kimg.config.BuildOptions;
+import kimg.config.ConfigInput;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
 import kimg.image.GuestHostKey;
@@ -71,11 +72,11 @@ class SshIT {
                 RuntimeTrees=%s:%s
                 RAM=512M
                 """.formatted(itProjects.resolve("ssh-cache"), port, control, LiveGuest.GUEST_CONTROL));
-        Config config = ConfigLoader.load(Request.of("build", project));
+        Config config = ConfigLoader.load(ConfigInput.of(project).forBuild());
         Exec exec = RootfsFixture.exec(config);
         try {
             assertFalse(Files.exists(project.resolve("mkosi.key")));
-            ImageArtifacts image = ImageBuilder.build(config, Request.of("build", project).buildOptions(), exec, List.of());
+            ImageArtifacts image = ImageBuilder.build(config, BuildOptions.defaults(), exec, List.of());
 
             String publicKey = Files.readString(project.resolve("mkosi.key.pub"));
             assertTrue(publicKey.startsWith("ssh-ed25519 "), publicKey);

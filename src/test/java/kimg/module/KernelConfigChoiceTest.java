@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import kimg.config.Config;
 import kimg.config.ConfigError;
-import kimg.config.Request;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +31,6 @@ class KernelConfigChoiceTest {
     private Config config(String... environment) {
         return Config.ofValues(project, environment.length == 0 ? Map.of()
                 : Map.of("Environment", List.of(environment)));
-    }
-
-    private static Request withKernelConfig(Request r, Path file) {
-        return new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), r.force(), r.incremental(),
-                r.selectedModules(), file, r.jobs(), r.json(), r.debug(), r.command());
     }
 
     @Test
@@ -70,7 +64,7 @@ class KernelConfigChoiceTest {
         Files.writeString(project.resolve("mkosi.conf"), "[Build]\nBuildSources=../linux:kernel\n");
         Files.writeString(project.resolve("mkosi.env"), "CONFIG=x.config\n");
         Files.writeString(project.resolve("x.config"), "CONFIG_X=y\n");
-        Config loaded = kimg.config.ConfigLoader.load(Request.of("build", project), Map.of());
+        Config loaded = kimg.config.ConfigLoader.load(kimg.config.ConfigInput.of(project).forBuild(), Map.of());
 
         var c = KernelConfigChoice.choose(loaded, (Path) null, tree);
 
@@ -89,7 +83,7 @@ class KernelConfigChoiceTest {
         Files.writeString(project.resolve("my.config"), "CONFIG_MINE=y\n");
         Path cli = Files.writeString(root.resolve("cli.config"), "CONFIG_CLI=y\n");
         var c = KernelConfigChoice.choose(config("CONFIG=my.config"),
-                withKernelConfig(Request.of("build", project), cli).kernelConfig(), tree);
+                cli, tree);
         assertEquals(cli, c.file());
         assertEquals("-c", c.chosenBy());
     }

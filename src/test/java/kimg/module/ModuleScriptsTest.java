@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import kimg.Golden;
 import kimg.config.Config;
 import kimg.config.ConfigLoader;
-import kimg.config.Request;
+import kimg.config.ConfigInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,7 +127,7 @@ class ModuleScriptsTest {
             Files.writeString(project.resolve("mkosi.conf"), "[Config]\nInclude=" + MODULES.resolve(module)
                     + "\n\n[Distribution]\nDistribution=debian\nRelease=bookworm\n");
             var values = new LinkedHashMap<String, List<String>>();
-            return ConfigLoader.load(Request.of("build", project).withOverrides(values));
+            return ConfigLoader.load(ConfigInput.of(project).forBuild().withOverrides(values));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -12,7 +12,7 @@ import java.util.Map;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.config.ConfigLoader;
-import kimg.config.Request;
+import kimg.config.ConfigInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class ModuleSelectionTest {
             Files.createDirectories(dir.resolve("src/" + m));
         }
         Files.writeString(dir.resolve("mkosi.local.conf"), local);
-        return ConfigLoader.load(Request.of("build", dir), Map.of());
+        return ConfigLoader.load(ConfigInput.of(dir).forBuild(), Map.of());
     }
 
     /** The --<module> flags of a build (with or without -i: the selection is the same). */

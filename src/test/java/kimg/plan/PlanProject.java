@@ -10,7 +10,7 @@ import java.util.List;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.ConfigLoader;
-import kimg.config.Request;
+import kimg.config.ConfigInput;
 import kimg.image.RootfsCacheKey;
 import kimg.image.RootfsSpec;
 import kimg.module.KernelBuildStamp;
@@ -53,7 +53,7 @@ public final class PlanProject {
     }
 
     public Config config(String... assignments) {
-        return ConfigLoader.load(Request.of("summary", project)
+        return ConfigLoader.load(ConfigInput.of(project)
                 .withOverrides(kimg.config.ConfigTree.commandLine(assignments)));
     }
 

@@ -98,7 +98,7 @@ class BootInputsTest {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kimg-rbs");
         try {
             java.nio.file.Files.writeString(dir.resolve("mkosi.conf"), "[Runtime]\nRuntimeBuildSources=rw\n");
-            Config c = kimg.config.ConfigLoader.load(kimg.config.Request.of("summary", dir));
+            Config c = kimg.config.ConfigLoader.load(kimg.config.ConfigInput.of(dir));
             assertEquals("rw", c.get("RuntimeBuildSources"));
         } finally {
             kimg.exec.FileTrees.deleteRecursively(dir);

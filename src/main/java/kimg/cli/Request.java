@@ -1,12 +1,14 @@
-package kimg.config;
+package kimg.cli;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import kimg.config.BuildOptions;
+import kimg.config.ConfigInput;
 
 /**
- * What the user asked for, as the command line said it, before any config file is read. Built by {@code cli},
- * consumed by every later stage (the config loader applies {@code overrides} at the highest rank).
+ * What the user asked for, as the command line said it, before any config file is read: the CLI's own record.
+ * Nothing below {@code cli} sees it: the CLI turns it into a {@link kimg.verb.Verb} and a {@link ConfigInput}.
  *
  * @param verb             build, qemu, run, ssh, gdb, summary, cat-config, clean
  * @param directory        the project directory (-C), absolute
@@ -49,24 +51,38 @@ public record Request(
         command = List.copyOf(command);
     }
 
-    /** A request without -w, -B, --plan or --no-build (tests, internal use). */
-    public Request(String verb, Path directory, Path startDirectory, Map<String, List<String>> overrides, int force,
-            boolean incremental, List<String> selectedModules, Path kernelConfig, int jobs, boolean json,
-            boolean debug, List<String> command) {
-        this(verb, directory, startDirectory, overrides, force, incremental, selectedModules, kernelConfig, jobs, json,
-                debug, command, false, false, false, false);
-    }
-
-    /** A request for {@code verb} in {@code dir} with nothing else set (tests, internal use). */
-    public static Request of(String verb, Path dir) {
-        Path abs = dir.toAbsolutePath().normalize();
-        return new Request(verb, abs, abs, Map.of(), 0, false, List.of(), null,
-                Runtime.getRuntime().availableProcessors(), false, false, List.of());
-    }
-
-    public Request withOverrides(Map<String, List<String>> o) {
+    Request withOverrides(Map<String, List<String>> o) {
         return new Request(verb, directory, startDirectory, o, force, incremental, selectedModules, kernelConfig,
                 jobs, json, debug, command, wipeBuildDirectory, autoBump, plan, noBuild);
+    }
+
+    /** With a build's own options: -i (added to -R's), the --MODULE flags and -c. */
+    Request withBuild(boolean i, List<String> modules, Path config) {
+        return new Request(verb, directory, startDirectory, overrides, force, i, modules, config, jobs, json, debug,
+                command, wipeBuildDirectory, autoBump, plan, noBuild);
+    }
+
+    /** With a guest verb's own options: the command after -- and --no-build. */
+    Request withCommand(List<String> c, boolean noBuildGiven) {
+        return new Request(verb, directory, startDirectory, overrides, force, incremental, selectedModules,
+                kernelConfig, jobs, json, debug, c, wipeBuildDirectory, autoBump, plan, noBuildGiven);
+    }
+
+    /** With summary's own options: --json and --plan. */
+    Request withSummary(boolean jsonGiven, boolean planGiven) {
+        return new Request(verb, directory, startDirectory, overrides, force, incremental, selectedModules,
+                kernelConfig, jobs, jsonGiven, debug, command, wipeBuildDirectory, autoBump, planGiven, noBuild);
+    }
+
+    /** With -B: the bumped ImageVersion= among the overrides. */
+    Request withAutoBump(Map<String, List<String>> o) {
+        return new Request(verb, directory, startDirectory, o, force, incremental, selectedModules, kernelConfig,
+                jobs, json, debug, command, wipeBuildDirectory, true, plan, noBuild);
+    }
+
+    /** What the config loader gets of this request (the verb adds how it uses the config). */
+    public ConfigInput configInput() {
+        return new ConfigInput(directory, startDirectory, overrides, List.of());
     }
 
     /** What the build stages get of this request (they never see the verb, the directories or the overrides). */
