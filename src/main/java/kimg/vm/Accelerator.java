@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import kimg.config.Config;
-import kimg.exec.Cmd;
 import kimg.exec.Exec;
 
 /**
@@ -15,8 +14,9 @@ import kimg.exec.Exec;
  *
  * <p>An openable /dev/kvm does not mean KVM works: on a host that is itself a VM with nested PVM (kvm_pvm),
  * {@code -cpu host} and {@code -cpu max} abort ("failed to set MSR 0x10a") and other models run the firmware but
- * never get a kernel past decompression. So KVM=auto trusts only a short probe boot, whose answer is cached per
- * host (host kernel release, QEMU version, CPU flags).
+ * never get a kernel past decompression. So KVM=auto decides from files first ({@link #decide}: /dev/kvm opens,
+ * {@link HostFacts}), and only where they allow KVM runs {@link KvmProbe} (about 0.1 s per CPU model), whose
+ * answer is cached per host (host kernel release, QEMU binary, CPU flags).
  *
  * @param cpu the -cpu model under KVM; null under TCG (QEMU's default model)
  */
@@ -28,10 +28,6 @@ public record Accelerator(Kind kind, String cpu) {
 
     /** CPU models tried under KVM, best first. */
     static final List<String> KVM_CPU_MODELS = List.of("host", "qemu64");
-    /** KVM reaches the banner in well under a second; TCG (the control probe) in about two on a busy host. */
-    static final long PROBE_SECONDS = 8;
-    /** What a kernel prints once it is past decompression and has a console. */
-    static final String PROBE_BANNER = "Linux version";
 
     public static Accelerator kvm(String cpu) {
         return new Accelerator(Kind.KVM, cpu);
@@ -62,34 +58,60 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     /**
-     * Honours KVM=yes|no, and for auto probes (once per host) with {@code probeKernel}; warns in one line when it
-     * falls back to TCG.
+     * What KVM=auto concludes from files alone: an accelerator (with the warning to print, or null), or
+     * {@code accelerator == null} when only a probe can tell.
      */
-    public static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot) {
-        return choose(config, exec, probeKernel, cacheRoot, Path.of("/dev/kvm"));
+    record Verdict(Accelerator accelerator, String warning) {
+        static final Verdict PROBE = new Verdict(null, null);
     }
 
-    static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot, Path kvm) {
-        return choose(config, exec, probeKernel, cacheRoot, kvm, HostFacts.read(Path.of("/")));
-    }
-
-    static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot, Path kvm, HostFacts facts) {
-        switch (config.get(Settings.KVM)) {
+    /**
+     * The decision table, before any process runs. KVM=no: TCG. KVM=yes: KVM with {@code -cpu host}. KVM=auto:
+     * TCG with a warning when /dev/kvm does not open read-write, or when it opens but {@link HostFacts} say a
+     * normal kernel cannot run under it (kvm_pvm; no vmx/svm); otherwise a probe decides.
+     *
+     * @param kvmSetting     the KVM= value: yes, no or auto
+     * @param kvmOpens       /dev/kvm opened read-write
+     * @param facts          the host's facts
+     * @param kvm            the device's path, for the warning
+     */
+    static Verdict decide(String kvmSetting, boolean kvmOpens, HostFacts facts, Path kvm) {
+        switch (kvmSetting) {
             case "no":
-                return tcg();
+                return new Verdict(tcg(), null);
             case "yes":
-                return kvm("host");
+                return new Verdict(kvm("host"), null);
             default:
                 break;
         }
-        if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
-            exec.console().warn("KVM is not available (" + kvm + " missing or not accessible): using TCG, which is slow");
-            return tcg();
+        if (!kvmOpens) {
+            return new Verdict(tcg(), "KVM is not available (" + kvm
+                    + " missing or cannot be opened read-write): using TCG, which is slow");
         }
         String unusable = facts.whyKvmCannotWork();
         if (unusable != null) {
-            exec.console().warn("/dev/kvm opens but " + unusable + ": using TCG, which is slow; KVM=yes forces KVM");
-            return tcg();
+            return new Verdict(tcg(), "/dev/kvm opens but " + unusable + ": using TCG, which is slow; KVM=yes forces KVM");
+        }
+        return Verdict.PROBE;
+    }
+
+    /**
+     * Honours KVM=yes|no; for auto decides from files ({@link #decide}) and, where they allow KVM, from the
+     * per-host cached answer of {@link KvmProbe} (run now if there is none). Warns in one line when it falls back
+     * to TCG.
+     */
+    public static Accelerator choose(Config config, Exec exec, Path cacheRoot) {
+        return choose(config, exec, cacheRoot, Path.of("/dev/kvm"), HostFacts.read(Path.of("/")));
+    }
+
+    static Accelerator choose(Config config, Exec exec, Path cacheRoot, Path kvm, HostFacts facts) {
+        String setting = config.get(Settings.KVM);
+        Verdict verdict = decide(setting, !setting.equals("auto") || opens(kvm), facts, kvm);
+        if (verdict.accelerator() != null) {
+            if (verdict.warning() != null) {
+                exec.console().warn(verdict.warning());
+            }
+            return verdict.accelerator();
         }
         Path cached = cacheRoot.resolve("accelerator").resolve(hostKey(exec) + ".txt");
         Accelerator found;
@@ -99,47 +121,37 @@ public record Accelerator(Kind kind, String cpu) {
             found = null;
         }
         if (found == null) {
-            found = probe(exec, probeKernel);
-            // A kernel that boots nowhere says nothing about KVM: keep "tcg" only if this one boots under TCG.
-            if (found.kind() == Kind.KVM || boots(exec, probeKernel, tcg())) {
+            found = probe(exec);
+            // A probe that runs nowhere (a QEMU without isa-debug-exit, say) says nothing about KVM: keep "tcg"
+            // only if the same firmware runs under TCG.
+            if (found.kind() == Kind.KVM || KvmProbe.runs(exec, tcg())) {
                 store(cached, found);
             }
         }
         if (found.kind() == Kind.TCG) {
-            exec.console().warn("/dev/kvm opens but no KVM boot worked on this host (cached in " + cached
-                    + "): using TCG, which is slow; KVM=yes forces KVM");
+            exec.console().warn("/dev/kvm opens but QEMU could not run a guest under KVM on this host (cached in "
+                    + cached + "): using TCG, which is slow; KVM=yes forces KVM");
         }
         return found;
     }
 
-    private static Accelerator probe(Exec exec, Path kernel) {
+    /** Opens {@code kvm} read-write and closes it: the device answers only if its module is loaded. */
+    static boolean opens(Path kvm) {
+        try (var ignored = java.nio.channels.FileChannel.open(kvm, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    private static Accelerator probe(Exec exec) {
         for (String cpu : KVM_CPU_MODELS) {
-            if (boots(exec, kernel, kvm(cpu))) {
+            if (KvmProbe.runs(exec, kvm(cpu))) {
                 return kvm(cpu);
             }
         }
         return tcg();
-    }
-
-    /** Boots the kernel without a root file system: it panics, and panic=-1 with -no-reboot ends QEMU. */
-    static List<String> probeArgv(Path kernel, Accelerator accel) {
-        var argv = new java.util.ArrayList<String>(List.of(QemuCommand.QEMU_X86_64, "-nodefaults", "-no-user-config",
-                "-display", "none", "-serial", "stdio", "-no-reboot", "-m", "256M"));
-        argv.addAll(accel.qemuArgs());
-        argv.addAll(List.of("-kernel", kernel.toString(), "-append", "console=ttyS0 panic=-1 root=/dev/kimg-probe"));
-        return argv;
-    }
-
-    private static boolean boots(Exec exec, Path kernel, Accelerator accel) {
-        var banner = new java.util.concurrent.atomic.AtomicBoolean();
-        String step = "accel-probe-" + (accel.cpu() == null ? "tcg" : accel.cpu());
-        Exec.Result r = exec.stream(step, Cmd.of(probeArgv(kernel, accel)),
-                java.time.Duration.ofSeconds(PROBE_SECONDS), line -> {
-                    if (line.contains(PROBE_BANNER)) {
-                        banner.set(true);
-                    }
-                });
-        return r.exitStatus() == 0 && banner.get();
     }
 
     private static void store(Path cached, Accelerator found) {

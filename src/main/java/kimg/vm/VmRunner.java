@@ -26,7 +26,7 @@ public final class VmRunner {
 
     /** {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. */
     public static int qemu(Config config, Exec exec, BootInputs inputs) {
-        Accelerator accel = accelerator(config, exec, inputs);
+        Accelerator accel = accelerator(config, exec);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of()));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
@@ -41,7 +41,7 @@ public final class VmRunner {
         if (command.isEmpty()) {
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
         }
-        Accelerator accel = accelerator(config, exec, inputs);
+        Accelerator accel = accelerator(config, exec);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), command));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
@@ -75,8 +75,8 @@ public final class VmRunner {
         }
     }
 
-    private static Accelerator accelerator(Config config, Exec exec, BootInputs inputs) {
-        return Accelerator.choose(config, exec, inputs.kernel(), cacheRoot());
+    private static Accelerator accelerator(Config config, Exec exec) {
+        return Accelerator.choose(config, exec, cacheRoot());
     }
 
     /** Per-host answers (accelerator, virtiofsd flavour): ~/.cache/kimg. */

@@ -55,7 +55,7 @@ class GoldenCommandLinesTest {
                         Map.entry("CPUs", List.of("1")))), Accelerator.tcg(), List.of("sh", "-c", "exit 3"))),
                 golden("qemu-ssh", () -> qemu(config(values(Map.entry("Ssh", List.of("true")),
                         Map.entry("SshPort", List.of("2022")))), Accelerator.tcg(), List.of())),
-                golden("kvm-probe", () -> Accelerator.probeArgv(Path.of("/boot/bzImage"), Accelerator.kvm("host"))),
+                golden("kvm-probe", () -> KvmProbe.argv(Path.of("/tmp/kimg-probe-1.bin"), Accelerator.kvm("host"))),
                 golden("virtiofsd-c-root", () -> VirtiofsdCommand.argv(C, rootShare(), sock("root"))),
                 golden("virtiofsd-c-build-dir", () -> VirtiofsdCommand.argv(C, buildShare(), sock("build-kernel"))),
                 golden("virtiofsd-rust-root", () -> VirtiofsdCommand.argv(RUST, rootShare(), sock("root"))),
