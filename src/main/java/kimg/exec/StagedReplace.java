@@ -163,8 +163,15 @@ public final class StagedReplace {
 
     /** Deletes what is left of a staging path (nothing after a commit) and stops marking it as in progress. */
     public static void end(Path staging) {
+        end(staging, FileTrees::deleteRecursively);
+    }
+
+    /** {@link #end(Path)} with {@code delete} removing what is left (a caller that unmounts first). */
+    public static void end(Path staging, Consumer<Path> delete) {
         try {
-            FileTrees.deleteRecursively(staging);
+            if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+                delete.accept(staging);
+            }
         } finally {
             IN_PROGRESS.remove(staging);
         }

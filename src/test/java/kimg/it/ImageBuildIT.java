@@ -237,7 +237,7 @@ class ImageBuildIT {
         assertFalse(Files.exists(good.root().resolve("etc/half")));
         assertEquals(state, Files.readString(dir.resolve("mkosi.output/.image.kimg-state")));
         try (var s = Files.list(dir.resolve("mkosi.output"))) {
-            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".kimg-staging")));
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".kimg-tmp-")));
         }
     }
 
