@@ -53,7 +53,9 @@ final class StagedOutput {
         cleanup.delete(paths.stateFile());
         OwnedPaths.requireOwned("image-swap", paths.tree(), paths::madeByOlderKimg);
         OwnedPaths.claim(paths.tree());
-        StagedReplace.commit(staging.resolve("root"), paths.tree(), old -> cleanup.remove("remove-old-image", old));
+        // The old tree (hundreds of MB, 30 s of deleting) goes in the background: the build does not wait for it.
+        StagedReplace.commit(staging.resolve("root"), paths.tree(),
+                old -> cleanup.removeInBackground("remove-old-image", old));
         Path knownHosts = staging.resolve("known_hosts");
         if (Files.isRegularFile(knownHosts)) {
             moveOwned(knownHosts, paths.knownHosts());

@@ -38,6 +38,19 @@ record TreeCleanup(Exec exec) {
         TreeRemoval.remove(exec, step, List.of(path));
     }
 
+    /**
+     * Deletes a big tree without making the caller wait: renamed aside now, {@code rm -rf} as the step
+     * {@code step} in the background ({@link TreeRemoval#removeInBackground}).
+     */
+    void removeInBackground(String step, Path path) {
+        if (path == null || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            delete(path);
+            return;
+        }
+        unmountStale(path);
+        TreeRemoval.removeInBackground(exec, step, path);
+    }
+
     private void unmountStale(Path path) {
         for (String mount : Mounts.below(path)) {
             exec.runUnchecked("umount-stale", Cmd.of("umount", "--lazy", "--", mount));

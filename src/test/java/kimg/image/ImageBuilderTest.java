@@ -21,6 +21,7 @@ import kimg.config.Request;
 import kimg.exec.Exec;
 import kimg.exec.StepFailed;
 import kimg.exec.StepLogs;
+import kimg.exec.TreeRemoval;
 import kimg.ui.Console;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,11 @@ class ImageBuilderTest {
         r = new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), force, false, List.of(), null, 1,
                 false, false, List.of());
         var exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), Console.plain(System.err));
-        return ImageBuilder.build(config, r.buildOptions(), exec, List.of());
+        try {
+            return ImageBuilder.build(config, r.buildOptions(), exec, List.of());
+        } finally {
+            TreeRemoval.awaitBackground(); // what Main does before kimg exits
+        }
     }
 
     /** clean at {@code level}; returns what the console printed. */
@@ -118,8 +123,12 @@ class ImageBuilderTest {
         Files.writeString(marker, "x");
         build(c, 0);
         assertTrue(Files.exists(marker));
-        build(c, 1);
+        ImageArtifacts forced = build(c, 1);
         assertFalse(Files.exists(marker));
+        assertTrue(forced.steps().containsKey("image-copy"));
+        // The old tree was deleted in the background and awaited (as Main does): nothing is left of it.
+        assertEquals(List.of(), trash(project.resolve("mkosi.output")));
+        assertFalse(Files.exists(project.resolve("mkosi.output/.kimg-previous-image")));
     }
 
     @Test

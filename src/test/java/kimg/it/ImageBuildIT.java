@@ -43,7 +43,11 @@ class ImageBuildIT {
         Request r = Request.of("build", config.directory());
         r = new Request(r.verb(), r.directory(), r.startDirectory(), r.overrides(), force, false, List.of(), null, 2,
                 false, false, List.of());
-        return ImageBuilder.build(config, r.buildOptions(), RootfsFixture.exec(config), overlays);
+        try {
+            return ImageBuilder.build(config, r.buildOptions(), RootfsFixture.exec(config), overlays);
+        } finally {
+            kimg.exec.TreeRemoval.awaitBackground(); // as Main does before kimg exits
+        }
     }
 
     private static Object inode(Path p) throws IOException {

@@ -46,6 +46,7 @@ public final class ImageBuildMain {
             config = RootfsFixture.config(project, extra);
         }
         ImageArtifacts a = ImageBuilder.build(config, request.buildOptions(), RootfsFixture.exec(config), List.of());
+        kimg.exec.TreeRemoval.awaitBackground(); // as Main does before kimg exits
         System.out.println("cacheHit=" + a.cacheHit() + " took=" + Duration.between(start, Instant.now()).toMillis()
                 + " root=" + a.root() + " steps=" + a.steps());
     }
