@@ -64,4 +64,16 @@ class RootfsCacheTest {
         assertFalse(OutputStamp.upToDate(true, true, true, null, inputs), "never built");
         assertFalse(OutputStamp.upToDate(true, true, true, state, List.of("base=2", "format=tar")), "changed");
     }
+
+    @Test
+    void thePackageManagerRunsAgainOnlyForMinusFfOrIncrementalNo() {
+        var v = new LinkedHashMap<String, List<String>>();
+        v.put("Distribution", List.of("debian"));
+        Config incremental = Config.ofValues(Path.of("/p"), v);
+        assertFalse(ImageBuilder.refreshesCache(incremental, 0));
+        assertFalse(ImageBuilder.refreshesCache(incremental, 1), "-f rebuilds the output from the cache");
+        assertTrue(ImageBuilder.refreshesCache(incremental, 2));
+        v.put("Incremental", List.of("no"));
+        assertTrue(ImageBuilder.refreshesCache(Config.ofValues(Path.of("/p"), v), 0));
+    }
 }
