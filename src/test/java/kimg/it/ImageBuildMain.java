@@ -46,8 +46,8 @@ public final class ImageBuildMain {
             config = RootfsFixture.config(project, extra);
         }
         ImageArtifacts a = ImageBuilder.build(config, request.buildOptions(), RootfsFixture.exec(config), List.of());
-        kimg.exec.TreeRemoval.awaitBackground(); // as Main does before kimg exits
         System.out.println("cacheHit=" + a.cacheHit() + " took=" + Duration.between(start, Instant.now()).toMillis()
                 + " root=" + a.root() + " steps=" + a.steps());
+        kimg.exec.TreeRemoval.awaitBackground(); // as Main does before kimg exits
     }
 }
