@@ -6,6 +6,7 @@ import kimg.cli.Cli;
 import kimg.cli.ExitCode;
 import kimg.config.ConfigError;
 import kimg.exec.StepFailed;
+import kimg.exec.TreeRemoval;
 
 /** The only place that calls System.exit: parse, run the pipeline, turn errors into one clear message. */
 public final class Main {
@@ -54,6 +55,9 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return ExitCode.INTERNAL.code;
+        } finally {
+            // An old image tree deleted in the background (-f build): kimg leaves no child behind.
+            TreeRemoval.awaitBackground();
         }
     }
 }

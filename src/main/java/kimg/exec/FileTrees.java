@@ -7,10 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.stream.Stream;
 
-/** Directory-tree chores done the same way everywhere: recursive delete, atomic replace. */
+/** Directory-tree chores done the same way everywhere: recursive delete, listing, reading (replacing: {@link StagedReplace}). */
 public final class FileTrees {
     private FileTrees() {}
 
@@ -38,35 +39,24 @@ public final class FileTrees {
         }
     }
 
-    /**
-     * Puts {@code fresh} where {@code target} is: the old tree is renamed aside first and deleted only after the
-     * new one is in place. Between the two renames (two syscalls) only {@code <target>.old} exists; a run killed
-     * right there is repaired by {@link #recover} (called here first), so a complete tree is never lost.
-     */
-    public static void replace(Path fresh, Path target) {
-        Path old = recover(target);
-        try {
-            deleteRecursively(old);
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-            deleteRecursively(old);
+    /** The entries of {@code dir}, sorted; none when it is missing or not a directory. */
+    public static List<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot replace " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    /** Puts back {@code <target>.old} when an interrupted {@link #replace} left no {@code target}. */
-    public static Path recover(Path target) {
-        Path old = target.resolveSibling(target.getFileName() + ".old");
+    /** The text of {@code file}, or "" when it cannot be read (missing, a directory, not UTF-8). */
+    public static String readOrEmpty(Path file) {
         try {
-            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot restore " + target + ": " + e.getMessage(), e);
+            return Files.readString(file);
+        } catch (IOException | UncheckedIOException e) {
+            return "";
         }
-        return old;
     }
 }

@@ -6,12 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.Sha256;
+import kimg.exec.StagedReplace;
 import kimg.exec.StepFailed;
 import kimg.config.Architecture;
 
@@ -64,31 +64,48 @@ final class GuestInit {
         if (Files.isExecutable(program)) {
             return Optional.of(program);
         }
+        Path c = null;
         try {
             Files.createDirectories(dir);
-            // Private names: two kimgs compiling at once must not read each other's half-written files.
-            Path c = Files.createTempFile(dir, "init", ".c");
+            // Private names: two kimgs compiling at once must not read each other's half-written files (the
+            // program is staged under this process's name, StagedReplace).
+            c = Files.createTempFile(dir, "init", ".c");
             Files.writeString(c, source);
-            Path tmp = Files.createTempFile(dir, "init", ".tmp");
-            String failure;
-            try {
-                Exec.Result r = exec.runUnchecked("guest-init", Cmd.of(compileArgv(c, tmp)));
-                failure = r.exitStatus() == 0 ? null : "gcc -static failed, see " + r.log();
-            } catch (StepFailed e) {
-                failure = e.getMessage();
-            }
-            if (failure != null) {
-                Files.deleteIfExists(c);
-                Files.deleteIfExists(tmp);
-                exec.console().warn("cannot compile the guest init (" + failure
-                        + "): the image gets the shell init, which boots slower");
-                return Optional.empty();
-            }
-            Files.deleteIfExists(c);
-            Files.move(tmp, program, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path cFile = c;
+            StagedReplace.replaceFile(program, staged -> {
+                String failure;
+                try {
+                    Exec.Result r = exec.runUnchecked("guest-init", Cmd.of(compileArgv(cFile, staged)));
+                    failure = r.exitStatus() == 0 ? null : "gcc -static failed, see " + r.log();
+                } catch (StepFailed e) {
+                    failure = e.getMessage();
+                }
+                if (failure != null) {
+                    throw new NotCompiled(failure);
+                }
+            });
             return Optional.of(program);
+        } catch (NotCompiled e) {
+            exec.console().warn("cannot compile the guest init (" + e.getMessage()
+                    + "): the image gets the shell init, which boots slower");
+            return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("guest init in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (c != null) {
+                try {
+                    Files.deleteIfExists(c);
+                } catch (IOException e) {
+                    // a stray source file in kimg's own cache directory: harmless
+                }
+            }
+        }
+    }
+
+    /** The host cannot build the init: not an error, the image keeps the shell init. */
+    private static final class NotCompiled extends RuntimeException {
+        NotCompiled(String why) {
+            super(why);
         }
     }
 

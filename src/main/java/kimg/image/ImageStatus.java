@@ -11,7 +11,7 @@ import kimg.config.Settings;
 /**
  * Whether the image a build would make is already there, and if not why, from files alone: the cached
  * distribution tree's {@code inputs.txt} against {@link RootfsCacheKey}, and the output's state file against
- * {@link ImageBuilder#outputInputs}. Starts no process and writes nothing.
+ * {@link OutputStamp#inputs}. Starts no process and writes nothing.
  *
  * @param format      Format= (directory, tar, cpio, disk; never none: that builds no image)
  * @param root        the tree the VM boots ({@code <OutputDirectory>/<Output>})
@@ -31,13 +31,12 @@ public record ImageStatus(String format, Path root, String cacheKey, String cach
      * @throws kimg.config.ConfigError when Output= or Hostname= is not usable
      */
     public static ImageStatus of(Config config, List<ImageBuilder.Overlay> overlays) {
-        var builder = new ImageBuilder(config, null);
-        ImageBuilder.Paths p = builder.paths();
+        OutputPaths p = OutputPaths.of(config);
         String format = config.format();
-        RootfsCacheKey key = RootfsCacheKey.of(RootfsSpec.finalTree(config));
+        RootfsSpec spec = RootfsSpec.finalTree(config);
+        RootfsCacheKey key = RootfsCacheKey.of(spec);
         Path entry = config.cacheDirectory().resolve(key.entryName());
-        boolean hit = Files.isDirectory(entry.resolve("root"))
-                && read(entry.resolve("inputs.txt")).equals(ImageBuilder.inputsText(key));
+        boolean hit = RootfsCache.isCached(config.cacheDirectory(), spec);
         List<String> state = Files.isRegularFile(p.stateFile()) ? read(p.stateFile()).lines().toList() : null;
         if (!hit) {
             String why = !config.get(Settings.INCREMENTAL) ? "Incremental=no: every build starts from the package manager"
@@ -49,13 +48,14 @@ public record ImageStatus(String format, Path root, String cacheKey, String cach
             return new ImageStatus(format, p.tree(), key.hash(), key.entryName(), true, null, false,
                     "no SSH key yet (the build makes one)");
         }
-        List<String> inputs = builder.outputInputs(new ImageBuilder.CacheEntry(entry, key, true), p, format, overlays);
-        String stamp = RootfsCacheKey.sha256(String.join("\n", inputs) + "\n");
+        List<String> inputs = OutputStamp.inputs(config, new RootfsCache.Entry(entry, key, true), format,
+                ImageSources.of(config), overlays);
+        String stamp = RootfsCacheKey.sha256(OutputStamp.text(inputs));
         if (!config.get(Settings.INCREMENTAL)) {
             return new ImageStatus(format, p.tree(), key.hash(), key.entryName(), true, stamp, false,
                     "Incremental=no: every build starts from the package manager");
         }
-        if (builder.upToDate(p, format, inputs)) {
+        if (OutputStamp.upToDate(p, format, config.sshInImage(), inputs)) {
             return new ImageStatus(format, p.tree(), key.hash(), key.entryName(), true, stamp, true, null);
         }
         String why = state == null ? "never built" : outputChange(state, inputs);

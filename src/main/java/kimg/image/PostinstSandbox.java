@@ -4,9 +4,9 @@ import kimg.config.Architecture;
 import kimg.config.Config;
 import kimg.config.Distribution;
 import kimg.config.Settings;
+import kimg.exec.Sandbox;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,48 +44,32 @@ public final class PostinstSandbox {
     public static List<String> argv(Map<String, String> hostLayout, Path script, Path buildRoot, Path sourceDir,
             Path outputDir, Path helpers, boolean network, Map<String, String> environment) {
         boolean chroot = script.getFileName().toString().endsWith(".chroot");
-        var argv = new ArrayList<String>();
-        argv.add("bwrap");
-        argv.add("--die-with-parent");
-        argv.add("--unshare-pid");
-        argv.add("--unshare-ipc");
-        argv.add("--unshare-uts");
-        if (!network) {
-            argv.add("--unshare-net");
-        }
+        Sandbox.Builder box = Sandbox.builder().isolated(network);
         if (chroot) {
-            argv.addAll(List.of("--bind", buildRoot.toString(), "/"));
-            argv.addAll(imageSystemMounts());
-            argv.addAll(List.of("--tmpfs", "/var/tmp"));
+            imageSystemMounts(box.bind(buildRoot, "/")).tmpfs("/var/tmp");
             if (network) {
-                argv.addAll(List.of("--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf"));
+                box.roBindTry("/etc/resolv.conf", "/etc/resolv.conf");
             }
         } else {
             hostLayout.forEach((name, link) -> {
                 if (link.isEmpty()) {
-                    argv.addAll(List.of("--ro-bind", "/" + name, "/" + name));
+                    box.roBind("/" + name, "/" + name);
                 } else {
-                    argv.addAll(List.of("--symlink", link, "/" + name));
+                    box.symlink(link, "/" + name);
                 }
             });
-            argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp"));
-            argv.addAll(List.of("--bind", buildRoot.toString(), BUILDROOT));
-            argv.addAll(List.of("--ro-bind", helpers.toString(), HELPERS));
+            box.dev("/dev").proc("/proc").tmpfs("/tmp").tmpfs("/var/tmp")
+                    .bind(buildRoot, BUILDROOT)
+                    .roBind(helpers, HELPERS);
         }
-        argv.addAll(List.of("--ro-bind", sourceDir.toString(), SRCDIR));
-        argv.addAll(List.of("--bind", outputDir.toString(), OUTPUTDIR));
-        argv.addAll(List.of("--ro-bind", script.toString(), SCRIPT));
-        argv.addAll(List.of("--chdir", SRCDIR));
-        environment.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
+        box.roBind(sourceDir, SRCDIR).bind(outputDir, OUTPUTDIR).roBind(script, SCRIPT).chdir(SRCDIR)
+                .setenv(environment);
         if (chroot) {
-            argv.addAll(chrootEnvironment());
+            chrootEnvironment(box);
         } else {
-            argv.addAll(List.of("--setenv", "PATH", HELPERS + ":" + TOOLS_PATH));
+            box.setenv("PATH", HELPERS + ":" + TOOLS_PATH);
         }
-        argv.add("--");
-        argv.add(SCRIPT);
-        argv.add("final");
-        return argv;
+        return box.command(SCRIPT, "final").argv();
     }
 
     /**
@@ -145,15 +129,12 @@ public final class PostinstSandbox {
      * BUILDROOT=/). The command follows as its arguments.
      */
     public static List<String> chrootArgv(boolean network) {
-        var argv = new ArrayList<String>(List.of("bwrap", "--die-with-parent", "--bind", BUILDROOT, "/"));
-        argv.addAll(imageSystemMounts());
-        argv.addAll(List.of("--bind", "/var/tmp", "/var/tmp", "--bind", WORK, WORK, "--chdir", SRCDIR));
+        Sandbox.Builder box = imageSystemMounts(Sandbox.builder().bind(BUILDROOT, "/"))
+                .bind("/var/tmp", "/var/tmp").bind(WORK, WORK);
         if (network) {
-            argv.addAll(List.of("--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf"));
+            box.roBindTry("/etc/resolv.conf", "/etc/resolv.conf");
         }
-        argv.addAll(chrootEnvironment());
-        argv.add("--");
-        return argv;
+        return chrootEnvironment(box.chdir(SRCDIR)).command(List.of()).argv();
     }
 
     /**
@@ -166,14 +147,13 @@ public final class PostinstSandbox {
     }
 
     // mkosi's apivfs_options for a chroot: fresh kernel file systems and empty /run, /tmp.
-    private static List<String> imageSystemMounts() {
-        return List.of("--tmpfs", "/run", "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
-                "--dir", "/run/user/0");
+    private static Sandbox.Builder imageSystemMounts(Sandbox.Builder box) {
+        return box.tmpfs("/run").tmpfs("/tmp").proc("/proc").dev("/dev").dir("/run/user/0");
     }
 
-    private static List<String> chrootEnvironment() {
-        return List.of("--setenv", "container", "mkosi", "--setenv", "HOME", "/",
-                "--setenv", "PATH", "/usr/bin:/usr/sbin", "--setenv", "BUILDROOT", "/");
+    private static Sandbox.Builder chrootEnvironment(Sandbox.Builder box) {
+        return box.setenv("container", "mkosi").setenv("HOME", "/").setenv("PATH", "/usr/bin:/usr/sbin")
+                .setenv("BUILDROOT", "/");
     }
 
     // The words are constants of this class (no spaces or quotes), so joining them is the command line.

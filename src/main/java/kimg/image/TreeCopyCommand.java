@@ -2,6 +2,7 @@ package kimg.image;
 
 import java.nio.file.Path;
 import java.util.List;
+import kimg.exec.Sandbox;
 
 /**
  * Copies a host tree into the image with the image as / (bubblewrap), so that absolute symlinks in the image
@@ -38,9 +39,8 @@ public final class TreeCopyCommand {
 
     /** {@code destination} is an absolute path inside the image; it is created when missing. */
     public static List<String> argv(Path imageRoot, Path source, String destination) {
-        return List.of("bwrap", "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-net",
-                "--unshare-uts", "--bind", imageRoot.toString(), "/",
-                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--ro-bind", source.toString(), SOURCE, "--",
-                "sh", "-c", MERGE_SCRIPT, "kimg-copy", destination, SOURCE);
+        return Sandbox.builder().isolated(false)
+                .bind(imageRoot, "/").dev("/dev").proc("/proc").tmpfs("/tmp").roBind(source, SOURCE)
+                .command("sh", "-c", MERGE_SCRIPT, "kimg-copy", destination, SOURCE).argv();
     }
 }

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
+import kimg.exec.StagedReplace;
 import kimg.exec.HostTools;
 
 /**
@@ -152,13 +153,13 @@ public final class VirtiofsInitrd {
             Path init = stage.resolve("init");
             Files.writeString(init, initScript(modules));
             Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            // cpio reads the file list on stdin; a tiny fixed shell pipeline with no config values in it.
-            exec.run("initrd-cpio", Cmd.of("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > \"$0\"",
-                    tmp.toString()).in(stage));
-            // Read by QEMU, which runs as this user: nobody else needs it.
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            StagedReplace.replaceFile(out, tmp -> {
+                // cpio reads the file list on stdin; a tiny fixed shell pipeline with no config values in it.
+                exec.run("initrd-cpio", Cmd.of("sh", "-c",
+                        "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > \"$0\"", tmp.toString()).in(stage));
+                // Read by QEMU, which runs as this user: nobody else needs it.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            });
             FileTrees.deleteRecursively(stage);
             return out;
         } catch (IOException e) {

@@ -1,10 +1,10 @@
 package kimg.module;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import kimg.exec.Sandbox;
 
 /**
  * mkosi's build-script contract as pure functions: the environment a module's script sees and, for
@@ -43,39 +43,29 @@ public record BuildScript(Path script, Path source, Path buildDir, Path destDir,
 
     /** The bubblewrap command for a {@code .chroot} script inside {@code overlayRoot} (mounted read-only). */
     public List<String> chrootArgv(Path overlayRoot) {
-        var argv = new ArrayList<String>(List.of("bwrap",
-                "--ro-bind", overlayRoot.toString(), "/",
-                "--dev", "/dev",
-                "--proc", "/proc",
-                "--tmpfs", "/tmp",
-                "--tmpfs", "/var/tmp",
-                "--tmpfs", "/run",
+        Sandbox.Builder box = Sandbox.builder().isolated(network).clearEnvironment()
+                .roBind(overlayRoot, "/")
+                .dev("/dev")
+                .proc("/proc")
+                .tmpfs("/tmp")
+                .tmpfs("/var/tmp")
+                .tmpfs("/run")
                 // mount points for the contract paths, so nothing needs to be created in the read-only overlay
-                "--tmpfs", "/work",
-                "--ro-bind", source.toString(), SRC,
-                "--bind", buildDir.toString(), BUILD,
-                "--bind", destDir.toString(), DEST,
-                "--bind", artifactDir.toString(), ARTIFACTS,
-                "--ro-bind", script.toString(), SCRIPT,
-                "--chdir", BUILD,
-                "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                "--die-with-parent",
-                "--clearenv"));
-        if (!network) {
-            argv.add("--unshare-net");
-        } else {
-            argv.addAll(List.of("--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf"));
+                .tmpfs("/work")
+                .roBind(source, SRC)
+                .bind(buildDir, BUILD)
+                .bind(destDir, DEST)
+                .bind(artifactDir, ARTIFACTS)
+                .roBind(script, SCRIPT);
+        if (network) {
+            box.roBind("/etc/resolv.conf", "/etc/resolv.conf");
         }
-        var env = new LinkedHashMap<String, String>();
-        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("HOME", "/root");
-        env.put("TERM", "dumb");
-        env.putAll(contract(SRC, BUILD, DEST, ARTIFACTS));
-        env.forEach((k, v) -> argv.addAll(List.of("--setenv", k, v)));
-        argv.add("--");
-        argv.add(SCRIPT);
-        argv.add("build");
-        return argv;
+        return box.chdir(BUILD)
+                .setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+                .setenv("HOME", "/root")
+                .setenv("TERM", "dumb")
+                .setenv(contract(SRC, BUILD, DEST, ARTIFACTS))
+                .command(SCRIPT, "build").argv();
     }
 
     private Map<String, String> contract(String src, String build, String dest, String artifacts) {

@@ -22,6 +22,7 @@ import kimg.config.ConfigError;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
+import kimg.exec.StagedReplace;
 import kimg.exec.HostTools;
 import kimg.exec.StepFailed;
 
@@ -237,7 +238,7 @@ public final class KernelBuilder {
             }
             // A running guest sees this directory through its /usr/lib/modules bind mount (modprobe after
             // `build -i`): swap it in whole, never half-installed.
-            FileTrees.replace(installed, modulesRoot.resolve(release));
+            StagedReplace.commit(installed, modulesRoot.resolve(release));
         } finally {
             FileTrees.deleteRecursively(staging);
         }
@@ -311,7 +312,7 @@ public final class KernelBuilder {
         }
     }
 
-    /** Staging directories left by an interrupted install (FileTrees.replace repairs an interrupted swap). */
+    /** Staging directories left by an interrupted install (StagedReplace.commit repairs an interrupted swap). */
     private static void removeLeftovers(Path modulesRoot) {
         try (Stream<Path> s = Files.list(modulesRoot)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".install-")).toList()) {

@@ -13,6 +13,7 @@ import kimg.config.ConfigError;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.FileTrees;
+import kimg.exec.StagedReplace;
 import kimg.exec.HostTools;
 
 /**
@@ -68,7 +69,7 @@ public final class ScriptModuleBuilder {
         } else {
             r = exec.run(step, new Cmd(bs.hostArgv(), buildDir, bs.hostEnvironment(), false));
         }
-        FileTrees.replace(next, dest);
+        StagedReplace.commit(next, dest);
         return new ModuleOutput(module.name(), buildDir, dest, r.log(), Duration.between(start, Instant.now()));
     }
 }

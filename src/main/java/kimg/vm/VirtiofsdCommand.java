@@ -3,6 +3,7 @@ package kimg.vm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import kimg.exec.Sandbox;
 
 /**
  * The virtiofsd command line serving one share. Two daemons exist with different flags: QEMU's own C daemon
@@ -35,9 +36,6 @@ public final class VirtiofsdCommand {
 
     /** A located daemon. */
     public record Virtiofsd(Path binary, Flavour flavour) {}
-
-    /** The bubblewrap that serves a read-only share to the C daemon (it has no read-only option of its own). */
-    public static final String BWRAP = "bwrap";
 
     /**
      * The daemon's argv. A read-only share is read-only on the host side, not only by the guest's mount options
@@ -76,14 +74,8 @@ public final class VirtiofsdCommand {
             return daemonArgv;
         }
         String dir = share.hostDir().toString();
-        var argv = new ArrayList<>(List.of(BWRAP,
-                // The host's file systems as they are (the socket directory, /proc for the daemon's own sandbox),
-                // except the shared tree, which is bound over itself read-only.
-                "--dev-bind", "/", "/",
-                "--ro-bind", dir, dir,
-                "--die-with-parent",
-                "--"));
-        argv.addAll(daemonArgv);
-        return List.copyOf(argv);
+        // The host's file systems as they are (the socket directory, /proc for the daemon's own sandbox), except
+        // the shared tree, which is bound over itself read-only.
+        return Sandbox.builder().devBind("/", "/").roBind(dir, dir).command(daemonArgv).argv();
     }
 }

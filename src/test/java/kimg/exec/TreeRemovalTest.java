@@ -57,4 +57,33 @@ class TreeRemovalTest {
         Files.createDirectories(dir.resolve(".kimg-trash-someone-elses"));
         assertEquals(List.of(trash), TreeRemoval.leftovers(dir));
     }
+
+    @Test
+    void trashIsAbandonedWhenItsKimgIsGoneOrItIsOursAndIdle() {
+        assertTrue(TreeRemoval.isAbandoned(".kimg-trash-image-8-1", 100, pid -> false, false), "its kimg is gone");
+        assertFalse(TreeRemoval.isAbandoned(".kimg-trash-image-7-1", 100, pid -> pid == 7, false),
+                "a live kimg deletes it in the background");
+        assertTrue(TreeRemoval.isAbandoned(".kimg-trash-my-image-100-3", 100, pid -> true, false), "ours, idle");
+        assertFalse(TreeRemoval.isAbandoned(".kimg-trash-image-100-3", 100, pid -> true, true), "ours, being deleted");
+        assertFalse(TreeRemoval.isAbandoned("image", 100, pid -> false, false));
+    }
+
+    @Test
+    void aBackgroundRemovalFreesTheNameAtOnceAndIsAwaited() throws IOException {
+        Path tree = Files.createDirectories(dir.resolve("image/usr/lib"));
+        for (int i = 0; i < 200; i++) {
+            Files.writeString(tree.resolve("f" + i), "x");
+        }
+        var out = new ByteArrayOutputStream();
+        var exec = new Exec(new StepLogs(dir.resolve("logs")),
+                Console.plain(new PrintStream(out, true, StandardCharsets.UTF_8)));
+        TreeRemoval.removeInBackground(exec, "remove-old-image", dir.resolve("image"));
+        assertFalse(Files.exists(dir.resolve("image")), "renamed away before the call returns");
+        assertEquals(List.of(), TreeRemoval.leftovers(dir), "trash being deleted is not a leftover");
+        TreeRemoval.awaitBackground();
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("logs"), s.map(p -> p.getFileName().toString()).toList(), "trash and stamp gone");
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("✓ remove-old-image"));
+    }
 }

@@ -40,7 +40,11 @@ class ImageBuildIT {
     }
 
     private static ImageArtifacts build(Config config, int force, List<ImageBuilder.Overlay> overlays) {
-        return ImageBuilder.build(config, new BuildOptions(false, List.of(), null, force, 2), RootfsFixture.exec(config), overlays);
+        try {
+            return ImageBuilder.build(config, new BuildOptions(false, List.of(), null, force, 2), RootfsFixture.exec(config), overlays);
+        } finally {
+            kimg.exec.TreeRemoval.awaitBackground(); // as Main does before kimg exits
+        }
     }
 
     private static Object inode(Path p) throws IOException {
@@ -234,7 +238,7 @@ class ImageBuildIT {
         assertFalse(Files.exists(good.root().resolve("etc/half")));
         assertEquals(state, Files.readString(dir.resolve("mkosi.output/.image.kimg-state")));
         try (var s = Files.list(dir.resolve("mkosi.output"))) {
-            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".kimg-staging")));
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".kimg-tmp-")));
         }
     }
 

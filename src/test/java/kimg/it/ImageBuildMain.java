@@ -47,5 +47,6 @@ public final class ImageBuildMain {
         ImageArtifacts a = ImageBuilder.build(config, options, RootfsFixture.exec(config), List.of());
         System.out.println("cacheHit=" + a.cacheHit() + " took=" + Duration.between(start, Instant.now()).toMillis()
                 + " root=" + a.root() + " steps=" + a.steps());
+        kimg.exec.TreeRemoval.awaitBackground(); // as Main does before kimg exits
     }
 }
