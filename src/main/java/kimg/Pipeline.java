@@ -105,6 +105,10 @@ public final class Pipeline {
                 report(built, request, exec);
                 return ExitCode.OK.code;
             }
+            case "package":
+                try (ProjectLock lock = lock(config, ProjectLock.Use.BUILD, "kimg package", console)) {
+                    return kimg.pkg.PackageRun.run(config, request.buildOptions(), exec, out);
+                }
             case "qemu":
             case "run": {
                 // One guest per project (first, so a second guest fails before building); the image is shared

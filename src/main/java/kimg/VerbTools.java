@@ -35,6 +35,7 @@ final class VerbTools {
         switch (request.verb()) {
             case "build" -> tools.addAll(forBuild(config, request, request.incremental()));
             case "genkey" -> tools.addAll(HostTools.SSH_KEYGEN);
+            case "package" -> tools.addAll(kimg.pkg.PackageTools.needed(config));
             case "qemu", "run" -> {
                 if (buildsFirst(config, request)) {
                     tools.addAll(forBuild(config, request, false));

@@ -51,6 +51,7 @@ public final class Cli {
         root.addSubcommand("ssh", new Verbs.Ssh());
         root.addSubcommand("gdb", new Verbs.Gdb());
         root.addSubcommand("genkey", new Verbs.Genkey());
+        root.addSubcommand("package", new Verbs.Package());
         // summary --plan shows what a build with the same options would do: it takes build's options too.
         CommandLine summary = new CommandLine(new Verbs.Summary());
         for (String m : modules) {
@@ -156,6 +157,8 @@ public final class Cli {
                 if (!plan && (incremental || kernelConfig != null || !modules.isEmpty())) {
                     throw ConfigError.usage("summary: -i, -c and module flags only apply with --plan");
                 }
+            } else if (user instanceof Verbs.Package p) {
+                kernelConfig = kernelConfig(cwd, p.kernelConfig);
             } else if (user instanceof Verbs.Qemu q) {
                 noBuild = q.noBuild;
             }

@@ -76,6 +76,14 @@ final class Verbs {
         String kernelConfig;
     }
 
+    @Command(name = "package", description = "Build the kernel (when out of date), then signed RPMs/DEBs of it, its -devel"
+            + " tree and out-of-tree modules.", footer = {"", "Examples:", "  kimg package",
+            "  kimg --package-format=rpm package"})
+    static final class Package {
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "kernel config to use")
+        String kernelConfig;
+    }
+
     @Command(name = "cat-config", description = "Print the configuration files read, in order.", footer = {"", "Examples:", "  kimg cat-config", "  kimg -C ~/project cat-config"})
     static final class CatConfig {}
 
