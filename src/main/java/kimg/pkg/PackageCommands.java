@@ -28,9 +28,23 @@ public final class PackageCommands {
         return argv;
     }
 
-    /** The macros file that rpm --addsign reads. */
-    public static String rpmSignMacros(Path gnupgHome, String keyId) {
-        return "%_gpg_name " + keyId + "\n%_gpg_path " + gnupgHome + "\n";
+    /**
+     * The macros file that rpm --addsign reads; %__gpg because Debian's rpm names /usr/bin/gpg2, which Debian 12's
+     * gnupg no longer installs.
+     */
+    public static String rpmSignMacros(Path gnupgHome, String keyId, Path gpg) {
+        return "%_gpg_name " + keyId + "\n%_gpg_path " + gnupgHome + "\n%__gpg " + gpg + "\n";
+    }
+
+    /** A program on PATH as an absolute path, or the bare name when it is not found. */
+    public static Path onPath(String program, String pathVariable) {
+        for (String d : (pathVariable == null ? "/usr/bin:/bin" : pathVariable).split(":")) {
+            Path p = Path.of(d.isEmpty() ? "." : d, program);
+            if (java.nio.file.Files.isExecutable(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        return Path.of(program);
     }
 
     /** An rpm database of kimg's own (the host's is never touched), created before the public key is imported. */

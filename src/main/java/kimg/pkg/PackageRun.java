@@ -96,13 +96,7 @@ public final class PackageRun {
 
     /** Before a build that may link BTF: a pahole too old for DWARF5 fails minutes into the link otherwise. */
     private static void checkPahole(Exec exec) {
-        Exec.Result r = exec.runUnchecked("check-pahole", Cmd.of(PackageCommands.paholeVersion()));
-        String text;
-        try {
-            text = r.exitStatus() == 0 ? lastLine(Files.readAllLines(r.log())) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String text = lastLine(exec.capture("check-pahole", Cmd.of(PackageCommands.paholeVersion())).output());
         PaholeVersion.problem(text).ifPresent(p -> {
             throw ConfigError.usage(p);
         });

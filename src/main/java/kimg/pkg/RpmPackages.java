@@ -57,7 +57,8 @@ final class RpmPackages {
      */
     static void signAndVerify(List<Path> rpms, SigningKey key, Path work, Exec exec) {
         Path macros = work.resolve("rpm-sign.macros");
-        PackageRun.write(macros, PackageCommands.rpmSignMacros(key.gnupgHome(), key.keyId()), "rw-------");
+        PackageRun.write(macros, PackageCommands.rpmSignMacros(key.gnupgHome(), key.keyId(),
+                PackageCommands.onPath("gpg", System.getenv("PATH"))), "rw-------");
         exec.run("signing-rpm", Cmd.of(PackageCommands.rpmSign(macros, rpms)));
         Path db = work.resolve("rpmdb").toAbsolutePath();
         PackageRun.createDirectories(db);

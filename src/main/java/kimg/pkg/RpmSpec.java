@@ -137,10 +137,10 @@ public final class RpmSpec {
 
     static String postRemove(String r) {
         return """
-                if [ -x /usr/bin/kernel-install ]; then
-                    /usr/bin/kernel-install remove %s || :
+                if [ "$1" -eq 0 ]; then
+                    [ -x /usr/bin/kernel-install ] && /usr/bin/kernel-install remove %s || :
+                    rm -f /boot/initramfs-%s.img
                 fi
-                rm -f /boot/initramfs-%s.img
                 """.formatted(r, r);
     }
 }

@@ -118,9 +118,9 @@ public final class RunLogs {
 
     private static String version(Exec exec, String... argv) {
         try {
-            Exec.Result r = exec.runUnchecked("report-version-" + argv[0], Cmd.of(argv));
-            return r.exitStatus() == 0 ? PackageRun.lastLine(Files.readAllLines(r.log())).strip() : "unavailable";
-        } catch (IOException | RuntimeException e) {
+            return exec.capture("report-version-" + argv[0], Cmd.of(argv)).output().stream().filter(l -> !l.isBlank())
+                    .findFirst().orElse("unavailable").strip();
+        } catch (RuntimeException e) {
             return "unavailable";
         }
     }

@@ -57,6 +57,7 @@ public record SigningKey(Path gnupgHome, String keyId, boolean generated, Path p
                 Files.createDirectory(kimgHome, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------")));
             }
+            kimgHome = shortPath(kimgHome, Path.of(env.getOrDefault("XDG_RUNTIME_DIR", "/tmp")));
             String uid = userId(project);
             var listed = exec.runUnchecked("signing-find-key", Cmd.of(PackageCommands.gpgListKey(kimgHome, uid)));
             Optional<String> fpr = listed.exitStatus() == 0 ? fingerprint(Files.readAllLines(listed.log()))
@@ -76,10 +77,43 @@ public record SigningKey(Path gnupgHome, String keyId, boolean generated, Path p
         }
     }
 
-    /** Stops the agent gpg started for kimg's own keyring, so that no process outlives kimg. */
+    /** Longest home gpg-agent's sockets fit under (sun_path is 108 bytes; "/S.gpg-agent.browser" is 20). */
+    static final int MAX_HOME = 80;
+
+    /**
+     * gpg puts its agent's sockets in the home directory when /run/user/UID does not exist, and a socket path
+     * longer than sun_path makes the agent fail ("No agent running"): a deep cache directory gets a short link
+     * ({@code <runtime dir>/kimg-gnupg-<hash>}) that gpg uses as its home. A link of that name that is not kimg's
+     * (not a link to this home) is an error, never followed.
+     */
+    static Path shortPath(Path home, Path runtimeDir) throws IOException {
+        if (home.toString().length() <= MAX_HOME) {
+            return home;
+        }
+        Path link = runtimeDir.resolve("kimg-gnupg-" + kimg.exec.Sha256.of(home.toString()).substring(0, 12));
+        if (Files.isSymbolicLink(link)) {
+            if (!Files.readSymbolicLink(link).equals(home)) {
+                throw new IOException(link + " exists and does not point to " + home);
+            }
+            return link;
+        }
+        if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(link + " exists and is not kimg's link to " + home);
+        }
+        return Files.createSymbolicLink(link, home);
+    }
+
+    /** Stops the agent gpg started for kimg's own keyring (no process outlives kimg) and removes the short link. */
     public void release(Exec exec) {
         if (generated) {
             exec.runUnchecked("signing-stop-agent", Cmd.of(PackageCommands.gpgStopAgent(gnupgHome)));
+            try {
+                if (Files.isSymbolicLink(gnupgHome)) {
+                    Files.delete(gnupgHome);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

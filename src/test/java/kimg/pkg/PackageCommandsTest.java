@@ -25,7 +25,7 @@ class PackageCommandsTest {
     @Test
     void rpmSigningReadsKimgsMacrosFile() {
         golden("rpm-addsign", PackageCommands.rpmSign(Path.of("/b/package/rpm/rpm-sign.macros"), RPMS));
-        Golden.assertText("package/rpm-sign.macros", PackageCommands.rpmSignMacros(HOME, KEY));
+        Golden.assertText("package/rpm-sign.macros", PackageCommands.rpmSignMacros(HOME, KEY, Path.of("/usr/bin/gpg")));
     }
 
     @Test

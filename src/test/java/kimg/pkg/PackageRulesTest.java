@@ -103,4 +103,18 @@ class PackageRulesTest {
                 "signing.log", Duration.ofSeconds(1), "deb-build.log", Duration.ofSeconds(3)),
                 RunLogs.durations(records, 0, 2));
     }
+
+    @Test
+    void aDeepGnupgHomeGetsAShortLinkAndAForeignOneIsRefused() throws Exception {
+        Path shallow = dir.resolve("g");
+        assertEquals(shallow, SigningKey.shortPath(shallow, dir));
+        Path deep = Files.createDirectories(dir.resolve("a".repeat(40)).resolve("b".repeat(40)));
+        Path link = SigningKey.shortPath(deep, dir);
+        assertTrue(link.toString().length() < deep.toString().length());
+        assertEquals(deep, Files.readSymbolicLink(link));
+        assertEquals(link, SigningKey.shortPath(deep, dir), "reused");
+        Files.delete(link);
+        Files.createSymbolicLink(link, dir);
+        assertThrows(java.io.IOException.class, () -> SigningKey.shortPath(deep, dir));
+    }
 }
