@@ -57,6 +57,7 @@ public record SigningKey(Path gnupgHome, String keyId, boolean generated, Path p
                 Files.createDirectory(kimgHome, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------")));
             }
+            Path keyring = kimgHome;
             kimgHome = shortPath(kimgHome, Path.of(env.getOrDefault("XDG_RUNTIME_DIR", "/tmp")));
             String uid = userId(project);
             var listed = exec.runUnchecked("signing-find-key", Cmd.of(PackageCommands.gpgListKey(kimgHome, uid)));
@@ -66,7 +67,7 @@ public record SigningKey(Path gnupgHome, String keyId, boolean generated, Path p
                 exec.run("signing-generate-key", Cmd.of(PackageCommands.gpgGenerateKey(kimgHome, uid)));
                 fpr = fingerprint(exec.capture("signing-find-key", Cmd.of(PackageCommands.gpgListKey(kimgHome, uid)))
                         .output());
-                exec.console().info("generated a throwaway package signing key in " + kimgHome + " ("
+                exec.console().info("generated a throwaway package signing key in " + keyring + " ("
                         + fpr.orElse("?") + "); PackageSigningKey= names your own");
             }
             String key = fpr.orElseThrow(() -> new IllegalStateException("gpg made no key for " + uid));
