@@ -192,24 +192,24 @@ class PackageIT {
         Path unsigned = Files.createDirectories(image.resolve("unsigned")).resolve("kimg_demo.ko");
         Files.write(unsigned, withoutSignature(Files.readAllBytes(signedKo)));
         assertTrue(!ExternalModule.isSigned(unsigned));
-        Files.writeString(image.resolve("mkosi.postinst.chroot"), """
+        Files.writeString(image.resolve("install-debs.chroot"), """
                 #!/bin/sh
                 set -e
                 dpkg -i "$SRCDIR"/debs/*.deb
                 mkdir -p /root/unsigned
                 cp "$SRCDIR"/unsigned/kimg_demo.ko /root/unsigned/
                 """);
-        Files.setPosixFilePermissions(image.resolve("mkosi.postinst.chroot"),
+        Files.setPosixFilePermissions(image.resolve("install-debs.chroot"),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(image.resolve("mkosi.conf"), String.join("\n",
                 "[Distribution]", "Distribution=debian", "Release=bookworm",
                 "[Build]", "CacheDirectory=" + RootfsFixture.CACHE,
-                "[Content]", "Packages=bpftool",
+                "[Content]", "Packages=bpftool", "PostInstallationScripts=install-debs.chroot",
                 "[Runtime]", "RAM=1G", "KernelCommandLineExtra=module.sig_enforce=1", "Linux=" + vmlinuz, ""));
         KimgCli run = KimgCli.run(image, "-C", image.toString(), "-f", "run", "--", "sh", "-c",
                 "uname -r; cat /sys/module/module/parameters/sig_enforce;"
                         + " insmod /root/unsigned/kimg_demo.ko 2>&1; echo unsigned-exit=$?;"
-                        + " modprobe kimg_demo && cat /dev/kimg-demo;"
+                        + " modprobe kimg_demo && cat /dev/kimg-demo; dmesg | grep -i -E 'kimg|btf|module' | tail -5;"
                         + " bpftool btf dump file /sys/kernel/btf/kimg_demo | grep -c kimg_demo_stats");
         assertEquals(0, run.status(), run::toString);
         List<String> out = run.out().lines().map(String::strip).toList();
