@@ -56,6 +56,7 @@ public final class Cli {
         root.addSubcommand("ssh", new Verbs.Ssh());
         root.addSubcommand("gdb", new Verbs.Gdb());
         root.addSubcommand("genkey", new Verbs.Genkey());
+        root.addSubcommand("package", new Verbs.Package());
         // summary --plan shows what a build with the same options would do: it takes build's options too.
         CommandLine summary = new CommandLine(new Verbs.Summary());
         for (String m : modules) {

@@ -12,6 +12,7 @@ import kimg.verb.CatConfigVerb;
 import kimg.verb.CleanVerb;
 import kimg.verb.GdbVerb;
 import kimg.verb.GenkeyVerb;
+import kimg.verb.PackageVerb;
 import kimg.verb.QemuVerb;
 import kimg.verb.RunVerb;
 import kimg.verb.SshVerb;
@@ -222,6 +223,25 @@ final class Verbs {
         @Override
         public boolean autoBumps() {
             return false;
+        }
+    }
+
+    @Command(name = "package", description = "Build the kernel (when out of date), then signed RPMs/DEBs of it, its -devel"
+            + " tree and out-of-tree modules.", footer = {"", "Examples:", "  kimg package",
+            "  kimg --package-format=rpm package"})
+    static final class Package implements VerbCommand {
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "kernel config to use")
+        String kernelConfig;
+
+        @Override
+        public Request withOwnOptions(Request request, ParseResult own, Path cwd, Set<String> moduleFlags) {
+            return kernelConfig == null ? request
+                    : request.withBuild(false, List.of(), Cli.kernelConfig(cwd, kernelConfig));
+        }
+
+        @Override
+        public Verb verb(Request r) {
+            return new PackageVerb(new BuildOptions(false, List.of(), r.kernelConfig(), r.force(), r.jobs()));
         }
     }
 

@@ -149,6 +149,36 @@ public final class Settings {
     public static final Setting<Path> KERNEL_CONFIG_FRAGMENTS = list("KernelConfigFragments", "Build", COMMAS,
             ValueParser.path(true), "kconfig fragments merged on top of the kernel config (merge_config.sh)")
             .matcher(Matcher.NONE);
+    // kimg package (issue 15): kimg's own settings, no mkosi counterpart.
+    public static final Setting<String> PACKAGE_FORMAT = list("PackageFormat", "Build", COMMAS,
+            ValueParser.oneOf("rpm", "deb"), "kimg package: rpm and/or deb (none given: both)")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> PACKAGE_NAME = single("PackageName", "Build", ValueParser.matching(
+            "[a-z0-9][a-z0-9.+-]{0,62}", "not a package name (lowercase letters, digits, '.', '+' and '-')"),
+            Default.none(), "kimg package: the kernel package's name (default kernel-<Flavor>-<major><minor>y)")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> PACKAGE_RELEASE = single("PackageRelease", "Build", ValueParser.matching(
+            "[A-Za-z0-9][A-Za-z0-9.+~]{0,62}", "not a package release (letters, digits, '.', '+', '~'; no '-')"),
+            Default.of("1"), "kimg package: the packages' release (RPM Release, Debian revision), e.g. 1000.el8")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> FLAVOR = single("Flavor", "Build", ValueParser.matching(
+            "[a-z0-9][a-z0-9-]{0,31}", "not a flavor name (lowercase letters, digits and '-')"), Default.none(),
+            "kimg package: the kconfig fragments in mkosi.flavors/<Flavor>/*.config, built in a directory of its own")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> PACKAGE_SIGNING_KEY = single("PackageSigningKey", "Build",
+            ValueParser.matching("[A-Za-z0-9][A-Za-z0-9@._+]{0,127}", "not a gpg key id, fingerprint or e-mail"),
+            Default.none(), "kimg package: gpg key that signs packages (none: a generated key of the project)")
+            .matcher(Matcher.NONE);
+    public static final Setting<Boolean> PACKAGE_REPOSITORY = single("PackageRepository", "Build",
+            ValueParser.BOOLEAN, Default.of("false"), "kimg package: also write signed apt/rpm repositories")
+            .matcher(Matcher.NONE);
+    public static final Setting<Boolean> MODULE_SIGNING = single("ModuleSigning", "Build", ValueParser.BOOLEAN,
+            Default.of("false"), "kimg package: enforced module signing (MODULE_SIG_FORCE) with the project's key")
+            .matcher(Matcher.NONE);
+    public static final Setting<Path> MODULE_SIGNING_KEY = single("ModuleSigningKey", "Build",
+            ValueParser.path(true), Default.none(), "kimg package: PEM with the module signing key and certificate"
+                    + " (none: generated under the cache directory)")
+            .matcher(Matcher.NONE);
 
     // [Runtime]
     public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", COMMAS, ValueParser.tree(true, "/root/src"),
@@ -192,6 +222,8 @@ public final class Settings {
             EXTRA_TREES, POST_INSTALLATION_SCRIPTS,
             BUILD_SOURCES, BUILD_DIRECTORY, CACHE_DIRECTORY, INCREMENTAL, ENVIRONMENT, ENVIRONMENT_FILES,
             WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS,
+            PACKAGE_FORMAT, PACKAGE_NAME, PACKAGE_RELEASE, FLAVOR, PACKAGE_SIGNING_KEY, PACKAGE_REPOSITORY,
+            MODULE_SIGNING, MODULE_SIGNING_KEY,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
             LINUX, GDB_PORT, SSH_PORT);
 

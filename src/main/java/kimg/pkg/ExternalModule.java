@@ -1,0 +1,107 @@
+package kimg.pkg;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import kimg.exec.Cmd;
+import kimg.exec.Exec;
+import kimg.exec.StepFailed;
+
+/**
+ * An out-of-tree kernel module (a module directory with a Kbuild file): built with kbuild's M= against a -devel
+ * tree (the unpacked package content, never the kernel's build directory, which proves the -devel package), in a
+ * clean copy of its sources, then signed with the kernel's key by the tree's scripts/sign-file.
+ */
+public final class ExternalModule {
+    /** What the kernel looks for at the end of a signed module (include/linux/module_signature.h). */
+    static final String SIGNATURE_MAGIC = "~Module signature appended~\n";
+
+    private ExternalModule() {}
+
+    /** A module directory is a kernel module when it holds a Kbuild file. */
+    public static boolean isKernelModule(Path moduleDir) {
+        return Files.isRegularFile(moduleDir.resolve("Kbuild"));
+    }
+
+    /**
+     * Copies {@code source} into {@code work} (fresh), builds it against {@code develTree} and signs every .ko
+     * with {@code key}/{@code cert}.
+     *
+     * @return the signed .ko files, in {@code work}
+     * @throws StepFailed when make fails, no .ko comes out, or a module is unsigned after sign-file
+     */
+    public static List<Path> build(String name, Path source, Path develTree, Path work, Path key, Path cert,
+            int jobs, Exec exec) {
+        try {
+            if (Files.exists(work)) {
+                kimg.exec.FileTrees.deleteRecursively(work);
+            }
+            PayloadTrees.copyTree(source, work, p -> !p.getFileName().toString().endsWith(".ko")
+                    && !p.getFileName().toString().endsWith(".o"));
+            exec.run("kmod-" + name + "-make", Cmd.of(PackageCommands.makeExternalModule(develTree, work, jobs)));
+            List<Path> kos;
+            try (var s = Files.list(work)) {
+                kos = s.filter(p -> p.getFileName().toString().endsWith(".ko")).sorted().toList();
+            }
+            if (kos.isEmpty()) {
+                throw new StepFailed("kmod-" + name + "-make", null, 0, List.of("no .ko file in " + work));
+            }
+            var signed = new ArrayList<Path>();
+            for (Path ko : kos) {
+                exec.run("signing-kmod-" + name, Cmd.of(PackageCommands.signFile(develTree, key, cert, ko)));
+                if (!isSigned(ko)) {
+                    throw new StepFailed("signing-kmod-" + name, null, 0, List.of(ko + " is unsigned after sign-file"));
+                }
+                signed.add(ko);
+            }
+            return signed;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** True when the module ends with the kernel's signature marker. */
+    public static boolean isSigned(Path ko) throws IOException {
+        byte[] magic = SIGNATURE_MAGIC.getBytes(StandardCharsets.US_ASCII);
+        long size = Files.size(ko);
+        if (size < magic.length) {
+            return false;
+        }
+        try (var ch = Files.newByteChannel(ko)) {
+            ch.position(size - magic.length);
+            var buf = java.nio.ByteBuffer.allocate(magic.length);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read to the end
+            }
+            return Arrays.equals(buf.array(), magic);
+        }
+    }
+
+    /**
+     * The kernel's signing key: CONFIG_MODULE_SIG_KEY (relative to the build directory, as kbuild reads it), and
+     * the certificate kbuild extracted from it (certs/signing_key.x509). Empty without MODULE_SIG.
+     */
+    public static Optional<Path[]> kernelKey(Path buildDir) {
+        try {
+            List<String> lines = Files.readAllLines(buildDir.resolve(".config"));
+            if (!lines.contains("CONFIG_MODULE_SIG=y")) {
+                return Optional.empty();
+            }
+            String key = "certs/signing_key.pem";
+            for (String l : lines) {
+                if (l.startsWith("CONFIG_MODULE_SIG_KEY=\"") && l.endsWith("\"")) {
+                    key = l.substring("CONFIG_MODULE_SIG_KEY=\"".length(), l.length() - 1);
+                }
+            }
+            return Optional.of(new Path[] {buildDir.resolve(key), buildDir.resolve("certs/signing_key.x509")});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
