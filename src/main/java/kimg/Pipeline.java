@@ -221,14 +221,14 @@ public final class Pipeline {
             image = withKimgInitrd(config, image, exec);
         }
         BootInputs inputs = BootInputs.from(config, kernel, image);
-        HostTools.ensure("qemu", HostTools.QEMU, exec);
+        HostTools.ensure("qemu", VerbTools.qemu(config), exec);
         switch (request.verb()) {
             case "qemu":
                 return VmRunner.qemu(config, exec, inputs);
             case "run":
                 return VmRunner.run(config, exec, inputs, request.command(), out);
             case "gdb":
-                HostTools.ensure("gdb", HostTools.GDB, exec);
+                HostTools.ensure("gdb", VerbTools.gdb(config), exec);
                 return VmRunner.gdb(config, exec, inputs, request.command());
             default:
                 HostTools.ensure("ssh", HostTools.SSH, exec);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import kimg.config.Architecture;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.config.Request;
@@ -14,6 +15,7 @@ import kimg.exec.HostTools;
 import kimg.exec.HostTools.Tool;
 import kimg.image.RootfsSpec;
 import kimg.manifest.Manifest;
+import kimg.module.MakeCommands;
 import kimg.module.ModuleSelection;
 
 /**
@@ -42,7 +44,7 @@ final class VerbTools {
                 tools.addAll(qemu(config));
             }
             case "ssh" -> tools.addAll(HostTools.SSH);
-            case "gdb" -> tools.addAll(HostTools.GDB);
+            case "gdb" -> tools.addAll(gdb(config));
             default -> {}
         }
         return List.copyOf(tools);
@@ -72,13 +74,23 @@ final class VerbTools {
         return List.of(Tool.command(binary, pkg), HostTools.QEMU.get(1));
     }
 
+    /** gdb, or gdb-multiarch for a foreign guest (Debian's gdb debugs the host's architecture only). */
+    static List<Tool> gdb(Config config) {
+        String gdb = config.architecture().gdb(Architecture.host());
+        return List.of(Tool.command(gdb, gdb));
+    }
+
     private static List<Tool> forBuild(Config config, Request request, boolean incremental) {
         var tools = new ArrayList<Tool>();
         List<ModuleSelection.Selected> modules = ModuleSelection.select(config, request.buildOptions().selectedModules());
         boolean kernel = modules.stream().anyMatch(ModuleSelection.Selected::isKernel);
         boolean inImage = modules.stream().anyMatch(m -> m.definition().map(d -> d.runsInImage()).orElse(false));
+        Architecture arch = config.architecture();
         if (kernel) {
             tools.addAll(HostTools.KERNEL);
+            if (arch.foreignTo(Architecture.host()) && !MakeCommands.usesLlvm(config.environment())) {
+                tools.add(Tool.command(arch.gcc(Architecture.host()), arch.gccPackage(Architecture.host())));
+            }
         }
         boolean image = !incremental && !config.format().equals("none");
         if (image || inImage) {

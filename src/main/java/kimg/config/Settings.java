@@ -60,12 +60,12 @@ public final class Settings {
                     .map(List::of).orElse(List.of()),
             "distribution release (bookworm, 41, 9, ...)").flags("-r").specifier('r').shapes(Cache.ROOTFS);
     public static final Setting<Architecture> ARCHITECTURE = single("Architecture", "Distribution",
-            ValueParser.ARCHITECTURE, Default.of("x86-64"), "architecture of the image (kimg builds x86-64 and"
-                    + " arm64, boots x86-64)").specifier('a').matcher(Matcher.ARCHITECTURE).shapes(Cache.ROOTFS)
+            ValueParser.ARCHITECTURE, Default.of("x86-64"), "architecture of the image (kimg builds and boots"
+                    + " x86-64 and arm64; a foreign one is cross-compiled and emulated)").specifier('a').matcher(Matcher.ARCHITECTURE).shapes(Cache.ROOTFS)
             .limit((a, use) -> !a.kernelBuildable()
                     ? Optional.of("kimg cannot build " + a + " images (it builds x86-64 and arm64)")
                     : use == Use.BOOT && !a.bootable()
-                            ? Optional.of("booting " + a + " guests is not supported yet (x86-64 only)")
+                            ? Optional.of("booting " + a + " guests is not supported yet (x86-64 and arm64)")
                             : Optional.empty());
     public static final Setting<String> REPOSITORIES = list("Repositories", "Distribution", WORDS,
             ValueParser.REPOSITORY, "extra repositories or components (Debian: contrib, non-free; Fedora/CentOS:"

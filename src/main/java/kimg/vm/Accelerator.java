@@ -1,5 +1,6 @@
 package kimg.vm;
 
+import kimg.config.Architecture;
 import kimg.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,6 +75,15 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     static Accelerator choose(Config config, Exec exec, Path probeKernel, Path cacheRoot, Path kvm, HostFacts facts) {
+        Architecture arch = config.architecture();
+        if (arch.foreignTo(Architecture.host())) {
+            // KVM runs guests of the host's own architecture only: an arm64 guest on x86-64 is emulated.
+            if (config.get(Settings.KVM).equals("yes")) {
+                exec.console().warn("KVM=yes but KVM cannot run an " + arch + " guest on this "
+                        + Architecture.host() + " host: using TCG");
+            }
+            return tcg();
+        }
         switch (config.get(Settings.KVM)) {
             case "no":
                 return tcg();
@@ -91,7 +101,7 @@ public record Accelerator(Kind kind, String cpu) {
             exec.console().warn("/dev/kvm opens but " + unusable + ": using TCG, which is slow; KVM=yes forces KVM");
             return tcg();
         }
-        Path cached = cacheRoot.resolve("accelerator").resolve(hostKey(exec) + ".txt");
+        Path cached = cacheRoot.resolve("accelerator").resolve(hostKey(arch) + ".txt");
         Accelerator found;
         try {
             found = Files.exists(cached) ? parse(Files.readString(cached)) : null;
@@ -99,9 +109,9 @@ public record Accelerator(Kind kind, String cpu) {
             found = null;
         }
         if (found == null) {
-            found = probe(exec, probeKernel);
+            found = probe(exec, arch, probeKernel);
             // A kernel that boots nowhere says nothing about KVM: keep "tcg" only if this one boots under TCG.
-            if (found.kind() == Kind.KVM || boots(exec, probeKernel, tcg())) {
+            if (found.kind() == Kind.KVM || boots(exec, arch, probeKernel, tcg())) {
                 store(cached, found);
             }
         }
@@ -112,9 +122,9 @@ public record Accelerator(Kind kind, String cpu) {
         return found;
     }
 
-    private static Accelerator probe(Exec exec, Path kernel) {
+    private static Accelerator probe(Exec exec, Architecture arch, Path kernel) {
         for (String cpu : KVM_CPU_MODELS) {
-            if (boots(exec, kernel, kvm(cpu))) {
+            if (boots(exec, arch, kernel, kvm(cpu))) {
                 return kvm(cpu);
             }
         }
@@ -122,18 +132,25 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     /** Boots the kernel without a root file system: it panics, and panic=-1 with -no-reboot ends QEMU. */
-    static List<String> probeArgv(Path kernel, Accelerator accel) {
-        var argv = new java.util.ArrayList<String>(List.of(QemuCommand.QEMU_X86_64, "-nodefaults", "-no-user-config",
+    static List<String> probeArgv(Architecture arch, Path kernel, Accelerator accel) {
+        var argv = new java.util.ArrayList<String>(List.of(arch.qemuBinary(), "-nodefaults", "-no-user-config",
                 "-display", "none", "-serial", "stdio", "-no-reboot", "-m", "256M"));
+        if (arch.qemu().machine() != null) {
+            argv.addAll(List.of("-M", arch.qemu().machine()));
+        }
         argv.addAll(accel.qemuArgs());
-        argv.addAll(List.of("-kernel", kernel.toString(), "-append", "console=ttyS0 panic=-1 root=/dev/kimg-probe"));
+        if (accel.kind() == Kind.TCG && arch.qemu().tcgCpu() != null) {
+            argv.addAll(List.of("-cpu", arch.qemu().tcgCpu()));
+        }
+        argv.addAll(List.of("-kernel", kernel.toString(), "-append",
+                "console=" + arch.qemu().console() + " panic=-1 root=/dev/kimg-probe"));
         return argv;
     }
 
-    private static boolean boots(Exec exec, Path kernel, Accelerator accel) {
+    private static boolean boots(Exec exec, Architecture arch, Path kernel, Accelerator accel) {
         var banner = new java.util.concurrent.atomic.AtomicBoolean();
         String step = "accel-probe-" + (accel.cpu() == null ? "tcg" : accel.cpu());
-        Exec.Result r = exec.stream(step, Cmd.of(probeArgv(kernel, accel)),
+        Exec.Result r = exec.stream(step, Cmd.of(probeArgv(arch, kernel, accel)),
                 java.time.Duration.ofSeconds(PROBE_SECONDS), line -> {
                     if (line.contains(PROBE_BANNER)) {
                         banner.set(true);
@@ -150,8 +167,8 @@ public record Accelerator(Kind kind, String cpu) {
      * Host kernel release + QEMU binary (path, size, mtime: an upgrade changes them, and reading them costs no
      * process start on every boot) + CPU flags: what decides whether KVM works.
      */
-    static String hostKey(Exec exec) {
-        String qemu = BinaryStamp.onPath(QemuCommand.QEMU_X86_64, System.getenv("PATH"))
+    static String hostKey(Architecture arch) {
+        String qemu = BinaryStamp.onPath(arch.qemuBinary(), System.getenv("PATH"))
                 .map(BinaryStamp::of).orElse("?");
         String release = read("/proc/sys/kernel/osrelease");
         String flags = read("/proc/cpuinfo").lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");

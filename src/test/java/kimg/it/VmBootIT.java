@@ -170,7 +170,7 @@ class VmBootIT {
         CompletableFuture<Integer> guest = CompletableFuture.supplyAsync(
                 () -> VmRunner.run(config, exec, inputs, List.of("true"), new PrintStream(OutputStream.nullOutputStream())));
         awaitListening(port, guest);
-        Exec.Result gdb = exec.capture("gdb", GdbCommand.cmd(inputs, port,
+        Exec.Result gdb = exec.capture("gdb", GdbCommand.cmd("gdb", inputs, port,
                 List.of("-batch", "-ex", "info registers rip", "-ex", "detach")));
         assertTrue(Pattern.compile("(?m)^rip\\s+0x[0-9a-f]+").matcher(gdb.text()).find(), gdb.text());
         // Detached, the guest boots on and runs its command.

@@ -70,7 +70,7 @@ class AcceleratorTest {
     @Test
     void autoTrustsThePerHostCachedProbeAnswer() throws Exception {
         Path kvm = Files.createFile(tmp.resolve("kvm"));
-        Path cached = tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(exec()) + ".txt");
+        Path cached = tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(kimg.config.Architecture.X86_64) + ".txt");
         Files.createDirectories(cached.getParent());
         Files.writeString(cached, "kvm qemu64\n");
         // The probe kernel does not exist: a probe would fail, so KVM can only come from the cache.
@@ -87,8 +87,24 @@ class AcceleratorTest {
                 KVM_CAPABLE);
         assertEquals(Accelerator.tcg(), a);
         assertTrue(messages.toString().contains("warning: /dev/kvm opens but no KVM boot worked"), messages.toString());
-        assertFalse(Files.exists(tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(exec()) + ".txt")),
+        assertFalse(Files.exists(tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(kimg.config.Architecture.X86_64) + ".txt")),
                 "a broken kernel must not decide the host's accelerator");
+    }
+
+    @Test
+    void aForeignGuestIsEmulatedWithoutAProbeAndKvmYesSaysWhy() throws Exception {
+        Path kvm = Files.createFile(tmp.resolve("kvm"));
+        kimg.config.Architecture foreign = kimg.config.Architecture.host() == kimg.config.Architecture.ARM64
+                ? kimg.config.Architecture.X86_64 : kimg.config.Architecture.ARM64;
+        var auto = Accelerator.choose(config(Map.of("Architecture", List.of(foreign.toString()))), exec(),
+                Path.of("/nonexistent"), tmp.resolve("cache"), kvm, KVM_CAPABLE);
+        assertEquals(Accelerator.tcg(), auto);
+        assertEquals("", messages.toString());
+        var forced = Accelerator.choose(config(Map.of("Architecture", List.of(foreign.toString()),
+                "KVM", List.of("yes"))), exec(), Path.of("/nonexistent"), tmp.resolve("cache"), kvm, KVM_CAPABLE);
+        assertEquals(Accelerator.tcg(), forced);
+        assertTrue(messages.toString().contains("KVM cannot run an " + foreign + " guest"), messages.toString());
+        assertFalse(Files.exists(tmp.resolve("cache/accelerator")), "no probe, nothing cached");
     }
 
     @Test
@@ -128,7 +144,7 @@ class AcceleratorTest {
 
     @Test
     void theHostKeyStartsNoProcess() {
-        Accelerator.hostKey(exec());
+        Accelerator.hostKey(kimg.config.Architecture.X86_64);
         assertFalse(Files.exists(tmp.resolve("logs")) && tmp.resolve("logs").toFile().list().length > 0);
     }
 }
