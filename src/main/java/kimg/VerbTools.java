@@ -13,6 +13,7 @@ import kimg.config.Request;
 import kimg.exec.Exec;
 import kimg.exec.HostTools;
 import kimg.exec.HostTools.Tool;
+import kimg.image.ForeignBinaries;
 import kimg.image.RootfsSpec;
 import kimg.manifest.Manifest;
 import kimg.module.MakeCommands;
@@ -96,6 +97,14 @@ final class VerbTools {
         if (image || inImage) {
             tools.addAll(RootfsSpec.isDebianLike(config.distribution()) ? HostTools.DEBIAN_ROOTFS
                     : List.of(Tool.command("dnf", "dnf")));
+            if (arch.foreignTo(Architecture.host())) {
+                // mmdebstrap refuses a foreign architecture without arch-test; the image's programs run under
+                // qemu-user (ForeignBinaries checks its binfmt handler before any step).
+                if (RootfsSpec.isDebianLike(config.distribution())) {
+                    tools.add(Tool.command("arch-test", "arch-test"));
+                }
+                tools.add(Tool.command(arch.binfmtEntry() + "-static", "qemu-user-static"));
+            }
         }
         // bubblewrap runs module builds in the image and copies trees into it (overlays, ExtraTrees, postinst).
         if (inImage || image && (!modules.isEmpty() || !config.list("ExtraTrees").isEmpty()
@@ -123,7 +132,14 @@ final class VerbTools {
      * @throws ConfigError (exit 2) naming every missing tool and its package, when installing is not allowed
      */
     static void check(Config config, Request request, Map<String, String> env, Exec exec) {
-        check(request.verb(), needed(config, request), env, exec);
+        List<Tool> needed = needed(config, request);
+        check(request.verb(), needed, env, exec);
+        if (needed.stream().anyMatch(t -> t.debianPackage().equals("qemu-user-static"))) {
+            ForeignBinaries.problem(config.architecture(), Architecture.host(), ForeignBinaries.BINFMT_MISC)
+                    .ifPresent(why -> {
+                        throw ConfigError.usage("kimg " + request.verb() + ": " + why);
+                    });
+        }
     }
 
     static void check(String verb, List<Tool> needed, Map<String, String> env, Exec exec) {

@@ -483,9 +483,8 @@ public final class ImageBuilder {
                 timed("ssh-host-key", () -> GuestHostKey.install(exec, root, staging.resolve("host-key"),
                         staging.resolve("known_hosts")));
             }
-            if (GuestInit.nativeTo(config.architecture())) {
-                GuestInit.program(exec, config.cacheDirectory()).ifPresent(init -> GuestInit.install(root, init));
-            }
+            GuestInit.program(exec, config.cacheDirectory(), config.architecture())
+                    .ifPresent(init -> GuestInit.install(root, init));
             for (ExtraTree t : extraTrees()) {
                 timed("extra-tree", () -> exec.run("extra-tree",
                         Cmd.of(TreeCopyCommand.argv(root, t.source(), t.destination()))));
