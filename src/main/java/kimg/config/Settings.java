@@ -150,6 +150,9 @@ public final class Settings {
     public static final Setting<Path> KERNEL_CONFIG_FRAGMENTS = list("KernelConfigFragments", "Build", WORDS,
             ValueParser.path(true), "kconfig fragments merged on top of the kernel config (merge_config.sh)")
             .matcher(Matcher.NONE);
+    public static final Setting<Boolean> DEBUG = single("Debug", "Build", ValueParser.BOOLEAN, Default.of("false"),
+            "debug kernel: merge mkosi.kernel.debug.config (KASAN, UBSAN, KFENCE, lockdep, ...) into its own build"
+                    + " directory (also Environment=DEBUG=1)").flags(null, "debug-kernel").matcher(Matcher.NONE);
 
     // [Runtime]
     public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", COMMAS, ValueParser.tree(true, "/root/src"),
@@ -192,7 +195,7 @@ public final class Settings {
             PACKAGES, BUILD_PACKAGES, AUTOLOGIN, KERNEL_COMMAND_LINE, BOOTABLE, SSH, WITH_DOCS, HOSTNAME,
             EXTRA_TREES, POST_INSTALLATION_SCRIPTS,
             BUILD_SOURCES, BUILD_DIRECTORY, CACHE_DIRECTORY, INCREMENTAL, ENVIRONMENT, ENVIRONMENT_FILES,
-            WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS,
+            WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS, DEBUG,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
             LINUX, GDB_PORT, SSH_PORT);
 

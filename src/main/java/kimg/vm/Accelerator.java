@@ -2,6 +2,7 @@ package kimg.vm;
 
 import kimg.config.Architecture;
 import kimg.config.Settings;
+import kimg.module.KernelDebug;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,9 +110,11 @@ public record Accelerator(Kind kind, String cpu) {
             found = null;
         }
         if (found == null) {
-            found = probe(exec, arch, probeKernel);
+            // A debug kernel (KASAN shadow set-up, lockdep self-tests) takes longer to reach its banner.
+            long seconds = PROBE_SECONDS * (KernelDebug.wanted(config) ? KernelDebug.TIMEOUT_FACTOR : 1);
+            found = probe(exec, arch, probeKernel, seconds);
             // A kernel that boots nowhere says nothing about KVM: keep "tcg" only if this one boots under TCG.
-            if (found.kind() == Kind.KVM || boots(exec, arch, probeKernel, tcg())) {
+            if (found.kind() == Kind.KVM || boots(exec, arch, probeKernel, tcg(), seconds)) {
                 store(cached, found);
             }
         }
@@ -122,9 +125,9 @@ public record Accelerator(Kind kind, String cpu) {
         return found;
     }
 
-    private static Accelerator probe(Exec exec, Architecture arch, Path kernel) {
+    private static Accelerator probe(Exec exec, Architecture arch, Path kernel, long seconds) {
         for (String cpu : KVM_CPU_MODELS) {
-            if (boots(exec, arch, kernel, kvm(cpu))) {
+            if (boots(exec, arch, kernel, kvm(cpu), seconds)) {
                 return kvm(cpu);
             }
         }
@@ -147,11 +150,11 @@ public record Accelerator(Kind kind, String cpu) {
         return argv;
     }
 
-    private static boolean boots(Exec exec, Architecture arch, Path kernel, Accelerator accel) {
+    private static boolean boots(Exec exec, Architecture arch, Path kernel, Accelerator accel, long seconds) {
         var banner = new java.util.concurrent.atomic.AtomicBoolean();
         String step = "accel-probe-" + (accel.cpu() == null ? "tcg" : accel.cpu());
         Exec.Result r = exec.stream(step, Cmd.of(probeArgv(arch, kernel, accel)),
-                java.time.Duration.ofSeconds(PROBE_SECONDS), line -> {
+                java.time.Duration.ofSeconds(seconds), line -> {
                     if (line.contains(PROBE_BANNER)) {
                         banner.set(true);
                     }
