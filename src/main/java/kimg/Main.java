@@ -22,6 +22,10 @@ public final class Main {
             if (parsed.exitStatus() != null) {
                 return parsed.exitStatus();
             }
+            if (parsed.matrix() != null) {
+                return kimg.matrix.Matrix.run(parsed.request(), parsed.matrix(), parsed.request().command(), out, err,
+                        Pipeline::run);
+            }
             return Pipeline.run(parsed.request(), out, err);
         } catch (ConfigError e) {
             err.println("kimg: error: " + e.render());

@@ -21,7 +21,11 @@ import picocli.CommandLine.ParseResult;
 /** argv → {@link Request}. Help, version and the completion script are answered here; nothing else is done. */
 public final class Cli {
     /** Either a request to carry out, or an exit status when the command line was answered already. */
-    public record Parsed(Request request, Integer exitStatus) {}
+    public record Parsed(Request request, Integer exitStatus, kimg.matrix.Matrix.Options matrix) {
+        public Parsed(Request request, Integer exitStatus) {
+            this(request, exitStatus, null);
+        }
+    }
 
     @Command(name = "kimg", mixinStandardHelpOptions = true, version = "kimg 0.1.0",
             description = {"Build a kernel and the modules of an mkosi-style project out of tree, assemble a"
@@ -57,6 +61,7 @@ public final class Cli {
             summary.getCommandSpec().addOption(Flags.moduleFlag(m));
         }
         root.addSubcommand("summary", summary);
+        root.addSubcommand("matrix", new Verbs.Matrix());
         root.addSubcommand("cat-config", new Verbs.CatConfig());
         root.addSubcommand("clean", new Verbs.Clean());
         root.addSubcommand("completion", new Verbs.Completion());
@@ -122,6 +127,7 @@ public final class Cli {
         boolean json = false;
         boolean plan = false;
         boolean noBuild = false;
+        kimg.matrix.Matrix.Options matrix = null;
         Map<String, List<String>> overrides = given.values();
         if (verbResult != null) {
             Object user = verbResult.commandSpec().userObject();
@@ -158,6 +164,9 @@ public final class Cli {
                 }
             } else if (user instanceof Verbs.Qemu q) {
                 noBuild = q.noBuild;
+            } else if (user instanceof Verbs.Matrix m) {
+                command = m.command == null ? List.of() : m.command;
+                matrix = new kimg.matrix.Matrix.Options(m.architectures, m.compilers, m.debugs);
             }
             if (user instanceof Verbs.Qemu q && q.qemuArgs != null && !q.qemuArgs.isEmpty()) {
                 // mkosi's `vm -- ARGS`: appended to QEMU's command line, after QemuArgs= (and checked like them).
@@ -177,7 +186,7 @@ public final class Cli {
         Request request = new Request(verb, directory, cwd, overrides, Flags.count(chain, "-f"), incremental,
                 modules, kernelConfig, jobs, json, Flags.flag(chain, "--debug"), command,
                 Flags.flag(chain, "-w"), autoBump, plan, noBuild);
-        return new Parsed(request, null);
+        return new Parsed(request, null, matrix);
     }
 
     /** -c FILE resolved against where kimg was started; it must exist. */

@@ -76,6 +76,25 @@ final class Verbs {
         String kernelConfig;
     }
 
+    @Command(name = "matrix", description = "Build and boot every combination of architecture, compiler and debug"
+            + " kernel, run CMD in each, print one table.", footer = {"", "Examples:",
+                    "  kimg matrix --arch=x86-64,arm64 --compiler=gcc,clang --debug-variants=no,yes -- uname -r",
+                    "  kimg matrix --compiler=gcc,clang -- modprobe minix"})
+    static final class Matrix {
+        @Option(names = "--arch", split = ",", paramLabel = "ARCH,...", description = "architectures (default: x86-64)")
+        List<String> architectures = List.of("x86-64");
+
+        @Option(names = "--compiler", split = ",", paramLabel = "gcc,clang", description = "compilers (default: gcc)")
+        List<String> compilers = List.of("gcc");
+
+        @Option(names = "--debug-variants", split = ",", paramLabel = "no,yes",
+                description = "plain and/or debug kernels (Debug=; default: no)")
+        List<String> debugs = List.of("no");
+
+        @Parameters(paramLabel = "CMD", arity = "0..*", description = "command run in each guest (after --)")
+        List<String> command;
+    }
+
     @Command(name = "cat-config", description = "Print the configuration files read, in order.", footer = {"", "Examples:", "  kimg cat-config", "  kimg -C ~/project cat-config"})
     static final class CatConfig {}
 
