@@ -275,7 +275,7 @@ public final class Pipeline {
         try {
             if (!Files.isRegularFile(initrd)
                     || Files.getLastModifiedTime(initrd).compareTo(Files.getLastModifiedTime(image.distroKernel())) < 0) {
-                VirtiofsInitrd.build(image.root(), release, initrd, exec);
+                VirtiofsInitrd.build(image.root(), release, initrd, exec, config.architecture());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

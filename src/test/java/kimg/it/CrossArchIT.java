@@ -3,10 +3,6 @@ package kimg.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,11 +64,11 @@ class CrossArchIT {
         assertTrue(plan.out().contains("config: " + project.resolve("mkosi.kernel.arm64.config") + " (chosen by project)"
                 + " on tinyconfig"), plan::toString);
 
-        int port = freePort();
+        int port = VmBootIT.freePort();
         CompletableFuture<KimgCli> guest = CompletableFuture.supplyAsync(() -> KimgCli.run(project, "-C",
                 project.toString(), "--architecture=arm64", "--qemu-args=-s -S", "--gdb-port=" + port, "run", "--",
                 "true"));
-        awaitListening(port, guest);
+        VmBootIT.awaitListening(port, guest);
         String gdb = kimgInChildJvm(project, "-C", project.toString(), "--architecture=arm64",
                 "--gdb-port=" + port, "gdb", "--", "-batch", "-ex", "info registers pc", "-ex", "detach");
         assertTrue(Pattern.compile("(?m)^pc\\s+0x[0-9a-f]+").matcher(gdb).find(), gdb);
@@ -93,27 +89,5 @@ class CrossArchIT {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);
         return out;
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitListening(int port, CompletableFuture<KimgCli> guest) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            if (guest.isDone()) {
-                throw new AssertionError("the guest ended before its gdb stub listened: " + guest.get());
-            }
-            try (var s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                assertTrue(System.nanoTime() < deadline, "no gdb stub on port " + port);
-                Thread.sleep(100);
-            }
-        }
     }
 }

@@ -230,13 +230,13 @@ class VmBootIT {
         return new Exec(StepLogs.under(project.resolve("logs")), Console.plain(System.err));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static void awaitListening(int port, CompletableFuture<?> guest) throws Exception {
+    static void awaitListening(int port, CompletableFuture<?> guest) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             if (guest.isDone()) {
