@@ -41,6 +41,7 @@ public final class Pipeline {
         Console console = Console.forTerminal(debug, err);
         Exec exec = new Exec(StepLogs.under(config.outputDirectory().resolve("logs")), console);
         ToolsNeeded.check(verb.name(), prepared.tools(), System.getenv(), exec);
+        ToolsNeeded.checkForeign(verb.name(), config, prepared.tools());
         try (ProjectLock lock = prepared.lock() == null ? null
                 : lock(config, prepared.lock(), "kimg " + verb.name(), console)) {
             return prepared.work().run(new VerbContext(config, exec, lock, out));

@@ -63,6 +63,7 @@ public final class Cli {
             summary.getCommandSpec().addOption(Flags.moduleFlag(m));
         }
         root.addSubcommand("summary", summary);
+        root.addSubcommand("matrix", new Verbs.Matrix());
         root.addSubcommand("cat-config", new Verbs.CatConfig());
         root.addSubcommand("clean", new Verbs.Clean());
         root.addSubcommand("completion", new Verbs.Completion());

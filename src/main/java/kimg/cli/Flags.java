@@ -70,7 +70,8 @@ final class Flags {
             if (s.shortFlag() != null) {
                 names.add(s.shortFlag());
             }
-            s.allLongFlags().forEach(l -> names.add("--" + l));
+            // Debug='s own --debug is kimg's verbose output (a global flag): the setting keeps --debug-kernel.
+            s.allLongFlags().stream().filter(l -> spec.findOption("--" + l) == null).forEach(l -> names.add("--" + l));
             spec.addOption(OptionSpec.builder(names.toArray(String[]::new)).paramLabel(s.list() ? "ITEMS" : "VALUE")
                     .type(String.class).arity("1").parameterConsumer(consumer(s, given))
                     .scopeType(ROOT_ONLY.contains(s.flag()) ? ScopeType.LOCAL : ScopeType.INHERIT)

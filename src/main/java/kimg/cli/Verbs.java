@@ -12,6 +12,7 @@ import kimg.verb.CatConfigVerb;
 import kimg.verb.CleanVerb;
 import kimg.verb.GdbVerb;
 import kimg.verb.GenkeyVerb;
+import kimg.verb.MatrixVerb;
 import kimg.verb.PackageVerb;
 import kimg.verb.QemuVerb;
 import kimg.verb.RunVerb;
@@ -242,6 +243,37 @@ final class Verbs {
         @Override
         public Verb verb(Request r) {
             return new PackageVerb(new BuildOptions(false, List.of(), r.kernelConfig(), r.force(), r.jobs()));
+        }
+    }
+
+    @Command(name = "matrix", description = "Build and boot every combination of architecture, compiler and debug"
+            + " kernel, run CMD in each, print one table.", footer = {"", "Examples:",
+                    "  kimg matrix --arch=x86-64,arm64 --compiler=gcc,clang --debug-variants=no,yes -- uname -r",
+                    "  kimg matrix --compiler=gcc,clang -- modprobe minix"})
+    static final class Matrix implements VerbCommand {
+        @Option(names = "--arch", split = ",", paramLabel = "ARCH,...", description = "architectures (default: x86-64)")
+        List<String> architectures = List.of("x86-64");
+
+        @Option(names = "--compiler", split = ",", paramLabel = "gcc,clang", description = "compilers (default: gcc)")
+        List<String> compilers = List.of("gcc");
+
+        @Option(names = "--debug-variants", split = ",", paramLabel = "no,yes",
+                description = "plain and/or debug kernels (Debug=; default: no)")
+        List<String> debugs = List.of("no");
+
+        @Parameters(paramLabel = "CMD", arity = "0..*", description = "command run in each guest (after --)")
+        List<String> command;
+
+        @Override
+        public Verb verb(Request r) {
+            return new MatrixVerb(r.configInput(), r.force(), r.jobs(), r.debug(),
+                    new kimg.matrix.Matrix.Options(architectures, compilers, debugs),
+                    command == null ? List.of() : command);
+        }
+
+        @Override
+        public boolean autoBumps() {
+            return false;
         }
     }
 

@@ -17,8 +17,10 @@ public enum Architecture {
     ALPHA("alpha", null, null, null, null, "alpha", null, "alpha", false),
     ARC("arc", null, null, null, null, null, null, null, false),
     ARM("arm", null, null, null, "armhf", "armv7hl", null, "arm", true),
-    ARM64("arm64", "arm64", "Image", "aarch64-linux-gnu-", "arm64", "aarch64", new Qemu("virt", "max", "ttyAMA0"),
-            "aarch64", true),
+    // -cpu max under TCG emulates pointer authentication with QARMA, the slowest part of it; pauth-impdef=on
+    // (QEMU >= 6.0) uses a cheap implementation-defined algorithm instead (a KASAN test ran 6x faster with it).
+    ARM64("arm64", "arm64", "Image", "aarch64-linux-gnu-", "arm64", "aarch64",
+            new Qemu("virt", "max,pauth-impdef=on", "ttyAMA0"), "aarch64", true),
     IA64("ia64", null, null, null, "ia64", "ia64", null, null, false),
     LOONGARCH64("loongarch64", null, null, null, "loong64", "loongarch64", null, "loongarch64", true),
     MIPS_LE("mips-le", null, null, null, "mipsel", "mipsel", null, "mips", false),
@@ -33,12 +35,14 @@ public enum Architecture {
     S390X("s390x", null, null, null, "s390x", "s390x", null, "s390x", false),
     TILEGX("tilegx", null, null, null, null, null, null, null, false),
     X86("x86", null, null, null, "i386", "i686", null, "i386", true),
-    X86_64("x86-64", "x86", "bzImage", "x86_64-linux-gnu-", "amd64", "x86_64", new Qemu("q35", "max", "ttyS0"),
+    // QEMU's defaults (machine pc, CPU qemu64 under TCG) boot it: no -M, no -cpu under TCG.
+    X86_64("x86-64", "x86", "bzImage", "x86_64-linux-gnu-", "amd64", "x86_64", new Qemu(null, null, "ttyS0"),
             "x86_64", true);
 
     /**
-     * How QEMU boots this architecture: the machine type, the CPU model when KVM is not used, and the serial
-     * console's device name in the guest. Only architectures kimg boots have one.
+     * How QEMU boots this architecture: the machine type ({@code -M}; null: QEMU's default), the CPU model under
+     * TCG ({@code -cpu}; null: QEMU's default; under KVM it is always the host's), and the serial console's
+     * device name in the guest ({@code console=}). Only architectures kimg boots have one.
      */
     public record Qemu(String machine, String tcgCpu, String console) {}
 
@@ -88,11 +92,16 @@ public enum Architecture {
     }
 
     /**
-     * kimg boots it in QEMU: direct kernel boot with root on VirtioFS is wired up for x86-64 only so far (arm64's
-     * machine, CPU and console are known, its device tree and firmware handling are not done).
+     * kimg boots it in QEMU (direct kernel boot, root on VirtioFS over vhost-user-fs-pci): it has a row's QEMU
+     * machine and console, x86-64 and arm64 (whose virt machine has a PCI host bridge, so the same devices work).
      */
     public boolean bootable() {
-        return this == X86_64;
+        return qemu != null && kernelBuildable();
+    }
+
+    /** Whether the kernel is cross-compiled and foreign binaries run under qemu-user on {@code host}. */
+    public boolean foreignTo(Architecture host) {
+        return this != host;
     }
 
     /** kbuild's {@code ARCH=} (x86, arm64); null when kimg cannot build a kernel for it. */
@@ -110,8 +119,39 @@ public enum Architecture {
         return imageTarget == null ? null : "arch/" + kbuildArch + "/boot/" + imageTarget;
     }
 
+    /** The GNU toolchain prefix ({@code aarch64-linux-gnu-}) for CROSS_COMPILE= and the guest init's gcc. */
     public String crossCompilePrefix() {
         return crossCompilePrefix;
+    }
+
+    /** The gcc that builds programs for it on {@code host}: gcc itself, or the cross gcc (aarch64-linux-gnu-gcc). */
+    public String gcc(Architecture host) {
+        return foreignTo(host) ? crossCompilePrefix + "gcc" : "gcc";
+    }
+
+    /** Debian's package of {@link #gcc}: gcc, or gcc-aarch64-linux-gnu (the prefix without its dash, _ as -). */
+    public String gccPackage(Architecture host) {
+        return foreignTo(host)
+                ? "gcc-" + crossCompilePrefix.substring(0, crossCompilePrefix.length() - 1).replace('_', '-')
+                : "gcc";
+    }
+
+    /** The gdb that debugs its kernel on {@code host}: gdb, or gdb-multiarch (Debian's gdb knows only the host). */
+    public String gdb(Architecture host) {
+        return foreignTo(host) ? "gdb-multiarch" : "gdb";
+    }
+
+    /**
+     * The binfmt_misc entry qemu-user-static registers for it ({@code /proc/sys/fs/binfmt_misc/qemu-aarch64}):
+     * what lets mmdebstrap run its maintainer scripts and bwrap its chroot scripts on a foreign host.
+     */
+    public String binfmtEntry() {
+        return qemuName == null ? null : "qemu-" + qemuName;
+    }
+
+    /** Its own kernel config name, tried before mkosi.kernel.config: {@code mkosi.kernel.arm64.config}. */
+    public String kernelConfigName() {
+        return "mkosi.kernel." + text + ".config";
     }
 
     /** The name Debian and Ubuntu give it (dpkg --print-architecture). */

@@ -59,12 +59,12 @@ public final class Settings {
                     .map(List::of).orElse(List.of()),
             "distribution release (bookworm, 41, 9, ...)").flags("-r").specifier('r').shapes(Cache.ROOTFS);
     public static final Setting<Architecture> ARCHITECTURE = single("Architecture", "Distribution",
-            ValueParser.ARCHITECTURE, Default.of("x86-64"), "architecture of the image (kimg builds x86-64 and"
-                    + " arm64, boots x86-64)").specifier('a').matcher(Matcher.ARCHITECTURE).shapes(Cache.ROOTFS)
+            ValueParser.ARCHITECTURE, Default.of("x86-64"), "architecture of the image (kimg builds and boots"
+                    + " x86-64 and arm64; a foreign one is cross-compiled and emulated)").specifier('a').matcher(Matcher.ARCHITECTURE).shapes(Cache.ROOTFS)
             .limit((a, use) -> !a.kernelBuildable()
                     ? Optional.of("kimg cannot build " + a + " images (it builds x86-64 and arm64)")
                     : use == Use.BOOT && !a.bootable()
-                            ? Optional.of("booting " + a + " guests is not supported yet (x86-64 only)")
+                            ? Optional.of("booting " + a + " guests is not supported yet (x86-64 and arm64)")
                             : Optional.empty());
     public static final Setting<String> REPOSITORIES = list("Repositories", "Distribution", COMMAS,
             ValueParser.REPOSITORY, "extra repositories or components (Debian: contrib, non-free; Fedora/CentOS:"
@@ -179,6 +179,9 @@ public final class Settings {
             ValueParser.path(true), Default.none(), "kimg package: PEM with the module signing key and certificate"
                     + " (none: generated under the cache directory)")
             .matcher(Matcher.NONE);
+    public static final Setting<Boolean> DEBUG = single("Debug", "Build", ValueParser.BOOLEAN, Default.of("false"),
+            "debug kernel: merge mkosi.kernel.debug.config (KASAN, UBSAN, KFENCE, lockdep, ...) into its own build"
+                    + " directory (also Environment=DEBUG=1)").flags(null, "debug-kernel").matcher(Matcher.NONE);
 
     // [Runtime]
     public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", COMMAS, ValueParser.tree(true, "/root/src"),
@@ -221,7 +224,7 @@ public final class Settings {
             PACKAGES, BUILD_PACKAGES, AUTOLOGIN, KERNEL_COMMAND_LINE, BOOTABLE, SSH, WITH_DOCS, HOSTNAME,
             EXTRA_TREES, POST_INSTALLATION_SCRIPTS,
             BUILD_SOURCES, BUILD_DIRECTORY, CACHE_DIRECTORY, INCREMENTAL, ENVIRONMENT, ENVIRONMENT_FILES,
-            WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS,
+            WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS, DEBUG,
             PACKAGE_FORMAT, PACKAGE_NAME, PACKAGE_RELEASE, FLAVOR, PACKAGE_SIGNING_KEY, PACKAGE_REPOSITORY,
             MODULE_SIGNING, MODULE_SIGNING_KEY,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,

@@ -16,10 +16,12 @@ import kimg.exec.StepFailed;
 import kimg.config.Architecture;
 
 /**
- * The compiled guest init ({@code init.c}, a resource): the image's {@code /usr/lib/kimg/init} when the image has
- * the host's architecture and the host's gcc can link it statically; otherwise the image keeps the shell init,
- * which the compiled one also hands over to for Ssh=yes (see init.c for why it exists: each exec under TCG costs
- * 80-110 ms). Built once per source hash into {@code <CacheDirectory>/kimg-init-<hash>/init}.
+ * The compiled guest init ({@code init.c}, a resource): the image's {@code /usr/lib/kimg/init} when a gcc for the
+ * image's architecture can link it statically (the host's gcc, or the cross gcc for a foreign image:
+ * aarch64-linux-gnu-gcc with Debian's gcc-aarch64-linux-gnu and libc6-dev-arm64-cross); otherwise the image keeps
+ * the shell init, which the compiled one also hands over to for Ssh=yes (see init.c for why it exists: each exec
+ * under TCG costs 80-110 ms). Built once per source hash and architecture into
+ * {@code <CacheDirectory>/kimg-init-<hash>[-<arch>]/init}.
  */
 final class GuestInit {
     static final String RESOURCE = "/kimg/image/init.c";
@@ -38,28 +40,34 @@ final class GuestInit {
         }
     }
 
-    /** What the image's init is made from, for the output's inputs: the C source's hash, or "shell". */
+    /** What the image's init is made from, for the output's inputs: the C source's hash (and foreign arch). */
     static String inputLine(Architecture architecture) {
-        return "guest-init=" + (nativeTo(architecture) ? Sha256.of(source()).substring(0, 16) : "shell");
+        return "guest-init=" + variant(architecture);
     }
 
-    /** Whether an image of {@code architecture} runs programs the host's gcc builds. */
-    static boolean nativeTo(Architecture architecture) {
-        return Architecture.host() == architecture;
+    /** The source hash, with the architecture appended for a foreign one (the host's keeps its old name). */
+    private static String variant(Architecture architecture) {
+        String hash = Sha256.of(source()).substring(0, 16);
+        return architecture.foreignTo(Architecture.host()) ? hash + "-" + architecture : hash;
     }
 
-    /** gcc's command line: static (no loader in the guest's hot path), small, stripped. */
-    static List<String> compileArgv(Path source, Path program) {
-        return List.of("gcc", "-static", "-Os", "-s", "-Wall", "-o", program.toString(), source.toString());
+    /**
+     * gcc's command line: static (no loader in the guest's hot path), small, stripped.
+     *
+     * @param gcc gcc, or a cross gcc ({@link Architecture#gcc})
+     */
+    static List<String> compileArgv(String gcc, Path source, Path program) {
+        return List.of(gcc, "-static", "-Os", "-s", "-Wall", "-o", program.toString(), source.toString());
     }
 
     /**
      * The compiled init for this source, from the cache or built now; empty (with a warning naming the log) when
      * the host cannot build it, in which case the image keeps the shell init, slower but complete.
      */
-    static Optional<Path> program(Exec exec, Path cacheDirectory) {
+    static Optional<Path> program(Exec exec, Path cacheDirectory, Architecture architecture) {
         String source = source();
-        Path dir = cacheDirectory.resolve(CACHE_PREFIX + Sha256.of(source).substring(0, 16));
+        String gcc = architecture.gcc(Architecture.host());
+        Path dir = cacheDirectory.resolve(CACHE_PREFIX + variant(architecture));
         Path program = dir.resolve("init");
         if (Files.isExecutable(program)) {
             return Optional.of(program);
@@ -75,8 +83,8 @@ final class GuestInit {
             StagedReplace.replaceFile(program, staged -> {
                 String failure;
                 try {
-                    Exec.Result r = exec.runUnchecked("guest-init", Cmd.of(compileArgv(cFile, staged)));
-                    failure = r.exitStatus() == 0 ? null : "gcc -static failed, see " + r.log();
+                    Exec.Result r = exec.runUnchecked("guest-init", Cmd.of(compileArgv(gcc, cFile, staged)));
+                    failure = r.exitStatus() == 0 ? null : gcc + " -static failed, see " + r.log();
                 } catch (StepFailed e) {
                     failure = e.getMessage();
                 }

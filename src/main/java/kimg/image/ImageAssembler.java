@@ -37,9 +37,8 @@ final class ImageAssembler {
             times.timed("ssh-host-key", () -> GuestHostKey.install(exec, root, staging.resolve("host-key"),
                     staging.resolve("known_hosts")));
         }
-        if (GuestInit.nativeTo(config.architecture())) {
-            GuestInit.program(exec, config.cacheDirectory()).ifPresent(init -> GuestInit.install(root, init));
-        }
+        GuestInit.program(exec, config.cacheDirectory(), config.architecture())
+                .ifPresent(init -> GuestInit.install(root, init));
         for (ImageSources.ExtraTree t : sources.extraTrees()) {
             times.timed("extra-tree", () -> exec.run("extra-tree",
                     Cmd.of(TreeCopyCommand.argv(root, t.source(), t.destination()))));

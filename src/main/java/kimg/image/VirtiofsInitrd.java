@@ -113,12 +113,42 @@ public final class VirtiofsInitrd {
         return sb.toString();
     }
 
+    /** The image's own busybox (resolved inside the image, like the modules), made executable. */
+    private static void copyImageBusybox(Path imageRoot, Path dst, kimg.config.Architecture architecture)
+            throws IOException {
+        for (String candidate : List.of("usr/bin/busybox", "bin/busybox")) {
+            try (InputStream in = ImageTreePath.open(imageRoot, candidate)) {
+                Files.copy(in, dst, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(dst, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                return;
+            } catch (IOException e) {
+                // try the next one
+            }
+        }
+        throw new kimg.config.ConfigError(null, "Packages", "an " + architecture + " image booted with its"
+                + " distribution kernel needs busybox-static in Packages= (kimg's initrd runs the image's busybox)");
+    }
+
     /**
      * Writes {@code out} (a newc cpio) for the kernel {@code release} installed in {@code imageRoot}.
      */
     public static Path build(Path imageRoot, String release, Path out, Exec exec) {
-        HostTools.ensure("initrd", List.of(HostTools.Tool.file("busybox", "busybox-static", "/bin/busybox"),
-                HostTools.Tool.command("cpio", "cpio"), HostTools.Tool.command("xz", "xz-utils")), exec);
+        return build(imageRoot, release, out, exec, kimg.config.Architecture.host());
+    }
+
+    /**
+     * The same for an image of {@code architecture}: a foreign image's initrd needs a busybox of its own
+     * architecture, taken from the image (Packages=busybox-static) instead of the host's.
+     *
+     * @throws kimg.config.ConfigError when a foreign image has no /usr/bin/busybox or /bin/busybox
+     */
+    public static Path build(Path imageRoot, String release, Path out, Exec exec,
+            kimg.config.Architecture architecture) {
+        boolean foreign = architecture.foreignTo(kimg.config.Architecture.host());
+        HostTools.ensure("initrd", foreign
+                ? List.of(HostTools.Tool.command("cpio", "cpio"), HostTools.Tool.command("xz", "xz-utils"))
+                : List.of(HostTools.Tool.file("busybox", "busybox-static", "/bin/busybox"),
+                        HostTools.Tool.command("cpio", "cpio"), HostTools.Tool.command("xz", "xz-utils")), exec);
         // The image is the guest's read-write root: every path in it is resolved inside it (ImageTreePath), so a
         // planted symlink cannot make this host-side copy read a host file into the initrd.
         String modulesDir = "usr/lib/modules/" + release;
@@ -128,7 +158,11 @@ public final class VirtiofsInitrd {
             for (String d : List.of("bin", "proc", "sys", "dev", "modules", "newroot")) {
                 Files.createDirectories(stage.resolve(d));
             }
-            Files.copy(Path.of("/bin/busybox"), stage.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+            if (foreign) {
+                copyImageBusybox(imageRoot, stage.resolve("bin/busybox"), architecture);
+            } else {
+                Files.copy(Path.of("/bin/busybox"), stage.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+            }
             List<String> modules = new ArrayList<>();
             for (String m : loadOrder(parseModulesDep(readInImage(imageRoot, modulesDir + "/modules.dep")), NEEDED)) {
                 String file = m.substring(m.lastIndexOf('/') + 1);

@@ -75,10 +75,10 @@ public final class KernelBuilder {
         Path tree = sourceTree(config);
         HostTools.ensure("kernel", HostTools.KERNEL, exec);
         KernelConfigChoice choice = KernelConfigChoice.choose(config, options.kernelConfig(), tree);
-        // Absolute and existing: the row's parser (ValueParser.path(true)) checked them.
-        List<Path> fragments = config.items(Settings.KERNEL_CONFIG_FRAGMENTS);
+        List<Path> fragments = KernelDebug.fragments(config, tree);
         Map<String, String> env = config.environment();
-        LocalVersion lv = LocalVersion.of(tree, choice.lines(), env.get("LOCALVERSION"));
+        LocalVersion lv = LocalVersion.of(tree, KernelDebug.localVersionLines(choice.lines(), fragments),
+                env.get("LOCALVERSION"));
         Path kernelRoot = config.moduleBuildDirectory("kernel");
         Path buildDir = kernelRoot.resolve(lv.directoryName());
         Path modulesRoot = kernelRoot.resolve("modules");

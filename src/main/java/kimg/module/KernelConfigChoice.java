@@ -17,7 +17,10 @@ import kimg.config.ConfigError;
  * Which kernel config file a build uses, why, and what it is applied to.
  *
  * <p>Choice, first match wins: {@code -c FILE}; {@code CONFIG=FILE} from Environment= or an environment file
- * (mkosi.env, EnvironmentFiles=; relative to the project directory); {@code mkosi.kernel.config} at the top of the kernel tree; the project's {@code mkosi.kernel.config}.
+ * (mkosi.env, EnvironmentFiles=; relative to the project directory); at the top of the kernel tree, then in the
+ * project: {@code mkosi.kernel.<arch>.config} for Architecture= (e.g. {@code mkosi.kernel.arm64.config}, since a
+ * config names architecture-specific devices: PL011 and the generic PCI host on arm64, the 8250 UART on x86-64),
+ * else {@code mkosi.kernel.config}.
  *
  * <p>Base: a config file is normally a whole config, applied with {@code make KCONFIG_ALLCONFIG=FILE alldefconfig}.
  * A file whose first line is {@code # kimg: base=TARGET...} is a fragment instead: kimg runs {@code make TARGET...}
@@ -52,18 +55,25 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
         } else if (env.containsKey("CONFIG") && !env.get("CONFIG").isEmpty()) {
             file = config.directory().resolve(env.get("CONFIG"));
             by = "Environment=CONFIG";
-        } else if (Files.isRegularFile(sourceTree.resolve(FILE_NAME))) {
-            file = sourceTree.resolve(FILE_NAME);
-            by = "kernel tree";
         } else {
-            file = config.directory().resolve(FILE_NAME);
-            by = "project";
+            String archName = config.architecture().kernelConfigName();
+            Path tree = Files.isRegularFile(sourceTree.resolve(archName)) ? sourceTree.resolve(archName)
+                    : sourceTree.resolve(FILE_NAME);
+            if (Files.isRegularFile(tree)) {
+                file = tree;
+                by = "kernel tree";
+            } else {
+                file = Files.isRegularFile(config.directory().resolve(archName)) ? config.directory().resolve(archName)
+                        : config.directory().resolve(FILE_NAME);
+                by = "project";
+            }
         }
         file = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(file)) {
             String setting = by.equals("Environment=CONFIG") ? "Environment" : null;
             String hint = by.equals("project")
-                    ? " (no -c FILE, no Environment=CONFIG=, no " + FILE_NAME + " in the kernel tree or the project)"
+                    ? " (no -c FILE, no Environment=CONFIG=, no " + config.architecture().kernelConfigName() + " or "
+                            + FILE_NAME + " in the kernel tree or the project)"
                     : "";
             // CONFIG= may come from Environment= or from an environment file (mkosi.env, EnvironmentFiles=).
             boolean fromEnvironment = config.list("Environment").stream().anyMatch(i -> i.startsWith("CONFIG="));

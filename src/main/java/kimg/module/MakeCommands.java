@@ -52,7 +52,7 @@ public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String
             vars.add("ARCH=" + target.kbuildArch());
         }
         String cc = env.getOrDefault("CC", "");
-        boolean llvm = isClang(cc) || (env.containsKey("LLVM") && !Set.of("", "0").contains(env.get("LLVM")));
+        boolean llvm = usesLlvm(env);
         if (llvm) {
             String value = env.getOrDefault("LLVM", "1");
             // LLVM=1 picks clang, ld.lld and llvm-*; a path or -NN suffix (LLVM=-15) is passed as given.
@@ -75,6 +75,12 @@ public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String
             }
         }
         return vars;
+    }
+
+    /** Environment= builds with LLVM (CC=clang or clang-NN, or LLVM= set): clang targets every architecture. */
+    public static boolean usesLlvm(Map<String, String> env) {
+        return isClang(env.getOrDefault("CC", ""))
+                || (env.containsKey("LLVM") && !Set.of("", "0").contains(env.get("LLVM")));
     }
 
     static boolean isClang(String cc) {

@@ -23,6 +23,7 @@ import kimg.module.KernelBuildStamp;
 import kimg.module.KernelBuilder;
 import kimg.module.KernelConfigChoice;
 import kimg.module.KernelConfigStamp;
+import kimg.module.KernelDebug;
 import kimg.module.KernelGoals;
 import kimg.module.LocalVersion;
 import kimg.module.MakeCommands;
@@ -87,14 +88,14 @@ public final class Planner {
         KernelConfigChoice choice = KernelConfigChoice.choose(config, options.kernelConfig(), tree);
         List<String> choiceLines = choice.lines();
         Map<String, String> env = config.environment();
-        LocalVersion lv = LocalVersion.of(tree, choiceLines, env.get("LOCALVERSION"));
+        List<Path> fragments = KernelDebug.fragments(config, tree);
+        LocalVersion lv = LocalVersion.of(tree, KernelDebug.localVersionLines(choiceLines, fragments),
+                env.get("LOCALVERSION"));
         Path buildDir = config.moduleBuildDirectory("kernel").resolve(lv.directoryName());
         Architecture arch = config.architecture();
         boolean ccache = MakeCommands.wantsCcache(env) && HostTools.onPath("ccache");
         List<String> variables = MakeCommands.variables(env, ccache, arch, Architecture.host());
 
-        // Absolute and existing: the row's parser checked them.
-        List<Path> fragments = config.items(Settings.KERNEL_CONFIG_FRAGMENTS);
         KernelConfigStamp current = KernelConfigStamp.of(choice, fragments, variables);
         Path dotConfig = buildDir.resolve(".config");
         ReconfigureDecision decision = ReconfigureDecision.fromStamp(

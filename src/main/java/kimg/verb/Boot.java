@@ -146,7 +146,7 @@ final class Boot {
             image = withKimgInitrd(config, image, exec);
         }
         BootInputs inputs = BootInputs.from(config, kernel, image);
-        HostTools.ensure("qemu", HostTools.QEMU, exec);
+        HostTools.ensure("qemu", ToolsNeeded.qemu(config), exec);
         return inputs;
     }
 
@@ -165,7 +165,7 @@ final class Boot {
         try {
             if (!Files.isRegularFile(initrd)
                     || Files.getLastModifiedTime(initrd).compareTo(Files.getLastModifiedTime(image.distroKernel())) < 0) {
-                VirtiofsInitrd.build(image.root(), release, initrd, exec);
+                VirtiofsInitrd.build(image.root(), release, initrd, exec, config.architecture());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

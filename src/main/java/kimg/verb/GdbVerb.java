@@ -30,8 +30,8 @@ public record GdbVerb(int force, List<String> command) implements Verb {
 
     @Override
     public Prepared prepare(Config config) {
-        return Boot.attached(config, force, HostTools.GDB, "QemuArgs=-s", (c, exec, inputs, out) -> {
-            HostTools.ensure("gdb", HostTools.GDB, exec);
+        return Boot.attached(config, force, ToolsNeeded.gdb(config), "QemuArgs=-s", (c, exec, inputs, out) -> {
+            HostTools.ensure("gdb", ToolsNeeded.gdb(c), exec);
             return VmRunner.gdb(c, exec, inputs, command);
         });
     }

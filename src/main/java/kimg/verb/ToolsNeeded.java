@@ -5,13 +5,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import kimg.config.Architecture;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.exec.Exec;
 import kimg.exec.HostTools;
 import kimg.exec.HostTools.Tool;
+import kimg.image.ForeignBinaries;
 import kimg.image.RootfsSpec;
+import kimg.module.MakeCommands;
 import kimg.module.ModuleSelection;
 
 /**
@@ -31,13 +34,25 @@ public final class ToolsNeeded {
         List<ModuleSelection.Selected> modules = ModuleSelection.select(config, options.selectedModules());
         boolean kernel = modules.stream().anyMatch(ModuleSelection.Selected::isKernel);
         boolean inImage = modules.stream().anyMatch(m -> m.definition().map(d -> d.runsInImage()).orElse(false));
+        Architecture arch = config.architecture();
         if (kernel) {
             tools.addAll(HostTools.KERNEL);
+            if (arch.foreignTo(Architecture.host()) && !MakeCommands.usesLlvm(config.environment())) {
+                tools.add(Tool.command(arch.gcc(Architecture.host()), arch.gccPackage(Architecture.host())));
+            }
         }
         boolean image = !options.incremental() && !config.format().equals("none");
         if (image || inImage) {
             tools.addAll(RootfsSpec.isDebianLike(config.distribution()) ? HostTools.DEBIAN_ROOTFS
                     : List.of(Tool.command("dnf", "dnf")));
+            if (arch.foreignTo(Architecture.host())) {
+                // mmdebstrap refuses a foreign architecture without arch-test; the image's programs run under
+                // qemu-user (ForeignBinaries checks its binfmt handler before any step).
+                if (RootfsSpec.isDebianLike(config.distribution())) {
+                    tools.add(Tool.command("arch-test", "arch-test"));
+                }
+                tools.add(Tool.command(arch.binfmtEntry() + "-static", "qemu-user-static"));
+            }
         }
         // bubblewrap runs module builds in the image and copies trees into it (overlays, ExtraTrees, postinst).
         if (inImage || image && (!modules.isEmpty() || !config.list("ExtraTrees").isEmpty()
@@ -88,6 +103,27 @@ public final class ToolsNeeded {
      *
      * @throws ConfigError (exit 2) naming every missing tool and its package, when installing is not allowed
      */
+    /** gdb, or gdb-multiarch for a foreign guest (Debian's gdb debugs the host's architecture only). */
+    public static List<Tool> gdb(Config config) {
+        String gdb = config.architecture().gdb(Architecture.host());
+        return List.of(Tool.command(gdb, gdb));
+    }
+
+    /**
+     * For a foreign image (its tools include qemu-user-static): the binfmt handler mmdebstrap and the image's
+     * scripts run under must be registered, checked before any step.
+     *
+     * @throws ConfigError (exit 2) saying how to register it
+     */
+    public static void checkForeign(String verb, Config config, List<Tool> needed) {
+        if (needed.stream().anyMatch(t -> t.debianPackage().equals("qemu-user-static"))) {
+            ForeignBinaries.problem(config.architecture(), Architecture.host(), ForeignBinaries.BINFMT_MISC)
+                    .ifPresent(why -> {
+                        throw ConfigError.usage("kimg " + verb + ": " + why);
+                    });
+        }
+    }
+
     public static void check(String verb, List<Tool> needed, Map<String, String> env, Exec exec) {
         List<Tool> missing = HostTools.missing(needed);
         if (missing.isEmpty()) {

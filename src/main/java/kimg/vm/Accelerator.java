@@ -1,5 +1,6 @@
 package kimg.vm;
 
+import kimg.config.Architecture;
 import kimg.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,6 +106,15 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     static Accelerator choose(Config config, Exec exec, Path cacheRoot, Path kvm, HostFacts facts) {
+        Architecture arch = config.architecture();
+        if (arch.foreignTo(Architecture.host())) {
+            // KVM runs guests of the host's own architecture only: an arm64 guest on x86-64 is emulated.
+            if (config.get(Settings.KVM).equals("yes")) {
+                exec.console().warn("KVM=yes but KVM cannot run an " + arch + " guest on this "
+                        + Architecture.host() + " host: using TCG");
+            }
+            return tcg();
+        }
         String setting = config.get(Settings.KVM);
         Verdict verdict = decide(setting, !setting.equals("auto") || opens(kvm), facts, kvm);
         if (verdict.accelerator() != null) {
@@ -113,7 +123,7 @@ public record Accelerator(Kind kind, String cpu) {
             }
             return verdict.accelerator();
         }
-        Path cached = cacheRoot.resolve("accelerator").resolve(hostKey(exec) + ".txt");
+        Path cached = cacheRoot.resolve("accelerator").resolve(hostKey(arch) + ".txt");
         Accelerator found;
         try {
             found = Files.exists(cached) ? parse(Files.readString(cached)) : null;
@@ -162,8 +172,8 @@ public record Accelerator(Kind kind, String cpu) {
      * Host kernel release + QEMU binary (path, size, mtime: an upgrade changes them, and reading them costs no
      * process start on every boot) + CPU flags: what decides whether KVM works.
      */
-    static String hostKey(Exec exec) {
-        String qemu = BinaryStamp.onPath(QemuCommand.QEMU_X86_64, System.getenv("PATH"))
+    static String hostKey(Architecture arch) {
+        String qemu = BinaryStamp.onPath(arch.qemuBinary(), System.getenv("PATH"))
                 .map(BinaryStamp::of).orElse("?");
         String release = read("/proc/sys/kernel/osrelease");
         String flags = read("/proc/cpuinfo").lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");

@@ -87,7 +87,8 @@ public record BootInputs(
             return new BootInputs(image.distroKernel(), image.distroInitrd(), image.root(), null, null, null, shares);
         }
         throw new ConfigError(null, "Linux", "nothing to boot: no kernel was built (BuildSources=SRC:kernel) and"
-                + " the image has no kernel of its own (add linux-image-amd64 to Packages=, or set Linux=)");
+                + " the image has no kernel of its own (add linux-image-" + config.architecture().debName()
+                + " to Packages=, or set Linux=)");
     }
 
     private static final String MKOSI_KERNEL_BUILD_DIR = "&b/kernel/";

@@ -18,10 +18,13 @@ public final class GdbCommand {
      * {@code gdb VMLINUX -ex 'set substitute-path ...' -ex 'source vmlinux-gdb.py' -ex 'target remote ...'} and
      * then {@code extraArgs} (e.g. {@code -batch -ex 'info registers rip'}), run in vmlinux's directory so
      * vmlinux-gdb.py finds its scripts/gdb/ modules next to it.
+     *
+     * @param gdb the gdb binary: gdb for a guest of the host's architecture, gdb-multiarch for a foreign one
+     *     ({@link kimg.config.Architecture#gdb}); either takes the target from vmlinux's ELF header
      */
-    public static Cmd cmd(BootInputs inputs, int port, List<String> extraArgs) {
+    public static Cmd cmd(String gdb, BootInputs inputs, int port, List<String> extraArgs) {
         var argv = new ArrayList<String>();
-        argv.add("gdb");
+        argv.add(gdb);
         argv.add(inputs.vmlinux().toString());
         if (inputs.kernelSource() != null) {
             argv.add("-ex");
@@ -38,7 +41,7 @@ public final class GdbCommand {
     }
 
     /** The same command quoted for a human to paste. */
-    static List<String> displayArgv(BootInputs inputs, int port) {
-        return cmd(inputs, port, List.of()).argv().stream().map(Cmd::quote).toList();
+    static List<String> displayArgv(String gdb, BootInputs inputs, int port) {
+        return cmd(gdb, inputs, port, List.of()).argv().stream().map(Cmd::quote).toList();
     }
 }

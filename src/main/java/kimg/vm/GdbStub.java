@@ -55,10 +55,10 @@ public record GdbStub(boolean enabled, boolean stopped, int port, List<String> o
     }
 
     /** What to tell the user once QEMU runs. */
-    public String attachHint(BootInputs inputs) {
+    public String attachHint(String gdb, BootInputs inputs) {
         String how = inputs.vmlinux() == null
-                ? "gdb -ex 'target remote " + HOST + ":" + port + "'"
-                : "kimg gdb   (or: " + String.join(" ", GdbCommand.displayArgv(inputs, port)) + ")";
+                ? gdb + " -ex 'target remote " + HOST + ":" + port + "'"
+                : "kimg gdb   (or: " + String.join(" ", GdbCommand.displayArgv(gdb, inputs, port)) + ")";
         return "gdb stub on " + HOST + ":" + port + (stopped ? ", guest stopped until gdb continues" : "")
                 + "; attach with: " + how;
     }

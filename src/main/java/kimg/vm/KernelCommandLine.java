@@ -24,7 +24,8 @@ public final class KernelCommandLine {
      */
     public static List<String> words(Config config, BootInputs inputs, List<String> guestCommand, boolean gdb) {
         var words = new ArrayList<String>(List.of(
-                "root=" + BootInputs.ROOT_TAG, "rootfstype=virtiofs", "rw", "console=ttyS0", "init=" + GUEST_INIT));
+                "root=" + BootInputs.ROOT_TAG, "rootfstype=virtiofs", "rw",
+                "console=" + config.architecture().qemu().console(), "init=" + GUEST_INIT));
         if (gdb) {
             // gdb resolves symbols at their link addresses; a randomised base would make every breakpoint miss.
             words.add("nokaslr");

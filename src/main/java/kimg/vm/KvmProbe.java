@@ -50,7 +50,7 @@ final class KvmProbe {
 
     /** QEMU's command line for one probe of {@code accel} with the firmware at {@code firmware}. */
     static List<String> argv(Path firmware, Accelerator accel) {
-        var argv = new ArrayList<>(List.of(QemuCommand.QEMU_X86_64, "-nodefaults", "-no-user-config", "-display",
+        var argv = new ArrayList<>(List.of(kimg.config.Architecture.X86_64.qemuBinary(), "-nodefaults", "-no-user-config", "-display",
                 "none", "-serial", "none", "-monitor", "none", "-machine", "pc", "-m", "16M"));
         argv.addAll(accel.qemuArgs());
         argv.addAll(List.of("-bios", firmware.toString(), "-device",

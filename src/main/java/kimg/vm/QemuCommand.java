@@ -11,7 +11,6 @@ import kimg.config.ConfigError;
 
 /** The QEMU command line of a boot: a pure function of the config, the boot inputs and the chosen accelerator. */
 public final class QemuCommand {
-    public static final String QEMU_X86_64 = "qemu-system-x86_64";
     /** The guest port the forwarded SshPort= reaches. */
     static final int GUEST_SSH_PORT = 22;
 
@@ -38,7 +37,17 @@ public final class QemuCommand {
                 "-serial", "mon:stdio",
                 // A guest reboot (panic=-1, sysrq b) ends QEMU instead of booting again.
                 "-no-reboot"));
+        Architecture.Qemu row = arch.qemu();
+        if (row.machine() != null) {
+            // arm64: virt, a generic machine with a PCIe host bridge (so the same virtio-pci devices), a PL011 UART
+            // and a device tree QEMU generates (no firmware needed for a direct kernel boot).
+            argv.addAll(List.of("-M", row.machine()));
+        }
         argv.addAll(accel.qemuArgs());
+        if (accel.kind() == Accelerator.Kind.TCG && row.tcgCpu() != null) {
+            // virt's default CPU is a 32-bit cortex-a15: an arm64 kernel needs a 64-bit model named explicitly.
+            argv.addAll(List.of("-cpu", row.tcgCpu()));
+        }
         argv.addAll(List.of("-smp", Integer.toString(config.get(Settings.CPUS)), "-m", ram,
                 // vhost-user-fs needs guest memory that virtiofsd can map: a shared memfd.
                 "-object", "memory-backend-memfd,id=mem,size=" + ram + ",share=on", "-numa", "node,memdev=mem"));

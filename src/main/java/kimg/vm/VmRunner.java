@@ -59,7 +59,7 @@ public final class VmRunner {
                     + " this boot has none");
         }
         GdbStub gdb = GdbStub.from(config);
-        return exec.interactive("gdb", GdbCommand.cmd(inputs, gdb.port(), gdbArgs));
+        return exec.interactive("gdb", GdbCommand.cmd(gdbBinary(config), inputs, gdb.port(), gdbArgs));
     }
 
     /** {@code kimg ssh [-- CMD]}: ssh into a guest started with Ssh=yes. */
@@ -71,8 +71,13 @@ public final class VmRunner {
     private static void announceGdbStub(Config config, Exec exec, BootInputs inputs) {
         GdbStub gdb = GdbStub.from(config);
         if (gdb.enabled()) {
-            exec.console().info(gdb.attachHint(inputs));
+            exec.console().info(gdb.attachHint(gdbBinary(config), inputs));
         }
+    }
+
+    /** gdb, or gdb-multiarch for a guest of another architecture than the host's. */
+    public static String gdbBinary(Config config) {
+        return config.architecture().gdb(kimg.config.Architecture.host());
     }
 
     private static Accelerator accelerator(Config config, Exec exec) {

@@ -62,8 +62,9 @@ class ChecksFirstTest {
 
     @Test
     void anArchitectureKimgCannotBoot() {
-        refused(emptyProject().file("mkosi.conf.d/10-pkgs.conf", "[Content]", "Packages=linux-image-arm64"),
-                "not supported", "--architecture=arm64", "qemu");
+        // riscv64 has no row columns for a kernel or a boot yet (x86-64 and arm64 have).
+        refused(emptyProject().file("mkosi.conf.d/10-pkgs.conf", "[Content]", "Packages=linux-image-riscv64"),
+                "cannot build riscv64", "--architecture=riscv64", "qemu");
     }
 
     /** Found by a new user's trial: these surfaced only after mmdebstrap had run for minutes. */

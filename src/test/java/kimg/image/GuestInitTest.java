@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import kimg.Golden;
+import kimg.config.Architecture;
+import kimg.exec.HostTools;
+import org.junit.jupiter.api.Assumptions;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
 import kimg.ui.Console;
@@ -34,7 +37,8 @@ class GuestInitTest {
     static void compile() {
         var exec = new Exec(new StepLogs(cache.resolve("logs")),
                 Console.plain(new PrintStream(new ByteArrayOutputStream())));
-        program = GuestInit.program(exec, cache).orElseThrow(() -> new AssertionError("gcc -static failed"));
+        program = GuestInit.program(exec, cache, Architecture.host())
+                .orElseThrow(() -> new AssertionError("gcc -static failed"));
     }
 
     private List<String> plan(List<String> command, String cmdline) throws Exception {
@@ -73,13 +77,36 @@ class GuestInitTest {
 
     @Test
     void compilesWithTheGoldenCommandLineOncePerSource() {
-        Golden.assertArgv("image/guest-init.argv", GuestInit.compileArgv(Path.of("/c/init.c"), Path.of("/c/init")));
+        Golden.assertArgv("image/guest-init.argv", GuestInit.compileArgv("gcc", Path.of("/c/init.c"),
+                Path.of("/c/init")));
         assertTrue(program.getParent().getFileName().toString().startsWith(GuestInit.CACHE_PREFIX));
         long built = program.toFile().lastModified();
         var exec = new Exec(new StepLogs(cache.resolve("logs2")),
                 Console.plain(new PrintStream(new ByteArrayOutputStream())));
-        assertEquals(program, GuestInit.program(exec, cache).orElseThrow());
+        assertEquals(program, GuestInit.program(exec, cache, Architecture.host()).orElseThrow());
         assertEquals(built, program.toFile().lastModified(), "the cached program is not compiled again");
+    }
+
+    @Test
+    void anArm64ImageGetsAnInitFromTheCrossGccThatRunsUnderQemuUser() throws Exception {
+        Architecture foreign = Architecture.host() == Architecture.ARM64 ? Architecture.X86_64 : Architecture.ARM64;
+        String gcc = foreign.gcc(Architecture.host());
+        Assumptions.assumeTrue(HostTools.onPath(gcc), gcc + " not installed (apt install "
+                + foreign.gccPackage(Architecture.host()) + ")");
+        var exec = new Exec(new StepLogs(cache.resolve("logs-cross")),
+                Console.plain(new PrintStream(new ByteArrayOutputStream())));
+        Path cross = GuestInit.program(exec, cache, foreign).orElseThrow(() -> new AssertionError(gcc + " failed"));
+        assertTrue(cross.getParent().getFileName().toString().endsWith("-" + foreign), cross.toString());
+        assertTrue(GuestInit.inputLine(foreign).endsWith("-" + foreign));
+        assertEquals(GuestInit.inputLine(Architecture.host()), "guest-init=" + program.getParent().getFileName()
+                .toString().substring(GuestInit.CACHE_PREFIX.length()), "the host's keeps its name");
+        // ELF e_machine (offset 18, little-endian): 183 is AArch64, 62 is x86-64.
+        byte[] elf = Files.readAllBytes(cross);
+        assertEquals(foreign == Architecture.ARM64 ? 183 : 62, (elf[18] & 0xff) | (elf[19] & 0xff) << 8);
+        String qemuUser = "qemu-" + foreign.binfmtEntry().substring("qemu-".length()) + "-static";
+        Assumptions.assumeTrue(HostTools.onPath(qemuUser), qemuUser + " not installed");
+        List<String> plan = plan(List.of(qemuUser, cross.toString()), "kimg.cmd=" + b64("uname -m"));
+        assertTrue(plan.contains("+ exec without sh: [uname] [-m]"), plan.toString());
     }
 
     @Test

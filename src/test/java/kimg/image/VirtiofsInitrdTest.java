@@ -60,6 +60,26 @@ class VirtiofsInitrdTest {
      * pointing at a private host file never brings that file into the initrd, and the initrd is 0600.
      */
     @Test
+    void aForeignImagesInitrdRunsTheImagesOwnBusybox(@TempDir Path dir) throws Exception {
+        kimg.config.Architecture foreign = kimg.config.Architecture.host() == kimg.config.Architecture.ARM64
+                ? kimg.config.Architecture.X86_64 : kimg.config.Architecture.ARM64;
+        Path image = dir.resolve("image");
+        Path modules = Files.createDirectories(image.resolve("usr/lib/modules/6.1.0-test/kernel/fs/fuse"));
+        Files.writeString(modules.resolve("fuse.ko"), "FUSE-MODULE-BYTES\n");
+        Files.writeString(image.resolve("usr/lib/modules/6.1.0-test/modules.dep"), "kernel/fs/fuse/fuse.ko:\n");
+        var exec = new Exec(new StepLogs(dir.resolve("logs")), Console.plain(new PrintStream(OutputStream.nullOutputStream())));
+        Path out = dir.resolve("initrd.cpio");
+        var e = assertThrows(kimg.config.ConfigError.class,
+                () -> VirtiofsInitrd.build(image, "6.1.0-test", out, exec, foreign));
+        assertTrue(e.getMessage().contains("busybox-static"), e.getMessage());
+        Files.createDirectories(image.resolve("usr/bin"));
+        Files.writeString(image.resolve("usr/bin/busybox"), "IMAGE-BUSYBOX-BYTES\n");
+        VirtiofsInitrd.build(image, "6.1.0-test", out, exec, foreign);
+        String cpio = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
+        assertTrue(cpio.contains("IMAGE-BUSYBOX-BYTES"), "the image's busybox, not the host's");
+    }
+
+    @Test
     void initrdIgnoresSymlinksLeavingTheImage(@TempDir Path dir) throws Exception {
         Path secret = Files.writeString(dir.resolve("host-secret"), "HOST-SECRET-BYTES\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));

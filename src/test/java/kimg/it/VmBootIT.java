@@ -170,7 +170,7 @@ class VmBootIT {
         CompletableFuture<Integer> guest = CompletableFuture.supplyAsync(
                 () -> VmRunner.run(config, exec, inputs, List.of("true"), new PrintStream(OutputStream.nullOutputStream())));
         awaitListening(port, guest);
-        Exec.Result gdb = exec.capture("gdb", GdbCommand.cmd(inputs, port,
+        Exec.Result gdb = exec.capture("gdb", GdbCommand.cmd("gdb", inputs, port,
                 List.of("-batch", "-ex", "info registers rip", "-ex", "detach")));
         assertTrue(Pattern.compile("(?m)^rip\\s+0x[0-9a-f]+").matcher(gdb.text()).find(), gdb.text());
         // Detached, the guest boots on and runs its command.
@@ -230,13 +230,13 @@ class VmBootIT {
         return new Exec(StepLogs.under(project.resolve("logs")), Console.plain(System.err));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static void awaitListening(int port, CompletableFuture<?> guest) throws Exception {
+    static void awaitListening(int port, CompletableFuture<?> guest) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             if (guest.isDone()) {

@@ -49,6 +49,37 @@ class KernelConfigChoiceTest {
     }
 
     @Test
+    void theArchitecturesOwnFileBeatsTheGenericOneInTheSamePlace() throws Exception {
+        Config arm64 = Config.ofValues(project, Map.of("Architecture", List.of("arm64")));
+        Files.writeString(project.resolve("mkosi.kernel.arm64.config"), "CONFIG_PCI_HOST_GENERIC=y\n");
+        assertEquals(project.resolve("mkosi.kernel.arm64.config"), KernelConfigChoice.choose(arm64, null, tree).file());
+        // x86-64 keeps the generic file; an arm64 file does not apply to it.
+        assertEquals(project.resolve("mkosi.kernel.config"), KernelConfigChoice.choose(config(), null, tree).file());
+        // The kernel tree still beats the project: its generic file wins over the project's arm64 file, and its
+        // own arm64 file over its generic one.
+        Files.writeString(tree.resolve("mkosi.kernel.config"), "CONFIG_TREE=y\n");
+        assertEquals(tree.resolve("mkosi.kernel.config"), KernelConfigChoice.choose(arm64, null, tree).file());
+        Files.writeString(tree.resolve("mkosi.kernel.arm64.config"), "CONFIG_TREE_ARM64=y\n");
+        var c = KernelConfigChoice.choose(arm64, null, tree);
+        assertEquals(tree.resolve("mkosi.kernel.arm64.config"), c.file());
+        assertEquals("kernel tree", c.chosenBy());
+    }
+
+    @Test
+    void theShippedArm64ConfigStartsFromTinyconfigWithThePl011AndPciHostOfVirt() throws Exception {
+        Path shipped = Path.of("mkosi.kernel.arm64.config").toAbsolutePath();
+        Files.copy(shipped, project.resolve("mkosi.kernel.arm64.config"));
+        var c = KernelConfigChoice.choose(Config.ofValues(project, Map.of("Architecture", List.of("arm64"))), null,
+                tree);
+        assertEquals(List.of("tinyconfig"), c.baseTargets());
+        var values = KconfigValues.parse(c.lines());
+        for (String symbol : List.of("CONFIG_SERIAL_AMBA_PL011_CONSOLE", "CONFIG_PCI_HOST_GENERIC", "CONFIG_VIRTIO_FS",
+                "CONFIG_FUSE_FS", "CONFIG_VIRTIO_PCI", "CONFIG_DEVTMPFS", "CONFIG_MODULES")) {
+            assertEquals("y", values.valueOf(symbol), symbol);
+        }
+    }
+
+    @Test
     void environmentConfigIsRelativeToTheProjectAndBeatsTheTree() throws Exception {
         Files.writeString(tree.resolve("mkosi.kernel.config"), "CONFIG_TREE=y\n");
         Files.writeString(project.resolve("my.config"), "CONFIG_MINE=y\n");

@@ -111,6 +111,10 @@ class MakeCommandsTest {
         var cross = new MakeCommands(TREE, BUILD, 4,
                 MakeCommands.variables(Map.of(), false, Architecture.ARM64, Architecture.X86_64));
         golden("build-cross-arm64", cross.build(List.of("Image", "modules")));
+        // clang targets every architecture: ARCH= and LLVM=1, no CROSS_COMPILE.
+        var llvm = new MakeCommands(TREE, BUILD, 4,
+                MakeCommands.variables(Map.of("LLVM", "1"), false, Architecture.ARM64, Architecture.X86_64));
+        golden("build-cross-arm64-llvm", llvm.build(List.of("Image", "modules")));
     }
 
     @Test

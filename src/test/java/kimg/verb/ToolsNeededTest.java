@@ -74,6 +74,24 @@ class ToolsNeededTest {
     }
 
     @Test
+    void anArm64ImageNeedsTheCrossToolchainQemuUserAndItsQemuAndGdb() throws Exception {
+        Files.createDirectories(dir.resolve("linux/scripts/kconfig"));
+        Files.writeString(dir.resolve("linux/Makefile"), "");
+        Config arm64 = Config.ofValues(dir, Map.of("Architecture", List.of("arm64"),
+                "BuildSources", List.of(dir.resolve("linux") + ":kernel")));
+        List<String> build = names(arm64, build());
+        assertTrue(build.containsAll(List.of("make", "aarch64-linux-gnu-gcc", "mmdebstrap", "arch-test",
+                "qemu-aarch64-static")), build.toString());
+        assertTrue(ToolsNeeded.qemu(arm64).stream().map(Tool::name).toList().contains("qemu-system-aarch64"));
+        assertEquals(List.of("gdb-multiarch"), ToolsNeeded.gdb(arm64).stream().map(Tool::name).toList());
+        // clang targets every architecture: no cross gcc with LLVM=1.
+        Config llvm = Config.ofValues(dir, Map.of("Architecture", List.of("arm64"), "Environment", List.of("LLVM=1"),
+                "BuildSources", List.of(dir.resolve("linux") + ":kernel")));
+        assertFalse(names(llvm, build()).contains("aarch64-linux-gnu-gcc"));
+        assertFalse(names(Config.ofValues(dir, Map.of()), build()).contains("arch-test"), "x86-64 needs none");
+    }
+
+    @Test
     void aMissingToolStopsTheVerbInOneLineNamingItsPackage() {
         List<Tool> needed = List.of(Tool.command("sh", "dash"), Tool.command("kimg-no-such-tool", "kimg-no-such-pkg"),
                 Tool.file("another", "other-pkg", "/nonexistent/kimg/another"));

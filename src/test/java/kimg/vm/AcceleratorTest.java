@@ -70,7 +70,7 @@ class AcceleratorTest {
     @Test
     void autoTrustsThePerHostCachedProbeAnswer() throws Exception {
         Path kvm = Files.createFile(tmp.resolve("kvm"));
-        Path cached = tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(exec()) + ".txt");
+        Path cached = tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(kimg.config.Architecture.X86_64) + ".txt");
         Files.createDirectories(cached.getParent());
         Files.writeString(cached, "kvm qemu64\n");
         // A probe would try -cpu host first: qemu64 can only come from the cache.
@@ -153,7 +153,7 @@ class AcceleratorTest {
         var a = Accelerator.choose(config(Map.of()), exec(), tmp.resolve("cache"), kvm, KVM_CAPABLE);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 2 * KvmProbe.TIMEOUT.toMillis(), millis + " ms");
-        Path cached = tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(exec()) + ".txt");
+        Path cached = tmp.resolve("cache/accelerator").resolve(Accelerator.hostKey(kimg.config.Architecture.X86_64) + ".txt");
         assertTrue(Files.exists(cached), "the probe's answer is cached");
         assertEquals(a, Accelerator.parse(Files.readString(cached)));
         if (!Accelerator.opens(kvm)) {
@@ -167,6 +167,22 @@ class AcceleratorTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void aForeignGuestIsEmulatedWithoutAProbeAndKvmYesSaysWhy() throws Exception {
+        Path kvm = Files.createFile(tmp.resolve("kvm"));
+        kimg.config.Architecture foreign = kimg.config.Architecture.host() == kimg.config.Architecture.ARM64
+                ? kimg.config.Architecture.X86_64 : kimg.config.Architecture.ARM64;
+        var auto = Accelerator.choose(config(Map.of("Architecture", List.of(foreign.toString()))), exec(),
+                tmp.resolve("cache"), kvm, KVM_CAPABLE);
+        assertEquals(Accelerator.tcg(), auto);
+        assertEquals("", messages.toString());
+        var forced = Accelerator.choose(config(Map.of("Architecture", List.of(foreign.toString()),
+                "KVM", List.of("yes"))), exec(), tmp.resolve("cache"), kvm, KVM_CAPABLE);
+        assertEquals(Accelerator.tcg(), forced);
+        assertTrue(messages.toString().contains("KVM cannot run an " + foreign + " guest"), messages.toString());
+        assertFalse(Files.exists(tmp.resolve("cache/accelerator")), "no probe, nothing cached");
     }
 
     @Test
@@ -205,7 +221,7 @@ class AcceleratorTest {
 
     @Test
     void theHostKeyStartsNoProcess() {
-        Accelerator.hostKey(exec());
+        Accelerator.hostKey(kimg.config.Architecture.X86_64);
         assertFalse(Files.exists(tmp.resolve("logs")) && tmp.resolve("logs").toFile().list().length > 0);
     }
 }

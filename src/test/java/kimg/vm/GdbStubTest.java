@@ -56,7 +56,7 @@ class GdbStubTest {
     @Test
     void attachHintNamesKimgGdbAndTheAddress() {
         GdbStub g = GdbStub.from(config(values(Map.entry("QemuArgs", List.of("-s")))));
-        String hint = g.attachHint(BootInputs.from(config(Map.of()), VmFixtures.kernel(), VmFixtures.image()));
+        String hint = g.attachHint("gdb", BootInputs.from(config(Map.of()), VmFixtures.kernel(), VmFixtures.image()));
         assertTrue(hint.contains("127.0.0.1:1234") && hint.contains("kimg gdb") && hint.contains("substitute-path"),
                 hint);
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import kimg.Golden;
+import kimg.config.Architecture;
 import kimg.config.Config;
 import kimg.vm.VirtiofsdCommand.Flavour;
 import kimg.vm.VirtiofsdCommand.Virtiofsd;
@@ -65,7 +66,20 @@ class GoldenCommandLinesTest {
                 golden("virtiofsd-rust-read-only", () -> VirtiofsdCommand.argv(RUST, readOnlyShare(), sock("tree0"))),
                 golden("gdb", () -> {
                     BootInputs in = BootInputs.from(config(Map.of()), kernel(), image());
-                    return GdbCommand.cmd(in, 1234, List.of()).argv();
+                    return GdbCommand.cmd("gdb", in, 1234, List.of()).argv();
+                }),
+                // arm64 from an x86-64 host: virt machine, -cpu under TCG, ttyAMA0, the same vhost-user-fs-pci
+                // shares, and gdb-multiarch.
+                golden("qemu-arm64-tcg", () -> arm64Qemu(arm64(Map.of()), Accelerator.tcg(), List.of("uname", "-m"))),
+                golden("qemu-arm64-kvm", () -> arm64Qemu(arm64(Map.of()), Accelerator.kvm("host"), List.of())),
+                golden("qemu-arm64-runtime-trees", () -> arm64Qemu(arm64(values(
+                        Map.entry("RuntimeTrees", List.of("/home/dev/tools:/opt/tools:ro")))), Accelerator.tcg(),
+                        List.of())),
+                golden("gdb-arm64", () -> {
+                    Config c = arm64(Map.of());
+                    BootInputs in = BootInputs.from(c, kernel(Architecture.ARM64), image());
+                    return GdbCommand.cmd(Architecture.ARM64.gdb(Architecture.X86_64), in, 1234,
+                            List.of("-batch", "-ex", "info registers pc")).argv();
                 }),
                 golden("ssh", () -> Ssh.argv(config(values(Map.entry("SshPort", List.of("2022")))),
                         VmFixtures.PROJECT.resolve("mkosi.key"), List.of("uname", "-a"))));
@@ -84,6 +98,17 @@ class GoldenCommandLinesTest {
     private static List<String> qemu(Config c, Accelerator accel, List<String> command) {
         BootInputs in = BootInputs.from(c, kernel(), image());
         return QemuCommand.argv(c, in, accel, sockets(in), command);
+    }
+
+    private static List<String> arm64Qemu(Config c, Accelerator accel, List<String> command) {
+        BootInputs in = BootInputs.from(c, kernel(Architecture.ARM64), image());
+        return QemuCommand.argv(c, in, accel, sockets(in), command);
+    }
+
+    private static Config arm64(Map<String, List<String>> settings) {
+        var values = new java.util.LinkedHashMap<String, List<String>>(settings);
+        values.put("Architecture", List.of("arm64"));
+        return config(values);
     }
 
     private static Share rootShare() {

@@ -6,6 +6,7 @@ import static kimg.vm.VmFixtures.kernel;
 import static kimg.vm.VmFixtures.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -49,10 +50,26 @@ class QemuCommandTest {
     }
 
     @Test
-    void otherArchitecturesAreAConfigError() {
+    void arm64BootsAndArchitecturesWithoutAQemuRowAreAConfigError() {
+        Config arm64 = config(values(Map.entry("Architecture", List.of("arm64"))));
+        arm64.checkUsable(kimg.config.Setting.Use.BOOT);
         // Refused by the config stage for boot verbs (Settings.ARCHITECTURE's limit), before anything is built.
-        Config c = config(values(Map.entry("Architecture", List.of("arm64"))));
-        c.checkUsable(kimg.config.Setting.Use.BUILD);
+        Config c = config(values(Map.entry("Architecture", List.of("riscv64"))));
         assertThrows(ConfigError.class, () -> c.checkUsable(kimg.config.Setting.Use.BOOT));
+    }
+
+    @Test
+    void theConsoleAndMachineComeFromTheArchitectureRow() {
+        Config c = config(values(Map.entry("Architecture", List.of("arm64"))));
+        BootInputs in = BootInputs.from(c, kernel(), image());
+        List<String> argv = QemuCommand.argv(c, in, Accelerator.tcg(), VmFixtures.sockets(in), List.of());
+        assertEquals("qemu-system-aarch64", argv.get(0));
+        assertEquals("virt", argv.get(argv.indexOf("-M") + 1));
+        assertEquals("max,pauth-impdef=on", argv.get(argv.indexOf("-cpu") + 1));
+        assertTrue(argv.get(argv.indexOf("-append") + 1).contains("console=ttyAMA0 "));
+        // Under KVM the guest gets the host's CPU (Accelerator's -cpu), never the TCG model.
+        List<String> kvm = QemuCommand.argv(c, in, Accelerator.kvm("host"), VmFixtures.sockets(in), List.of());
+        assertEquals(1, kvm.stream().filter("-cpu"::equals).count());
+        assertEquals("host", kvm.get(kvm.indexOf("-cpu") + 1));
     }
 }

@@ -36,10 +36,16 @@ final class VmFixtures {
     }
 
     static KernelArtifacts kernel() {
-        Path build = BUILD_ROOT.resolve("kernel/6.1.0-kimg");
-        Path modules = BUILD_ROOT.resolve("kernel/modules");
+        return kernel(kimg.config.Architecture.X86_64);
+    }
+
+    /** A kernel built for {@code arch} in its own build root ({@code <dist>~<rel>~<arch>}). */
+    static KernelArtifacts kernel(kimg.config.Architecture arch) {
+        Path buildRoot = BUILD_ROOT.resolveSibling("debian~bookworm~" + arch);
+        Path build = buildRoot.resolve("kernel/6.1.0-kimg");
+        Path modules = buildRoot.resolve("kernel/modules");
         return new KernelArtifacts("6.1.0-kimg", "-kimg", Path.of("/home/dev/linux"), build,
-                build.resolve("arch/x86/boot/bzImage"), build.resolve("vmlinux"), build.resolve("System.map"),
+                build.resolve(arch.imagePath()), build.resolve("vmlinux"), build.resolve("System.map"),
                 modules, modules.resolve("6.1.0-kimg"), build.resolve("compile_commands.json"),
                 build.resolve("vmlinux-gdb.py"), "c0ffee", "gcc 12.2.0", Map.of());
     }

@@ -1,0 +1,65 @@
+package kimg.module;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.config.Settings;
+
+/**
+ * The debug kernel ({@code Debug=yes}, or {@code Environment=DEBUG=1} as mkosi-kernel users write it): the
+ * fragment {@value #FILE_NAME} merged after KernelConfigFragments=, found at the top of the kernel tree, else in
+ * the project (kimg ships one at the top of its repository). Its CONFIG_LOCALVERSION gives the build its own
+ * local version, so {@link LocalVersion} puts it in its own build directory and debug and plain builds coexist.
+ */
+public final class KernelDebug {
+    public static final String FILE_NAME = "mkosi.kernel.debug.config";
+    /** Debug kernels (KASAN, lockdep) boot and run several times slower: timeouts are multiplied by this. */
+    public static final int TIMEOUT_FACTOR = 4;
+
+    private KernelDebug() {}
+
+    /** Debug=yes, or DEBUG=1|yes|true|y in Environment= (or an environment file). */
+    public static boolean wanted(Config config) {
+        String env = config.environment().getOrDefault("DEBUG", "0").toLowerCase(Locale.ROOT);
+        return config.get(Settings.DEBUG) || Set.of("1", "yes", "true", "y").contains(env);
+    }
+
+    /**
+     * Every fragment merged on top of the chosen config, in order: KernelConfigFragments= (absolute and existing:
+     * the row's parser checked them), then the debug fragment when {@link #wanted}.
+     *
+     * @throws ConfigError when a debug kernel is asked for and neither the tree nor the project has the fragment
+     */
+    public static List<Path> fragments(Config config, Path sourceTree) {
+        var out = new ArrayList<Path>(config.items(Settings.KERNEL_CONFIG_FRAGMENTS));
+        if (wanted(config)) {
+            Path inTree = sourceTree.resolve(FILE_NAME);
+            Path inProject = config.directory().resolve(FILE_NAME).toAbsolutePath().normalize();
+            if (Files.isRegularFile(inTree)) {
+                out.add(inTree);
+            } else if (Files.isRegularFile(inProject)) {
+                out.add(inProject);
+            } else {
+                boolean bySetting = config.get(Settings.DEBUG);
+                throw new ConfigError(bySetting ? config.origin(Settings.DEBUG) : config.origin(Settings.ENVIRONMENT),
+                        bySetting ? "Debug" : "Environment", "a debug kernel needs " + FILE_NAME + " in the kernel"
+                                + " tree or the project (" + inProject + "); kimg's repository ships one to copy");
+            }
+        }
+        return out;
+    }
+
+    /** The kconfig lines that decide the local version: the chosen config's, then each fragment's (last wins). */
+    public static List<String> localVersionLines(List<String> choiceLines, List<Path> fragments) {
+        var lines = new ArrayList<String>(choiceLines);
+        for (Path f : fragments) {
+            lines.addAll(KernelConfigChoice.read(f));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,85 @@
+package kimg.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import kimg.config.BuildOptions;
+import kimg.config.Config;
+import kimg.config.ConfigError;
+import kimg.module.KernelDebug;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kernel variants of one project, as the plan sees them: Debug=yes (or Environment=DEBUG=1) and Architecture=arm64
+ * each choose their config and get their own build directory, so they coexist with the plain x86-64 build.
+ */
+class KernelVariantsPlanTest {
+    @TempDir
+    Path tmp;
+
+    PlanProject p;
+
+    @BeforeEach
+    void setUp() {
+        p = new PlanProject(tmp);
+        PlanProject.write(p.project.resolve(KernelDebug.FILE_NAME), "CONFIG_LOCALVERSION=\"-debug\"\nCONFIG_KASAN=y\n");
+    }
+
+    private BuildPlan.Kernel kernel(String... settings) {
+        return Planner.plan(p.config(settings), BuildOptions.defaults()).kernel();
+    }
+
+    @Test
+    void debugMergesTheFragmentIntoItsOwnBuildDirectory() {
+        BuildPlan.Kernel plain = kernel();
+        BuildPlan.Kernel debug = kernel("Debug=yes");
+        assertTrue(plain.buildDir().endsWith("debian~bookworm~x86-64/kernel/default"), plain.buildDir().toString());
+        assertTrue(debug.buildDir().endsWith("debian~bookworm~x86-64/kernel/-debug"), debug.buildDir().toString());
+        assertEquals("-debug", debug.localVersion());
+        assertEquals(plain.config(), debug.config(), "the same base config, the fragment on top");
+        assertEquals(debug.buildDir(), kernel("Environment=DEBUG=1").buildDir(), "mkosi-kernel's spelling");
+        assertEquals(plain.buildDir(), kernel("Environment=DEBUG=0").buildDir());
+    }
+
+    @Test
+    void aBuiltPlainKernelStaysCurrentWhileTheDebugOneWasNeverBuilt() {
+        p.markKernelBuilt(p.config());
+        assertEquals(BuildPlan.Freshness.CURRENT, kernel().freshness());
+        assertEquals(BuildPlan.Freshness.stale("never built"), kernel("Debug=yes").freshness());
+    }
+
+    @Test
+    void debugWithoutTheFragmentIsAConfigErrorNamingTheSetting() throws Exception {
+        java.nio.file.Files.delete(p.project.resolve(KernelDebug.FILE_NAME));
+        ConfigError e = assertThrows(ConfigError.class, () -> kernel("Debug=yes"));
+        assertEquals("Debug", e.setting());
+        assertTrue(e.getMessage().contains(KernelDebug.FILE_NAME), e.getMessage());
+        ConfigError env = assertThrows(ConfigError.class, () -> kernel("Environment=DEBUG=1"));
+        assertEquals("Environment", env.setting());
+    }
+
+    @Test
+    void arm64ChoosesItsOwnConfigAndBuildRootAndCrossCompiles() {
+        PlanProject.write(p.project.resolve("mkosi.kernel.arm64.config"), "# kimg: base=tinyconfig\nCONFIG_PCI=y\n");
+        BuildPlan.Kernel arm64 = kernel("Architecture=arm64");
+        assertEquals(p.project.resolve("mkosi.kernel.arm64.config"), arm64.config());
+        assertTrue(arm64.buildDir().endsWith("debian~bookworm~arm64/kernel/default"), arm64.buildDir().toString());
+        assertTrue(arm64.makeVariables().containsAll(java.util.List.of("ARCH=arm64",
+                "CROSS_COMPILE=aarch64-linux-gnu-")), arm64.makeVariables().toString());
+        assertEquals("Image", arm64.goals().get(0));
+        BuildPlan.Kernel both = kernel("Architecture=arm64", "Debug=yes");
+        assertTrue(both.buildDir().endsWith("debian~bookworm~arm64/kernel/-debug"), both.buildDir().toString());
+    }
+
+    @Test
+    void debugIsReadFromTheSettingAndTheEnvironment() {
+        Config c = p.config("Debug=yes");
+        assertTrue(KernelDebug.wanted(c));
+        assertTrue(KernelDebug.wanted(p.config("Environment=DEBUG=yes")));
+        assertTrue(!KernelDebug.wanted(p.config()));
+    }
+}
