@@ -77,6 +77,8 @@ class ToolsNeededTest {
     void anArm64ImageNeedsTheCrossToolchainQemuUserAndItsQemuAndGdb() throws Exception {
         Files.createDirectories(dir.resolve("linux/scripts/kconfig"));
         Files.writeString(dir.resolve("linux/Makefile"), "");
+        // BuildVerb checks the kernel tree and its config before naming tools (Planner.checkBeforeBuild).
+        Files.writeString(dir.resolve("mkosi.kernel.config"), "CONFIG_64BIT=y\n");
         Config arm64 = Config.ofValues(dir, Map.of("Architecture", List.of("arm64"),
                 "BuildSources", List.of(dir.resolve("linux") + ":kernel")));
         List<String> build = names(arm64, build());
