@@ -104,4 +104,14 @@ class DriveTest {
         assertTrue(DriveLayout.namedByQemuArgs(List.of("-device", "nvme,drive=x,serial=x"), "x"));
         assertTrue(!DriveLayout.namedByQemuArgs(List.of("-device", "nvme,drive=xy"), "x"));
     }
+
+    @Test
+    void summaryShowsEachDrivesGuestDeviceAndFile() {
+        Config c = Config.ofValues(PROJECT, Map.of("Drives", List.of("scratch:1G", "nv:2G"),
+                "QemuArgs", List.of("-device", "nvme,serial=nv,drive=nv")));
+        String text = Summary.text(c);
+        assertTrue(text.contains("  scratch 1G → /dev/vda (virtio-blk)    # " + PROJECT
+                + "/mkosi.builddir/debian~bookworm~x86-64/drives/mkosi-drive-image-scratch\n"), text);
+        assertTrue(text.contains("  nv 2G → attached by QemuArgs="), text);
+    }
 }
