@@ -121,6 +121,17 @@ public final class Pipeline {
                     String guest = ProjectLock.holderOf(config.directory(), ProjectLock.Part.GUEST);
                     return boot(GuestPorts.recorded(config, guest), request, exec, out);
                 }
+            case "kconfig": {
+                kimg.kconfig.KconfigOptions options = kimg.kconfig.KconfigOptions.parse(request.command());
+                try (ProjectLock lock = lock(config, ProjectLock.Use.MODULES, "kimg kconfig", console)) {
+                    return kimg.kconfig.KconfigVerb.run(config, options, request.buildOptions(),
+                            System.console() != null, exec, out);
+                }
+            }
+            case "devtools":
+                try (ProjectLock lock = lock(config, ProjectLock.Use.MODULES, "kimg devtools", console)) {
+                    return kimg.kconfig.DevtoolsVerb.run(config, request.buildOptions(), exec, out);
+                }
             default:
                 throw ConfigError.usage("unknown verb '" + request.verb() + "'");
         }

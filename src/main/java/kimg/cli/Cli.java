@@ -59,6 +59,8 @@ public final class Cli {
         root.addSubcommand("summary", summary);
         root.addSubcommand("cat-config", new Verbs.CatConfig());
         root.addSubcommand("clean", new Verbs.Clean());
+        root.addSubcommand("kconfig", new Verbs.Kconfig());
+        root.addSubcommand("devtools", new Verbs.Devtools());
         root.addSubcommand("completion", new Verbs.Completion());
         // `kimg build --help` must work like `kimg --help`: every verb gets -h/--help (and -V/--version).
         root.getSubcommands().values().stream().distinct()
@@ -158,6 +160,17 @@ public final class Cli {
                 }
             } else if (user instanceof Verbs.Qemu q) {
                 noBuild = q.noBuild;
+            } else if (user instanceof Verbs.Kconfig k) {
+                // kimg.kconfig.KconfigOptions reads these words: [FRONT-END] and/or [--set, CONFIG_X=V, ...].
+                var words = new ArrayList<String>();
+                if (k.frontEnd != null) {
+                    words.add(k.frontEnd);
+                }
+                if (k.sets != null) {
+                    words.add("--set");
+                    words.addAll(k.sets);
+                }
+                command = words;
             }
             if (user instanceof Verbs.Qemu q && q.qemuArgs != null && !q.qemuArgs.isEmpty()) {
                 // mkosi's `vm -- ARGS`: appended to QEMU's command line, after QemuArgs= (and checked like them).

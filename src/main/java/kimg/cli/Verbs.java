@@ -82,6 +82,23 @@ final class Verbs {
     @Command(name = "clean", description = "Remove outputs (-f: also build directories; -ff: also caches).", footer = {"", "Examples:", "  kimg clean", "  kimg -ff clean"})
     static final class Clean {}
 
+    @Command(name = "kconfig", description = "Change the kernel config (menuconfig, nconfig or --set); the changes are"
+            + " saved to mkosi.kernel.local.config, merged on every configure.", footer = {"", "Examples:",
+                    "  kimg kconfig menuconfig", "  kimg kconfig --set CONFIG_BTRFS_FS=m --set CONFIG_KASAN=y"})
+    static final class Kconfig {
+        @Parameters(paramLabel = "FRONT-END", arity = "0..1", description = "menuconfig or nconfig (needs a terminal)")
+        String frontEnd;
+
+        @Option(names = "--set", paramLabel = "CONFIG_X=VALUE", description = "set one symbol (y, m, n, a number or a"
+                + " \"string\"); repeatable")
+        List<String> sets;
+    }
+
+    @Command(name = "devtools", description = "Write compile_commands.json (and rust-project.json with CONFIG_RUST) in"
+            + " the kernel build directory and print the clangd line that finds it.", footer = {"", "Examples:",
+                    "  kimg devtools"})
+    static final class Devtools {}
+
     @Command(name = "completion", description = "Print the shell completion script (bash; zsh via bashcompinit).", footer = {"", "Examples:", "  kimg completion > /etc/bash_completion.d/kimg", "  source <(kimg completion)"})
     static final class Completion {}
 }

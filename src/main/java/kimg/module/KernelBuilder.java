@@ -64,6 +64,18 @@ public final class KernelBuilder {
         return new KernelBuilder(config, options, exec).prepare().buildDir();
     }
 
+    /**
+     * A kernel build directory with a current .config, and how to run make there: for {@code kimg kconfig} and
+     * {@code kimg devtools}.
+     */
+    public record ConfigDir(Path sourceTree, Path buildDir, Architecture arch, MakeCommands make) {}
+
+    /** {@link #configure} with what it takes to run make in the build directory afterwards. */
+    public static ConfigDir configured(Config config, BuildOptions options, Exec exec) {
+        Prepared p = new KernelBuilder(config, options, exec).prepare();
+        return new ConfigDir(p.tree(), p.buildDir(), p.arch(), p.make());
+    }
+
     /** A build directory with a current .config, and how to run make in it. */
     private record Prepared(Path tree, LocalVersion lv, Path buildDir, Path modulesRoot, Architecture arch,
             MakeCommands make) {}
@@ -72,8 +84,8 @@ public final class KernelBuilder {
         Path tree = sourceTree(config);
         HostTools.ensure("kernel", HostTools.KERNEL, exec);
         KernelConfigChoice choice = KernelConfigChoice.choose(config, options.kernelConfig(), tree);
-        // Absolute and existing: the row's parser (ValueParser.path(true)) checked them.
-        List<Path> fragments = config.items(Settings.KERNEL_CONFIG_FRAGMENTS);
+        // Absolute and existing: the row's parser (ValueParser.path(true)) checked them; kimg kconfig's file last.
+        List<Path> fragments = LocalKernelConfig.fragments(config);
         Map<String, String> env = config.environment();
         LocalVersion lv = LocalVersion.of(tree, choice.lines(), env.get("LOCALVERSION"));
         Path kernelRoot = config.moduleBuildDirectory("kernel");

@@ -93,8 +93,8 @@ public final class Planner {
         boolean ccache = MakeCommands.wantsCcache(env) && HostTools.onPath("ccache");
         List<String> variables = MakeCommands.variables(env, ccache, arch, Architecture.host());
 
-        // Absolute and existing: the row's parser checked them.
-        List<Path> fragments = config.items(Settings.KERNEL_CONFIG_FRAGMENTS);
+        // Absolute and existing: the row's parser checked them; kimg kconfig's file last.
+        List<Path> fragments = kimg.module.LocalKernelConfig.fragments(config);
         KernelConfigStamp current = KernelConfigStamp.of(choice, fragments, variables);
         Path dotConfig = buildDir.resolve(".config");
         ReconfigureDecision decision = ReconfigureDecision.fromStamp(
