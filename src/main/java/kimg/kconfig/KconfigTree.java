@@ -13,15 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What a kernel tree's Kconfig files say about each symbol, as far as explaining a dropped request needs: its type,
  * whether it has a prompt (a user can set it), its {@code depends on} expressions (with those of the enclosing
  * {@code if} and {@code menu} blocks), and which symbols {@code select} it.
  *
- * <p>A small line parser, not kconfig: it reads every {@code Kconfig*} file under the tree (under arch/ only the
- * target's), skips help texts by indentation, joins {@code \} continuations, and ignores {@code choice} semantics,
+ * <p>A small line parser, not kconfig: it reads the Kconfig files the top one sources, skips help texts by indentation, joins {@code \} continuations, and ignores {@code choice} semantics,
  * defaults and {@code imply}. Good enough to name the unmet dependency, which is all it is used for.
  *
  * @param symbols name without CONFIG_ → its definitions (a symbol may be defined in several places)
@@ -46,34 +44,31 @@ public record KconfigTree(Map<String, List<Definition>> symbols, Map<String, Lis
     private static final Pattern SELECT = Pattern.compile("^select\\s+([A-Za-z0-9_]+)(?:\\s+if\\s+(.+))?$");
     private static final Pattern PROMPT = Pattern.compile("^prompt\\s+.+$");
     private static final Pattern IF = Pattern.compile("^if\\s+(.+)$");
+    private static final Pattern SOURCE = Pattern.compile("^(o)?(r)?source\\s+\"([^\"]+)\"\\s*$");
     private static final Pattern MENU = Pattern.compile("^(menu|choice|comment)\\b.*$");
 
-    /** Reads the tree's Kconfig files; {@code srcArch} is kbuild's SRCARCH (x86, arm64). */
+    /**
+     * Reads the tree's Kconfig files from the top {@code Kconfig}, following {@code source} lines as kconfig does
+     * (so an {@code if} or {@code menu} around a {@code source} applies to the sourced entries);
+     * {@code $(SRCARCH)} is {@code srcArch} (x86, arm64). A file that is not there is skipped.
+     */
     public static KconfigTree read(Path tree, String srcArch) {
-        var parser = new Parser();
-        try (Stream<Path> files = Files.walk(tree)) {
-            List<Path> kconfigs = files.filter(p -> p.getFileName().toString().startsWith("Kconfig"))
-                    .filter(Files::isRegularFile)
-                    .filter(p -> {
-                        Path rel = tree.relativize(p);
-                        return !rel.startsWith("arch") || rel.getNameCount() < 2 || rel.getName(1).toString()
-                                .equals(srcArch);
-                    })
-                    .filter(p -> !tree.relativize(p).startsWith("Documentation"))
-                    .sorted().toList();
-            for (Path f : kconfigs) {
-                parser.file(tree.relativize(f).toString(), Files.readAllLines(f, StandardCharsets.UTF_8));
+        var parser = new Parser(name -> {
+            Path f = tree.resolve(name);
+            try {
+                return Files.isRegularFile(f) ? Files.readAllLines(f, StandardCharsets.UTF_8) : null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        }, Map.of("SRCARCH", srcArch, "ARCH", srcArch));
+        parser.file("Kconfig");
         return parser.result();
     }
 
-    /** Parses the given files (relative name → lines): for tests on a synthetic tree. */
+    /** Parses from {@code Kconfig} in {@code files} (relative name → lines): for tests on a synthetic tree. */
     public static KconfigTree parse(Map<String, List<String>> files) {
-        var parser = new Parser();
-        files.forEach(parser::file);
+        var parser = new Parser(files::get, Map.of());
+        parser.file("Kconfig");
         return parser.result();
     }
 
@@ -88,10 +83,21 @@ public record KconfigTree(Map<String, List<Definition>> symbols, Map<String, Lis
     private static final class Parser {
         private final Map<String, List<Definition>> symbols = new LinkedHashMap<>();
         private final Map<String, List<Selector>> selectedBy = new LinkedHashMap<>();
+        private final java.util.function.Function<String, List<String>> files;
+        private final Map<String, String> variables;
+        /** Each open if/menu/choice's dependency ("" for none), innermost first; shared across sourced files. */
+        private final Deque<String> blocks = new ArrayDeque<>();
 
-        void file(String name, List<String> raw) {
-            // Block stack: each if/menu/choice pushes its dependency ("" for none); endif/endmenu/endchoice pop.
-            Deque<String> blocks = new ArrayDeque<>();
+        Parser(java.util.function.Function<String, List<String>> files, Map<String, String> variables) {
+            this.files = files;
+            this.variables = variables;
+        }
+
+        void file(String name) {
+            List<String> raw = files.apply(name);
+            if (raw == null) {
+                return;
+            }
             String symbol = null;
             String type = "";
             boolean prompt = false;
@@ -119,13 +125,24 @@ public record KconfigTree(Map<String, List<Definition>> symbols, Map<String, Lis
                 Matcher m = ENTRY.matcher(text);
                 boolean ends = m.matches() || text.startsWith("endif") || text.startsWith("endmenu")
                         || text.startsWith("endchoice") || IF.matcher(text).matches() || MENU.matcher(text).matches()
-                        || text.startsWith("source ") || text.startsWith("mainmenu");
+                        || SOURCE.matcher(text).matches() || text.startsWith("mainmenu");
                 if (ends) {
                     if (symbol != null) {
                         add(symbol, type, prompt, blocks, depends, where);
                         symbol = null;
                     }
                     inMenuHeader = false;
+                }
+                Matcher src = SOURCE.matcher(text);
+                if (src.matches()) {
+                    String target = expand(src.group(3));
+                    if (target != null) {
+                        // rsource/orsource are relative to this file's directory, source/osource to the tree.
+                        boolean relative = src.group(2) != null;
+                        int slash = name.lastIndexOf('/');
+                        file(relative && slash >= 0 ? name.substring(0, slash + 1) + target : target);
+                    }
+                    continue;
                 }
                 if (m.matches()) {
                     symbol = m.group(1);
@@ -187,6 +204,15 @@ public record KconfigTree(Map<String, List<Definition>> symbols, Map<String, Lis
             if (symbol != null) {
                 add(symbol, type, prompt, blocks, depends, where);
             }
+        }
+
+        /** A source path with $(VAR) expanded; null when it names a variable kimg does not know (a glob too). */
+        private String expand(String path) {
+            String out = path;
+            for (var e : variables.entrySet()) {
+                out = out.replace("$(" + e.getKey() + ")", e.getValue());
+            }
+            return out.contains("$(") || out.contains("*") ? null : out;
         }
 
         private void add(String symbol, String type, boolean prompt, Deque<String> blocks, List<String> depends,

@@ -10,6 +10,14 @@ import org.junit.jupiter.api.Test;
 /** The dropped-symbol explanation on a tiny synthetic Kconfig tree (shaped like fs/Kconfig and lib/Kconfig). */
 class UnmetDependenciesTest {
     static final KconfigTree TREE = KconfigTree.parse(Map.of(
+            "Kconfig", List.of("mainmenu \"test\"", "source \"fs/Kconfig\"", "osource \"missing/Kconfig\"",
+                    "source \"lib/Kconfig\""),
+            "fs/minix/Kconfig", List.of(
+                    "config MINIX_FS",
+                    "\ttristate \"Minix\"",
+                    "\tdepends on BLOCK && \\",
+                    "\t\t(64BIT || X86_32)",
+                    "\tselect CRC_HELPER"),
             "fs/Kconfig", List.of(
                     "menu \"File systems\"",
                     "config BLOCK",
@@ -21,11 +29,7 @@ class UnmetDependenciesTest {
                     "menuconfig MISC_FILESYSTEMS",
                     "\tbool \"Miscellaneous\"",
                     "if MISC_FILESYSTEMS",
-                    "config MINIX_FS",
-                    "\ttristate \"Minix\"",
-                    "\tdepends on BLOCK && \\",
-                    "\t\t(64BIT || X86_32)",
-                    "\tselect CRC_HELPER",
+                    "rsource \"minix/Kconfig\"",
                     "endif",
                     "config DEBUG_ONLY",
                     "\tbool \"Debug\"",
@@ -57,7 +61,7 @@ class UnmetDependenciesTest {
         assertEquals("tristate", minix.type());
         assertTrue(minix.prompt());
         assertEquals(List.of("MISC_FILESYSTEMS", "BLOCK && (64BIT || X86_32)"), minix.dependsOn());
-        assertEquals("fs/Kconfig:11", minix.where());
+        assertEquals("fs/minix/Kconfig:1", minix.where());
         assertEquals(List.of(), TREE.definitions("BLOCK").get(0).dependsOn());
         assertTrue(TREE.definitions("NOT_A_SYMBOL").isEmpty());
         assertEquals("MINIX_FS", TREE.selectors("CRC_HELPER").get(0).symbol());
@@ -68,7 +72,7 @@ class UnmetDependenciesTest {
     void anUnmetChainEndsInTheFragmentLinesThatSatisfyIt() {
         UnmetDependencies u = explain("MINIX_FS", "m", Map.of("X86_32", "y"));
         assertEquals(List.of("CONFIG_MISC_FILESYSTEMS=y", "CONFIG_BLOCK=y", "CONFIG_MINIX_FS=m"), u.fragment());
-        assertTrue(u.chain().get(0).startsWith("CONFIG_MINIX_FS depends on MISC_FILESYSTEMS (fs/Kconfig:11)"),
+        assertTrue(u.chain().get(0).startsWith("CONFIG_MINIX_FS depends on MISC_FILESYSTEMS (fs/minix/Kconfig:1)"),
                 String.join("\n", u.chain()));
     }
 
