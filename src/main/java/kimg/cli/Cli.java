@@ -66,6 +66,8 @@ public final class Cli {
         root.addSubcommand("matrix", new Verbs.Matrix());
         root.addSubcommand("cat-config", new Verbs.CatConfig());
         root.addSubcommand("clean", new Verbs.Clean());
+        root.addSubcommand("kconfig", new Verbs.Kconfig());
+        root.addSubcommand("devtools", new Verbs.Devtools());
         root.addSubcommand("completion", new Verbs.Completion());
         // `kimg build --help` must work like `kimg --help`: every verb gets -h/--help (and -V/--version).
         root.getSubcommands().values().stream().distinct()

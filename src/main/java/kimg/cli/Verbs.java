@@ -303,6 +303,54 @@ final class Verbs {
         }
     }
 
+    @Command(name = "kconfig", description = "Change the kernel config (menuconfig, nconfig or --set); the changes are"
+            + " saved to mkosi.kernel.local.config, merged on every configure.", footer = {"", "Examples:",
+                    "  kimg kconfig menuconfig", "  kimg kconfig --set CONFIG_BTRFS_FS=m --set CONFIG_KASAN=y"})
+    static final class Kconfig implements VerbCommand {
+        @Parameters(paramLabel = "FRONT-END", arity = "0..1", description = "menuconfig or nconfig (needs a terminal)")
+        String frontEnd;
+
+        @Option(names = "--set", paramLabel = "CONFIG_X=VALUE", description = "set one symbol (y, m, n, a number or a"
+                + " \"string\"); repeatable")
+        List<String> sets;
+
+        @Override
+        public Verb verb(Request r) {
+            // kimg.kconfig.KconfigOptions reads these words: [FRONT-END] and/or [--set, CONFIG_X=V, ...].
+            var words = new java.util.ArrayList<String>();
+            if (frontEnd != null) {
+                words.add(frontEnd);
+            }
+            if (sets != null) {
+                words.add("--set");
+                words.addAll(sets);
+            }
+            return new kimg.verb.KconfigVerb(words, new BuildOptions(false, List.of(), r.kernelConfig(), r.force(),
+                    r.jobs()));
+        }
+
+        @Override
+        public boolean autoBumps() {
+            return false;
+        }
+    }
+
+    @Command(name = "devtools", description = "Write compile_commands.json (and rust-project.json with CONFIG_RUST) in"
+            + " the kernel build directory and print the clangd line that finds it.", footer = {"", "Examples:",
+                    "  kimg devtools"})
+    static final class Devtools implements VerbCommand {
+        @Override
+        public Verb verb(Request r) {
+            return new kimg.verb.DevtoolsVerb(new BuildOptions(false, List.of(), r.kernelConfig(), r.force(),
+                    r.jobs()));
+        }
+
+        @Override
+        public boolean autoBumps() {
+            return false;
+        }
+    }
+
     @Command(name = "completion", description = "Print the shell completion script (bash; zsh via bashcompinit).", footer = {"", "Examples:", "  kimg completion > /etc/bash_completion.d/kimg", "  source <(kimg completion)"})
     static final class Completion {}
 }

@@ -216,6 +216,11 @@ public final class Settings {
             .matcher(Matcher.NONE);
     public static final Setting<Integer> SSH_PORT = single("SshPort", "Runtime", ValueParser.PORT, Default.of("2222"),
             "host port forwarded to the guest's sshd, bound to 127.0.0.1").matcher(Matcher.NONE);
+    // Split on blanks only, as mkosi does: a drive's OPTIONS field is itself comma-separated.
+    public static final Setting<Drive> DRIVES = list("Drives", "Runtime", KERNEL, Drive.PARSER,
+            "scratch disks as ID:SIZE[:DIR[:OPTIONS[:FILE-ID[:FLAGS]]]] (sparse files in the build directory; kimg"
+                    + " attaches each as virtio-blk unless a QemuArgs= device names drive=ID)")
+            .compat("QemuDrives").flags(null, "drive", "qemu-drive").matcher(Matcher.NONE);
 
     private static final List<Setting<?>> ALL = List.of(
             INCLUDE, PROFILES, MINIMUM_VERSION,
@@ -228,7 +233,7 @@ public final class Settings {
             PACKAGE_FORMAT, PACKAGE_NAME, PACKAGE_RELEASE, FLAVOR, PACKAGE_SIGNING_KEY, PACKAGE_REPOSITORY,
             MODULE_SIGNING, MODULE_SIGNING_KEY,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
-            LINUX, GDB_PORT, SSH_PORT);
+            LINUX, GDB_PORT, SSH_PORT, DRIVES);
 
     private static final Map<String, Setting<?>> BY_NAME;
     private static final Map<String, Setting<?>> BY_COMPAT_NAME;

@@ -44,6 +44,15 @@ public final class Summary {
             c.sourceFor(m.name()).ifPresent(b -> sb.append(" ← ").append(b.source()));
             sb.append("    # ").append(relative(c, m.directory())).append('\n');
         }
+        DriveLayout drives = DriveLayout.of(c);
+        if (!drives.drives().isEmpty()) {
+            sb.append("\n[Drives]\n");
+            for (DriveLayout.Placed p : drives.drives()) {
+                sb.append("  ").append(p.drive().id()).append(' ').append(p.size()).append(" → ")
+                        .append(p.attachedByKimg() ? p.guestDevice() + " (virtio-blk)" : "attached by QemuArgs=")
+                        .append("    # ").append(p.file()).append('\n');
+            }
+        }
         return sb.toString();
     }
 

@@ -67,6 +67,18 @@ public final class KernelBuilder {
         return new KernelBuilder(config, options, exec).prepare().buildDir();
     }
 
+    /**
+     * A kernel build directory with a current .config, and how to run make there: for {@code kimg kconfig} and
+     * {@code kimg devtools}.
+     */
+    public record ConfigDir(Path sourceTree, Path buildDir, Architecture arch, MakeCommands make) {}
+
+    /** {@link #configure} with what it takes to run make in the build directory afterwards. */
+    public static ConfigDir configured(Config config, BuildOptions options, Exec exec) {
+        Prepared p = new KernelBuilder(config, options, exec).prepare();
+        return new ConfigDir(p.tree(), p.buildDir(), p.arch(), p.make());
+    }
+
     /** A build directory with a current .config, and how to run make in it. */
     private record Prepared(Path tree, LocalVersion lv, Path buildDir, Path modulesRoot, Architecture arch,
             MakeCommands make) {}

@@ -31,7 +31,8 @@ public final class KernelDebug {
 
     /**
      * Every fragment merged on top of the chosen config, in order: KernelConfigFragments= (absolute and existing:
-     * the row's parser checked them), then the debug fragment when {@link #wanted}.
+     * the row's parser checked them), then the debug fragment when {@link #wanted}, then kimg kconfig's
+     * {@code mkosi.kernel.local.config}.
      *
      * @throws ConfigError when a debug kernel is asked for and neither the tree nor the project has the fragment
      */
@@ -50,6 +51,10 @@ public final class KernelDebug {
                         bySetting ? "Debug" : "Environment", "a debug kernel needs " + FILE_NAME + " in the kernel"
                                 + " tree or the project (" + inProject + "); kimg's repository ships one to copy");
             }
+        }
+        // kimg kconfig's saved choices (mkosi.kernel.local.config) come last: they are the user's latest word.
+        if (Files.isRegularFile(LocalKernelConfig.file(config))) {
+            out.add(LocalKernelConfig.file(config));
         }
         return out;
     }

@@ -135,6 +135,11 @@ public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String
         return argv;
     }
 
+    /** One kbuild target run as it is: menuconfig, nconfig, rust-analyzer. */
+    public List<String> target(String target) {
+        return make(false, List.of(target));
+    }
+
     public List<String> olddefconfig() {
         return make(false, List.of("olddefconfig"));
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import kimg.config.Config;
 import kimg.config.ConfigError;
+import kimg.config.DriveLayout;
 
 /** The QEMU command line of a boot: a pure function of the config, the boot inputs and the chosen accelerator. */
 public final class QemuCommand {
@@ -70,8 +71,31 @@ public final class QemuCommand {
                     "-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + config.get(Settings.SSH_PORT) + "-:" + GUEST_SSH_PORT,
                     "-device", "virtio-net-pci,netdev=net0"));
         }
+        argv.addAll(drives(DriveLayout.of(config)));
         argv.addAll(gdb.qemuArgs());
         argv.addAll(gdb.otherArgs());
+        return argv;
+    }
+
+    /**
+     * Drives=: a {@code -blockdev} per drive (node-name = its id, as mkosi names it, so a QemuArgs= device can say
+     * {@code drive=ID}), then a virtio-blk device for each drive no QemuArgs= device names, in Drives= order (the
+     * guest's /dev/vda, vdb, ...; see {@link DriveLayout}). locking=off as mkosi: drives with one file id share
+     * the file. mkosi's cache.direct=on and aio=io_uring are left out: O_DIRECT fails on tmpfs and overlayfs build
+     * directories, and io_uring is not in every QEMU build.
+     */
+    static List<String> drives(DriveLayout layout) {
+        var argv = new ArrayList<String>();
+        for (DriveLayout.Placed p : layout.drives()) {
+            String blockdev = "driver=raw,node-name=" + p.drive().id() + ",file.driver=file,file.filename="
+                    + optionValue(p.file().toString()) + ",file.locking=off";
+            argv.addAll(List.of("-blockdev", blockdev + (p.drive().options().isEmpty() ? ""
+                    : "," + p.drive().options())));
+        }
+        for (DriveLayout.Placed p : layout.attachedByKimg()) {
+            argv.addAll(List.of("-device", "virtio-blk-pci,drive=" + p.drive().id()
+                    + (p.hasSerial() ? ",serial=" + p.drive().id() : "")));
+        }
         return argv;
     }
 

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kimg.config.Config;
 import kimg.config.ConfigError;
+import kimg.config.DriveLayout;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.StepFailed;
@@ -27,6 +28,7 @@ public final class VmRunner {
     /** {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. */
     public static int qemu(Config config, Exec exec, BootInputs inputs) {
         Accelerator accel = accelerator(config, exec);
+        prepareDrives(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of()));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
@@ -42,6 +44,7 @@ public final class VmRunner {
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
         }
         Accelerator accel = accelerator(config, exec);
+        prepareDrives(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), command));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
@@ -66,6 +69,13 @@ public final class VmRunner {
     public static int ssh(Config config, Exec exec, BootInputs inputs, List<String> command) {
         Path key = Ssh.key(config, inputs);
         return exec.interactive("ssh", Cmd.of(Ssh.argv(config, key, command)));
+    }
+
+    /** Drives= backing files, and the fstests/blktests configs that name them, before QEMU starts. */
+    private static void prepareDrives(Config config, Exec exec, BootInputs inputs) {
+        DriveLayout layout = DriveLayout.of(config);
+        DriveFiles.ensure(layout, DriveLayout.defaultDirectory(config), exec.console());
+        TestSuiteConfigs.write(config, layout, inputs.root(), exec.console());
     }
 
     private static void announceGdbStub(Config config, Exec exec, BootInputs inputs) {

@@ -56,6 +56,12 @@ class GoldenCommandLinesTest {
                         Map.entry("CPUs", List.of("1")))), Accelerator.tcg(), List.of("sh", "-c", "exit 3"))),
                 golden("qemu-ssh", () -> qemu(config(values(Map.entry("Ssh", List.of("true")),
                         Map.entry("SshPort", List.of("2022")))), Accelerator.tcg(), List.of())),
+                golden("qemu-drives", () -> qemu(config(values(
+                        Map.entry("Drives", List.of("test:1G", "scratch:1G", "nvme0:2G::discard=unmap",
+                                "shared:512M:/srv/drives::data", "shared2:512M::::persist",
+                                "a-very-long-drive-id-here:1M")),
+                        Map.entry("QemuArgs", List.of("-device", "nvme,serial=nvme0,drive=nvme0")))),
+                        Accelerator.tcg(), List.of())),
                 golden("kvm-probe", () -> KvmProbe.argv(Path.of("/tmp/kimg-probe-1.bin"), Accelerator.kvm("host"))),
                 golden("virtiofsd-c-root", () -> VirtiofsdCommand.argv(C, rootShare(), sock("root"))),
                 golden("virtiofsd-c-build-dir", () -> VirtiofsdCommand.argv(C, buildShare(), sock("build-kernel"))),
