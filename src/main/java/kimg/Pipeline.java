@@ -226,7 +226,8 @@ public final class Pipeline {
             case "qemu":
                 return VmRunner.qemu(config, exec, inputs);
             case "run":
-                return VmRunner.run(config, exec, inputs, request.command(), out);
+                return RunExitStatus.of(VmRunner.run(config, exec, inputs, request.command(), out),
+                        config.get(Settings.ALLOW_WARNINGS));
             case "gdb":
                 HostTools.ensure("gdb", HostTools.GDB, exec);
                 return VmRunner.gdb(config, exec, inputs, request.command());

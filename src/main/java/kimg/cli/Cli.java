@@ -143,6 +143,11 @@ public final class Cli {
             } else if (user instanceof Verbs.Run r) {
                 command = r.command == null ? List.of() : r.command;
                 noBuild = r.noBuild;
+                if (r.allowWarn) {
+                    // The flag is the setting's command-line spelling: it wins over AllowWarnings= in a file.
+                    overrides = new LinkedHashMap<>(overrides);
+                    overrides.put("AllowWarnings", List.of("true"));
+                }
             } else if (user instanceof Verbs.Gdb g) {
                 command = g.command == null ? List.of() : g.command;
             } else if (user instanceof Verbs.Ssh s) {

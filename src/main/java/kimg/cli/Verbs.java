@@ -37,10 +37,14 @@ final class Verbs {
         List<String> qemuArgs;
     }
 
-    @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status.", footer = {"", "Examples:", "  kimg run -- uname -r", "  kimg run -- modprobe minix"})
+    @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status (90 a kernel splat, 91 a panic, 124 RunTimeout=).", footer = {"", "Examples:", "  kimg run -- uname -r", "  kimg run --allow-warn --run-timeout=600 -- kselftest size"})
     static final class Run {
         @Option(names = "--no-build", description = "boot what the last build made, even when it is out of date")
         boolean noBuild;
+
+        @Option(names = "--allow-warn", description = "a kernel WARNING is reported but does not fail the run"
+                + " (AllowWarnings=yes)")
+        boolean allowWarn;
 
         @Parameters(paramLabel = "CMD", arity = "0..*", description = "command and arguments (after --)")
         List<String> command;

@@ -184,6 +184,11 @@ public final class Settings {
             .matcher(Matcher.NONE);
     public static final Setting<Integer> SSH_PORT = single("SshPort", "Runtime", ValueParser.PORT, Default.of("2222"),
             "host port forwarded to the guest's sshd, bound to 127.0.0.1").matcher(Matcher.NONE);
+    public static final Setting<Boolean> ALLOW_WARNINGS = single("AllowWarnings", "Runtime", ValueParser.BOOLEAN,
+            Default.of("false"), "kimg run: a kernel WARNING is decoded and reported but does not fail the run"
+                    + " (run --allow-warn)").matcher(Matcher.NONE);
+    public static final Setting<Integer> RUN_TIMEOUT = single("RunTimeout", "Runtime", ValueParser.POSITIVE_INT,
+            Default.none(), "kimg run: seconds after which the guest is stopped and run exits 124").matcher(Matcher.NONE);
 
     private static final List<Setting<?>> ALL = List.of(
             INCLUDE, PROFILES, MINIMUM_VERSION,
@@ -194,7 +199,7 @@ public final class Settings {
             BUILD_SOURCES, BUILD_DIRECTORY, CACHE_DIRECTORY, INCREMENTAL, ENVIRONMENT, ENVIRONMENT_FILES,
             WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
-            LINUX, GDB_PORT, SSH_PORT);
+            LINUX, GDB_PORT, SSH_PORT, ALLOW_WARNINGS, RUN_TIMEOUT);
 
     private static final Map<String, Setting<?>> BY_NAME;
     private static final Map<String, Setting<?>> BY_COMPAT_NAME;

@@ -3,15 +3,16 @@ package kimg.vm;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kimg.config.Config;
 import kimg.config.ConfigError;
+import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.StepFailed;
 
 /**
  * Boots the guest: one virtiofsd per share, then QEMU; tears everything down whatever happens (no QEMU or
@@ -20,7 +21,6 @@ import kimg.exec.StepFailed;
 public final class VmRunner {
     /** Printed by the guest's init after {@code kimg.cmd=} ran (the guest contract). */
     static final Pattern EXIT_STATUS = Pattern.compile("KIMG_EXIT_STATUS=(\\d+)");
-    static final String PANIC = "Kernel panic - not syncing";
 
     private VmRunner() {}
 
@@ -36,19 +36,37 @@ public final class VmRunner {
         }
     }
 
-    /** {@code kimg run -- CMD}: boots, runs CMD in the guest with the console on {@code out}, returns CMD's status. */
-    public static int run(Config config, Exec exec, BootInputs inputs, List<String> command, PrintStream out) {
+    /**
+     * {@code kimg run -- CMD}: boots, runs CMD in the guest with the console on {@code out}, watches the console for
+     * kernel splats and decodes them (the decoded reports follow the console on {@code out}, one summary line each
+     * goes to kimg's console). RunTimeout= stops the guest after that many seconds.
+     */
+    public static GuestRun run(Config config, Exec exec, BootInputs inputs, List<String> command, PrintStream out) {
         if (command.isEmpty()) {
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
         }
         Accelerator accel = accelerator(config, exec, inputs);
+        Duration timeout = config.optional(Settings.RUN_TIMEOUT).map(Duration::ofSeconds).orElse(null);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), command));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
             announceGdbStub(config, exec, inputs);
             var console = new ConsoleWatch(out);
-            Exec.Result result = exec.stream("qemu", qemu, null, console::accept);
-            return console.verdict(result);
+            Exec.Result result = exec.stream("qemu", qemu, timeout, console::accept);
+            List<Splat> splats = console.splats();
+            List<SplatTriage.Triaged> triaged = SplatTriage.triage(splats, inputs, exec);
+            for (SplatTriage.Triaged t : triaged) {
+                out.println("kimg: " + t.summary() + ", decoded:");
+                t.decoded().forEach(out::println);
+                exec.console().warn(t.summary() + " (" + t.file() + ")");
+            }
+            if (splats.size() > triaged.size()) {
+                exec.console().warn((splats.size() - triaged.size()) + " more splats, not decoded (see the qemu log: "
+                        + result.log() + ")");
+            }
+            out.flush();
+            boolean timedOut = timeout != null && console.status() == null && result.took().compareTo(timeout) >= 0;
+            return new GuestRun(console.status(), splats, triaged, timedOut, result, console.lastLines());
         }
     }
 
@@ -85,14 +103,14 @@ public final class VmRunner {
     }
 
     /**
-     * Follows the guest console of {@code kimg run}: prints each line (but the exit-status marker), and
-     * remembers the command's status and whether the kernel panicked.
+     * Follows the guest console of {@code kimg run}: prints each line (but the exit-status marker), remembers the
+     * command's status and the console's last lines, and hands every line to a {@link SplatDetector}.
      */
     static final class ConsoleWatch {
         static final int TAIL_LINES = 30;
         private final PrintStream out;
+        private final SplatDetector splats = new SplatDetector();
         private Integer status;
-        private boolean panicked;
         private final List<String> last = new ArrayList<>();
 
         ConsoleWatch(PrintStream out) {
@@ -102,9 +120,7 @@ public final class VmRunner {
         void accept(String rawLine) {
             // The serial line ends with CR LF.
             String line = rawLine.replace("\r", "");
-            if (line.contains(PANIC)) {
-                panicked = true;
-            }
+            splats.accept(line);
             if (last.size() == TAIL_LINES) {
                 last.remove(0);
             }
@@ -125,18 +141,18 @@ public final class VmRunner {
             out.flush();
         }
 
-        /** The command's status; a guest that never reported one is a failed step with its last console lines. */
-        int verdict(Exec.Result qemu) {
-            if (status != null) {
-                return status;
-            }
-            String why = panicked ? "the guest kernel panicked"
-                    : "the guest stopped without reporting the command's exit status (QEMU exit " + qemu.exitStatus()
-                            + ")";
-            var lines = new ArrayList<String>();
-            lines.add(why);
-            lines.addAll(last);
-            throw new StepFailed("qemu", qemu.log(), qemu.exitStatus() == 0 ? 1 : qemu.exitStatus(), lines);
+        /** The command's status; null until (unless) the guest reported it. */
+        Integer status() {
+            return status;
+        }
+
+        /** Every splat seen; call once the console has ended. */
+        List<Splat> splats() {
+            return splats.finish();
+        }
+
+        List<String> lastLines() {
+            return List.copyOf(last);
         }
     }
 }

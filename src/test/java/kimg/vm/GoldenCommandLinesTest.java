@@ -67,6 +67,8 @@ class GoldenCommandLinesTest {
                     BootInputs in = BootInputs.from(config(Map.of()), kernel(), image());
                     return GdbCommand.cmd(in, 1234, List.of()).argv();
                 }),
+                golden("decode-stacktrace", () -> DecodeStacktraceCommand.argv(Path.of("/home/dev/linux"),
+                        Path.of("/home/dev/project/mkosi.builddir/debian~bookworm~x86-64/kernel/default/vmlinux"))),
                 golden("ssh", () -> Ssh.argv(config(values(Map.entry("SshPort", List.of("2022")))),
                         VmFixtures.PROJECT.resolve("mkosi.key"), List.of("uname", "-a"))));
     }
