@@ -24,15 +24,33 @@ public final class VmRunner {
 
     private VmRunner() {}
 
-    /** {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. */
+    /**
+     * {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. QEMU also logs the
+     * console to the run's log directory; when the guest is gone, its splats are decoded and named as in run.
+     */
     public static int qemu(Config config, Exec exec, BootInputs inputs) {
         Accelerator accel = accelerator(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
-            Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of()));
+            Path consoleLog = exec.logs().newLog("console");
+            Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of(), consoleLog));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
             announceGdbStub(config, exec, inputs);
             exec.console().info("guest console: Ctrl-A x quits QEMU, Ctrl-A c its monitor");
-            return exec.interactive("qemu", qemu);
+            int status = exec.interactive("qemu", qemu);
+            List<Splat> splats = SplatDetector.scan(consoleLines(consoleLog));
+            for (SplatTriage.Triaged t : SplatTriage.triage(splats, inputs, exec)) {
+                exec.console().warn(t.summary() + " (" + t.file() + ")");
+            }
+            return status;
+        }
+    }
+
+    /** The console as QEMU logged it; a guest may print any bytes, so undecodable ones are replaced. */
+    private static List<String> consoleLines(Path log) {
+        try {
+            return new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import kimg.config.Config;
 import kimg.module.KernelArtifacts;
 import kimg.module.KernelBuilder;
@@ -20,43 +23,51 @@ import kimg.module.KernelBuilder;
  */
 public final class SplatKernelFixture {
     private static KernelArtifacts built;
-    private static Config config;
 
     private SplatKernelFixture() {}
 
     public static synchronized KernelArtifacts built() {
         if (built == null) {
-            try {
-                String fragment;
-                try (InputStream in = SplatKernelFixture.class.getResourceAsStream("/it/splat-kernel.config")) {
-                    fragment = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-                Path tree = KernelFixture.sourceTree();
-                Path buildDirectory = KernelFixture.cacheDirectory().resolve("splat-" + kimg.exec.Sha256.of(fragment)
-                        .substring(0, 12));
-                Path projects = Files.createDirectories(KernelFixture.repositoryRoot().resolve("target/it-projects"));
-                Path project = Files.createTempDirectory(projects, "splat-kernel-");
-                Files.writeString(project.resolve("mkosi.kernel.config"), fragment);
-                config = KernelFixture.projectConfig(project, tree, buildDirectory);
-                Files.createDirectories(buildDirectory);
-                // Its own lock: two JVMs must not run make in this directory at once, and the shared fixture's
-                // lock stays free for the other ITs meanwhile.
-                try (FileChannel ch = FileChannel.open(buildDirectory.resolveSibling(buildDirectory.getFileName()
-                        + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                    ch.lock();
-                    built = KernelBuilder.build(config, KernelFixture.request(project, false).buildOptions(),
-                            KernelFixture.exec(project));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            built = build(List.of());
         }
         return built;
     }
 
-    /** The config the build used: BuildSources= and BuildDirectory= of this kernel (valid after {@link #built()}). */
-    public static synchronized Config config() {
-        built();
-        return config;
+    /**
+     * Builds (brings up to date) the same kernel with {@code environment} as Environment= (e.g. SELFTESTS=1):
+     * variables that are not make variables leave its config stamp, and so the kernel, as it is.
+     */
+    public static synchronized KernelArtifacts build(List<String> environment) {
+        try {
+            String fragment;
+            try (InputStream in = SplatKernelFixture.class.getResourceAsStream("/it/splat-kernel.config")) {
+                fragment = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Path tree = KernelFixture.sourceTree();
+            Path buildDirectory = KernelFixture.cacheDirectory().resolve("splat-" + kimg.exec.Sha256.of(fragment)
+                    .substring(0, 12));
+            Path projects = Files.createDirectories(KernelFixture.repositoryRoot().resolve("target/it-projects"));
+            Path project = Files.createTempDirectory(projects, "splat-kernel-");
+            Files.writeString(project.resolve("mkosi.kernel.config"), fragment);
+            var values = new LinkedHashMap<String, List<String>>(Map.of(
+                    "BuildSources", List.of(tree + ":kernel"),
+                    "BuildDirectory", List.of(buildDirectory.toString()),
+                    "OutputDirectory", List.of(project.resolve("mkosi.output").toString())));
+            if (!environment.isEmpty()) {
+                values.put("Environment", environment);
+            }
+            Config config = Config.ofValues(project, values);
+            Files.createDirectories(buildDirectory);
+            // Its own lock: two JVMs must not run make in this directory at once, and the shared fixture's
+            // lock stays free for the other ITs meanwhile.
+            try (FileChannel ch = FileChannel.open(buildDirectory.resolveSibling(buildDirectory.getFileName()
+                    + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ch.lock();
+                return KernelBuilder.build(config, KernelFixture.request(project, false).buildOptions(),
+                        KernelFixture.exec(project));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

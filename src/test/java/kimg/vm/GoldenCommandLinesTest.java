@@ -53,6 +53,12 @@ class GoldenCommandLinesTest {
                         Map.entry("KernelCommandLineExtra", List.of("systemd.unit=rescue.target")),
                         Map.entry("RAM", List.of("512M")),
                         Map.entry("CPUs", List.of("1")))), Accelerator.tcg(), List.of("sh", "-c", "exit 3"))),
+                golden("qemu-console-log", () -> {
+                    Config c = config(Map.of());
+                    BootInputs in = BootInputs.from(c, kernel(), image());
+                    return QemuCommand.argv(c, in, Accelerator.tcg(), sockets(in), List.of(),
+                            Path.of("/home/dev/project/mkosi.output/logs/20261130-031500-000/03-console.log"));
+                }),
                 golden("qemu-ssh", () -> qemu(config(values(Map.entry("Ssh", List.of("true")),
                         Map.entry("SshPort", List.of("2022")))), Accelerator.tcg(), List.of())),
                 golden("kvm-probe", () -> Accelerator.probeArgv(Path.of("/boot/bzImage"), Accelerator.kvm("host"))),
