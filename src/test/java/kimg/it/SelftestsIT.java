@@ -35,6 +35,7 @@ class SelftestsIT {
     @Test
     void aMissingTargetStopsTheBuildBeforeAnythingBuilds() throws IOException {
         Path tree = KernelFixture.sourceTree();
+        Files.copy(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config"), project.resolve("mkosi.kernel.config"));
         Files.writeString(project.resolve("mkosi.conf"), "[Build]\nBuildSources=" + tree + ":kernel\n"
                 + "Environment=SELFTESTS=1 \"SELFTESTS_TARGETS=size nosuchtarget\"\n");
         KimgCli r = KimgCli.run(project, "build");
