@@ -36,7 +36,11 @@ public final class SplatSummary {
         return what + ": " + splat.title();
     }
 
-    /** "FUNC at FILE:LINE" of the decoded RIP, else of the first frame below the reporting machinery. */
+    /**
+     * "FUNC at FILE:LINE" of the decoded RIP, else of the first reliable frame below the reporting machinery, else
+     * of the first unreliable one ("? func": a text address the unwinder found on the stack but not in the chain,
+     * such as the printk calls panic() made before dumping the stack).
+     */
     static Optional<String> culprit(List<String> decoded) {
         for (String line : decoded) {
             Matcher m = RIP.matcher(line);
@@ -44,10 +48,14 @@ public final class SplatSummary {
                 return Optional.of(m.group(1) + " at " + m.group(2));
             }
         }
-        for (String line : decoded) {
-            Matcher m = FRAME.matcher(TIMESTAMP.matcher(line).replaceFirst("").strip());
-            if (m.find() && !MACHINERY.matcher(m.group(1)).matches()) {
-                return Optional.of(m.group(1) + " at " + m.group(2));
+        for (boolean reliableOnly : new boolean[] {true, false}) {
+            for (String line : decoded) {
+                String frame = TIMESTAMP.matcher(line).replaceFirst("").strip();
+                Matcher m = FRAME.matcher(frame);
+                if (m.find() && !MACHINERY.matcher(m.group(1)).matches()
+                        && !(reliableOnly && frame.startsWith("? "))) {
+                    return Optional.of(m.group(1) + " at " + m.group(2));
+                }
             }
         }
         return Optional.empty();

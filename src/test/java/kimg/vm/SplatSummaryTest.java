@@ -27,6 +27,7 @@ class SplatSummaryTest {
                 "[     3.904799] Kernel panic - not syncing: dumptest",
                 "[     3.906294] dump_stack_lvl (lib/dump_stack.c:107)",
                 "[     3.906532] panic (kernel/panic.c:306)",
+                "[     3.906600] ? vprintk_default (kernel/printk/printk.c:2319)",
                 "[     3.906738] lkdtm_PANIC (drivers/misc/lkdtm/bugs.c:73) lkdtm",
                 "[     3.908760] RIP: 0033:0x7f2a7a0773f0");
         assertEquals("kernel panic in lkdtm_PANIC at drivers/misc/lkdtm/bugs.c:73 (Kernel panic - not syncing:"
