@@ -128,17 +128,28 @@ final class Verbs {
         }
     }
 
-    @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status.", footer = {"", "Examples:", "  kimg run -- uname -r", "  kimg run -- modprobe minix"})
+    @Command(name = "run", description = "Boot, run CMD in the guest as root, power off; exit with CMD's status (90 a kernel splat, 91 a panic, 124 RunTimeout=).", footer = {"", "Examples:", "  kimg run -- uname -r", "  kimg run --allow-warn --run-timeout=600 -- kselftest size"})
     static final class Run implements VerbCommand {
         @Option(names = "--no-build", description = "boot what the last build made, even when it is out of date")
         boolean noBuild;
+
+        @Option(names = "--allow-warn", description = "a kernel WARNING is reported but does not fail the run"
+                + " (AllowWarnings=yes)")
+        boolean allowWarn;
 
         @Parameters(paramLabel = "CMD", arity = "0..*", description = "command and arguments (after --)")
         List<String> command;
 
         @Override
         public Request withOwnOptions(Request request, ParseResult own, Path cwd, Set<String> moduleFlags) {
-            return request.withCommand(command == null ? List.of() : command, noBuild);
+            Request r = request.withCommand(command == null ? List.of() : command, noBuild);
+            if (allowWarn) {
+                // The flag is the setting's command-line spelling: it wins over AllowWarnings= in a file.
+                var overrides = new java.util.LinkedHashMap<>(r.overrides());
+                overrides.put("AllowWarnings", List.of("true"));
+                r = r.withOverrides(overrides);
+            }
+            return r;
         }
 
         @Override

@@ -221,6 +221,11 @@ public final class Settings {
             "scratch disks as ID:SIZE[:DIR[:OPTIONS[:FILE-ID[:FLAGS]]]] (sparse files in the build directory; kimg"
                     + " attaches each as virtio-blk unless a QemuArgs= device names drive=ID)")
             .compat("QemuDrives").flags(null, "drive", "qemu-drive").matcher(Matcher.NONE);
+    public static final Setting<Boolean> ALLOW_WARNINGS = single("AllowWarnings", "Runtime", ValueParser.BOOLEAN,
+            Default.of("false"), "kimg run: a kernel WARNING is decoded and reported but does not fail the run"
+                    + " (run --allow-warn)").matcher(Matcher.NONE);
+    public static final Setting<Integer> RUN_TIMEOUT = single("RunTimeout", "Runtime", ValueParser.POSITIVE_INT,
+            Default.none(), "kimg run: seconds after which the guest is stopped and run exits 124").matcher(Matcher.NONE);
 
     private static final List<Setting<?>> ALL = List.of(
             INCLUDE, PROFILES, MINIMUM_VERSION,
@@ -233,7 +238,7 @@ public final class Settings {
             PACKAGE_FORMAT, PACKAGE_NAME, PACKAGE_RELEASE, FLAVOR, PACKAGE_SIGNING_KEY, PACKAGE_REPOSITORY,
             MODULE_SIGNING, MODULE_SIGNING_KEY,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
-            LINUX, GDB_PORT, SSH_PORT, DRIVES);
+            LINUX, GDB_PORT, SSH_PORT, DRIVES, ALLOW_WARNINGS, RUN_TIMEOUT);
 
     private static final Map<String, Setting<?>> BY_NAME;
     private static final Map<String, Setting<?>> BY_COMPAT_NAME;

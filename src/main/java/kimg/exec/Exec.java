@@ -60,6 +60,14 @@ public final class Exec {
         return run(step, cmd, true, true, null, null);
     }
 
+    /**
+     * Runs a step with {@code input} as its stdin and keeps its output lines, whatever the exit status (a filter
+     * such as decode_stacktrace.sh reading a splat).
+     */
+    public Result filter(String step, Cmd cmd, Path input) {
+        return run(step, cmd, true, false, null, null, input);
+    }
+
     /** Runs a step and returns its result whatever the exit status. */
     public Result runUnchecked(String step, Cmd cmd) {
         return run(step, cmd, false, false, null, null);
@@ -75,11 +83,16 @@ public final class Exec {
     }
 
     private Result run(String step, Cmd cmd, boolean keep, boolean check, Duration timeout, Consumer<String> onLine) {
+        return run(step, cmd, keep, check, timeout, onLine, null);
+    }
+
+    private Result run(String step, Cmd cmd, boolean keep, boolean check, Duration timeout, Consumer<String> onLine,
+            Path input) {
         Path log = logs.newLog(step);
         console.stepStarted(step);
         console.command(cmd.render());
         Instant start = Instant.now();
-        Process p = start(cmd, log, true);
+        Process p = start(cmd, log, true, input);
         CompletableFuture<Process> watchdog = timeout == null ? null
                 : p.onExit().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> {
                     ChildProcesses.killTree(p.toHandle(), 1000);
@@ -135,7 +148,7 @@ public final class Exec {
     public Process background(String step, Cmd cmd) {
         Path log = logs.newLog(step);
         console.command(cmd.render());
-        return start(cmd, log, false);
+        return start(cmd, log, false, null);
     }
 
     /**
@@ -162,14 +175,14 @@ public final class Exec {
         ChildProcesses.killTree(p.toHandle(), 3000);
     }
 
-    private Process start(Cmd cmd, Path log, boolean pipe) {
+    private Process start(Cmd cmd, Path log, boolean pipe, Path input) {
         ProcessBuilder pb = builder(cmd);
         if (pipe) {
             pb.redirectErrorStream(true);
         } else {
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(input == null ? new java.io.File("/dev/null") : input.toFile()));
         return launch(pb, cmd, true);
     }
 

@@ -30,6 +30,8 @@ public final class GuestSetup {
     public static final String INIT = "/usr/lib/kimg/init";
     /** The shell init: the whole guest contract in POSIX sh; the compiled init hands over to it for Ssh=yes. */
     public static final String INIT_SH = "/usr/lib/kimg/init.sh";
+    /** The selftests runner on the guest's PATH. */
+    public static final String KSELFTEST = "/usr/local/bin/kselftest";
 
     public enum Kind { FILE, DIRECTORY, SYMLINK }
 
@@ -77,6 +79,8 @@ public final class GuestSetup {
         out.add(new GuestFile("/usr/lib/kimg", Kind.DIRECTORY, "", 0755));
         out.add(GuestFile.file(INIT, initScript(), 0755));
         out.add(GuestFile.file(INIT_SH, initScript(), 0755));
+        // `kimg run -- kselftest TARGET[:TEST]`: the selftests built with SELFTESTS=1, with the suite's status.
+        out.add(GuestFile.file(KSELFTEST, resource("/kimg/image/kselftest"), 0755));
         out.add(GuestFile.file("/usr/lib/kimg/guest.conf",
                 "# written by kimg; read by /usr/lib/kimg/init\nKIMG_AUTOLOGIN=" + (s.autologin() ? "yes" : "no")
                         + "\nKIMG_SSH=" + (s.authorizedKey() != null ? "yes" : "no") + "\n", 0644));
@@ -111,9 +115,13 @@ public final class GuestSetup {
 
     /** The guest contract's init, shipped as a resource so it can be read and shell-checked as a file. */
     public static String initScript() {
-        try (InputStream in = GuestSetup.class.getResourceAsStream("/kimg/image/init")) {
+        return resource("/kimg/image/init");
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = GuestSetup.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("resource /kimg/image/init missing from the kimg jar");
+                throw new IllegalStateException("resource " + name + " missing from the kimg jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -134,6 +135,8 @@ public final class KernelBuilder {
         Path modulesRoot = p.modulesRoot();
         Architecture arch = p.arch();
         MakeCommands make = p.make();
+        // Checked before make: a misspelt target must not cost a kernel build first.
+        Optional<Selftests> selftests = Selftests.of(config, tree);
 
         KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");
@@ -176,6 +179,12 @@ public final class KernelBuilder {
             }
         } else {
             createDirectories(modulesDir);
+        }
+
+        // After the kernel (the tests compile against its installed uapi headers); -i --kernel rebuilds them too,
+        // make keeping it incremental.
+        if (selftests.isPresent()) {
+            add("selftests", exec.run("kernel-selftests", Cmd.of(make.selftestsInstall(selftests.get()))).took());
         }
 
         Path compileCommands = buildDir.resolve("compile_commands.json");

@@ -162,6 +162,11 @@ public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String
         return make(false, List.of("INSTALL_MOD_PATH=" + installModPath, "modules_install"));
     }
 
+    /** The selftests asked for, built and installed into {@code <build>/selftests} ({@link Selftests#makeArgs}). */
+    public List<String> selftestsInstall(Selftests selftests) {
+        return make(true, selftests.makeArgs(buildDir));
+    }
+
     /**
      * depmod over an installed release directory, as kbuild's scripts/depmod.sh runs it after modules_install:
      * {@code -a} all modules, {@code -e -F System.map} to report symbols neither a module nor vmlinux provides.

@@ -53,6 +53,7 @@ public final class Planner {
         for (ModuleSelection.Selected m : ModuleSelection.select(config, options.selectedModules())) {
             if (m.isKernel()) {
                 KernelConfigChoice.choose(config, options.kernelConfig(), KernelBuilder.sourceTree(config));
+                kimg.module.Selftests.of(config, KernelBuilder.sourceTree(config));
             }
         }
     }

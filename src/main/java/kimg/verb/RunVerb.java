@@ -3,6 +3,7 @@ package kimg.verb;
 import java.util.List;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
+import kimg.config.Settings;
 import kimg.config.ConfigError;
 import kimg.config.Setting;
 import kimg.vm.VmRunner;
@@ -35,6 +36,7 @@ public record RunVerb(BuildOptions options, boolean noBuild, List<String> comman
             // Before the lock, the logs and any build: the answer does not depend on them.
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
         }
-        return Boot.guest(config, options, noBuild, (c, exec, inputs, out) -> VmRunner.run(c, exec, inputs, command, out));
+        return Boot.guest(config, options, noBuild, (c, exec, inputs, out) ->
+                kimg.RunExitStatus.of(VmRunner.run(c, exec, inputs, command, out), c.get(Settings.ALLOW_WARNINGS)));
     }
 }

@@ -34,9 +34,10 @@ public final class KernelCommandLine {
             words.add("panic=-1");
         }
         if (!guestCommand.isEmpty()) {
-            // kimg run streams the console to stdout: keep the kernel's chatter out of the command's output.
-            // A later loglevel= in KernelCommandLine= or KernelCommandLineExtra= overrides it.
-            words.add("quiet");
+            // kimg run streams the console to stdout: keep the kernel's chatter out of the command's output, but
+            // not its warnings: `quiet` (console loglevel 4) would hide KERN_WARNING, and with it every WARN()
+            // splat the console watch looks for. A later loglevel= in KernelCommandLine(Extra)= overrides it.
+            words.add("loglevel=5");
         }
         if (!inputs.mounts().isEmpty()) {
             words.add("kimg.mounts=" + inputs.mounts().stream()

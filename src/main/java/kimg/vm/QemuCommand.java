@@ -23,6 +23,15 @@ public final class QemuCommand {
      */
     public static List<String> argv(
             Config config, BootInputs inputs, Accelerator accel, List<Path> sockets, List<String> guestCommand) {
+        return argv(config, inputs, accel, sockets, guestCommand, null);
+    }
+
+    /**
+     * @param consoleLog nullable: a file QEMU copies the serial console into (kimg qemu, whose console is the
+     *                   terminal's, scans it for splats afterwards)
+     */
+    public static List<String> argv(Config config, BootInputs inputs, Accelerator accel, List<Path> sockets,
+            List<String> guestCommand, Path consoleLog) {
         if (sockets.size() != inputs.shares().size()) {
             throw new IllegalArgumentException(sockets.size() + " sockets for " + inputs.shares().size() + " shares");
         }
@@ -33,11 +42,17 @@ public final class QemuCommand {
 
         var argv = new ArrayList<String>(List.of(arch.qemuBinary(),
                 // No default NIC, VGA or monitor: only the devices listed below, which also boots faster.
-                "-nodefaults", "-no-user-config", "-display", "none",
-                // The serial console on stdio, with QEMU's monitor behind Ctrl-A c (Ctrl-A x quits).
-                "-serial", "mon:stdio",
-                // A guest reboot (panic=-1, sysrq b) ends QEMU instead of booting again.
-                "-no-reboot"));
+                "-nodefaults", "-no-user-config", "-display", "none"));
+        if (consoleLog == null) {
+            // The serial console on stdio, with QEMU's monitor behind Ctrl-A c (Ctrl-A x quits).
+            argv.addAll(List.of("-serial", "mon:stdio"));
+        } else {
+            // The same as mon:stdio spelt out, so the chardev can also log what the guest prints.
+            argv.addAll(List.of("-chardev", "stdio,id=console,mux=on,logfile=" + optionValue(consoleLog.toString()),
+                    "-serial", "chardev:console", "-mon", "chardev=console,mode=readline"));
+        }
+        // A guest reboot (panic=-1, sysrq b) ends QEMU instead of booting again.
+        argv.add("-no-reboot");
         Architecture.Qemu row = arch.qemu();
         if (row.machine() != null) {
             // arm64: virt, a generic machine with a PCIe host bridge (so the same virtio-pci devices), a PL011 UART

@@ -3,6 +3,7 @@ package kimg.vm;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -10,9 +11,9 @@ import java.util.regex.Pattern;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.config.DriveLayout;
+import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.StepFailed;
 
 /**
  * Boots the guest: one virtiofsd per share, then QEMU; tears everything down whatever happens (no QEMU or
@@ -21,37 +22,72 @@ import kimg.exec.StepFailed;
 public final class VmRunner {
     /** Printed by the guest's init after {@code kimg.cmd=} ran (the guest contract). */
     static final Pattern EXIT_STATUS = Pattern.compile("KIMG_EXIT_STATUS=(\\d+)");
-    static final String PANIC = "Kernel panic - not syncing";
 
     private VmRunner() {}
 
-    /** {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. */
+    /**
+     * {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. QEMU also logs the
+     * console to the run's log directory; when the guest is gone, its splats are decoded and named as in run.
+     */
     public static int qemu(Config config, Exec exec, BootInputs inputs) {
         Accelerator accel = accelerator(config, exec);
         prepareDrives(config, exec, inputs);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
-            Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of()));
+            Path consoleLog = exec.logs().newLog("console");
+            Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of(), consoleLog));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
             announceGdbStub(config, exec, inputs);
             exec.console().info("guest console: Ctrl-A x quits QEMU, Ctrl-A c its monitor");
-            return exec.interactive("qemu", qemu);
+            int status = exec.interactive("qemu", qemu);
+            List<Splat> splats = SplatDetector.scan(consoleLines(consoleLog));
+            for (SplatTriage.Triaged t : SplatTriage.triage(splats, inputs, exec)) {
+                exec.console().warn(t.summary() + " (" + t.file() + ")");
+            }
+            return status;
         }
     }
 
-    /** {@code kimg run -- CMD}: boots, runs CMD in the guest with the console on {@code out}, returns CMD's status. */
-    public static int run(Config config, Exec exec, BootInputs inputs, List<String> command, PrintStream out) {
+    /** The console as QEMU logged it; a guest may print any bytes, so undecodable ones are replaced. */
+    private static List<String> consoleLines(Path log) {
+        try {
+            return new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@code kimg run -- CMD}: boots, runs CMD in the guest with the console on {@code out}, watches the console for
+     * kernel splats and decodes them (the decoded reports follow the console on {@code out}, one summary line each
+     * goes to kimg's console). RunTimeout= stops the guest after that many seconds.
+     */
+    public static GuestRun run(Config config, Exec exec, BootInputs inputs, List<String> command, PrintStream out) {
         if (command.isEmpty()) {
             throw ConfigError.usage("kimg run needs a command: kimg run -- COMMAND [ARGS...]");
         }
         Accelerator accel = accelerator(config, exec);
         prepareDrives(config, exec, inputs);
+        Duration timeout = config.optional(Settings.RUN_TIMEOUT).map(Duration::ofSeconds).orElse(null);
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), command));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
             announceGdbStub(config, exec, inputs);
             var console = new ConsoleWatch(out);
-            Exec.Result result = exec.stream("qemu", qemu, null, console::accept);
-            return console.verdict(result);
+            Exec.Result result = exec.stream("qemu", qemu, timeout, console::accept);
+            List<Splat> splats = console.splats();
+            List<SplatTriage.Triaged> triaged = SplatTriage.triage(splats, inputs, exec);
+            for (SplatTriage.Triaged t : triaged) {
+                out.println("kimg: " + t.summary() + ", decoded:");
+                t.decoded().forEach(out::println);
+                exec.console().warn(t.summary() + " (" + t.file() + ")");
+            }
+            if (splats.size() > triaged.size()) {
+                exec.console().warn((splats.size() - triaged.size()) + " more splats, not decoded (see the qemu log: "
+                        + result.log() + ")");
+            }
+            out.flush();
+            boolean timedOut = timeout != null && console.status() == null && result.took().compareTo(timeout) >= 0;
+            return new GuestRun(console.status(), splats, triaged, timedOut, result, console.lastLines());
         }
     }
 
@@ -100,14 +136,14 @@ public final class VmRunner {
     }
 
     /**
-     * Follows the guest console of {@code kimg run}: prints each line (but the exit-status marker), and
-     * remembers the command's status and whether the kernel panicked.
+     * Follows the guest console of {@code kimg run}: prints each line (but the exit-status marker), remembers the
+     * command's status and the console's last lines, and hands every line to a {@link SplatDetector}.
      */
     static final class ConsoleWatch {
         static final int TAIL_LINES = 30;
         private final PrintStream out;
+        private final SplatDetector splats = new SplatDetector();
         private Integer status;
-        private boolean panicked;
         private final List<String> last = new ArrayList<>();
 
         ConsoleWatch(PrintStream out) {
@@ -117,9 +153,7 @@ public final class VmRunner {
         void accept(String rawLine) {
             // The serial line ends with CR LF.
             String line = rawLine.replace("\r", "");
-            if (line.contains(PANIC)) {
-                panicked = true;
-            }
+            splats.accept(line);
             if (last.size() == TAIL_LINES) {
                 last.remove(0);
             }
@@ -140,18 +174,18 @@ public final class VmRunner {
             out.flush();
         }
 
-        /** The command's status; a guest that never reported one is a failed step with its last console lines. */
-        int verdict(Exec.Result qemu) {
-            if (status != null) {
-                return status;
-            }
-            String why = panicked ? "the guest kernel panicked"
-                    : "the guest stopped without reporting the command's exit status (QEMU exit " + qemu.exitStatus()
-                            + ")";
-            var lines = new ArrayList<String>();
-            lines.add(why);
-            lines.addAll(last);
-            throw new StepFailed("qemu", qemu.log(), qemu.exitStatus() == 0 ? 1 : qemu.exitStatus(), lines);
+        /** The command's status; null until (unless) the guest reported it. */
+        Integer status() {
+            return status;
+        }
+
+        /** Every splat seen; call once the console has ended. */
+        List<Splat> splats() {
+            return splats.finish();
+        }
+
+        List<String> lastLines() {
+            return List.copyOf(last);
         }
     }
 }

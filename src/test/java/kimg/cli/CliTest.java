@@ -86,6 +86,15 @@ class CliTest {
     }
 
     @Test
+    void runAllowWarnIsTheAllowWarningsSettingAndRunTimeoutItsFlag() {
+        Request r = parse("run", "--allow-warn", "--run-timeout=600", "--", "kselftest", "size");
+        assertEquals(List.of("true"), r.overrides().get("AllowWarnings"));
+        assertEquals(List.of("600"), r.overrides().get("RunTimeout"));
+        assertEquals(List.of("kselftest", "size"), r.command());
+        assertNull(parse("run", "--", "true").overrides().get("AllowWarnings"));
+    }
+
+    @Test
     void vmIsAnAliasOfQemu() {
         assertEquals("qemu", parse("vm").verb());
         assertEquals("qemu", parse("qemu").verb());

@@ -71,7 +71,7 @@ class DrivesIT {
             String script) {
         var out = new ByteArrayOutputStream();
         int status = VmRunner.run(config, exec, BootInputs.from(config, kernel, image), List.of("sh", "-c", script),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8)).commandStatusOrFail();
         String console = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, console);
         return console;

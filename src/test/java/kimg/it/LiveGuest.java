@@ -48,7 +48,8 @@ public final class LiveGuest implements AutoCloseable {
         }, true, StandardCharsets.UTF_8);
         this.status = CompletableFuture.supplyAsync(() -> {
             try {
-                return VmRunner.run(config, exec, inputs, List.of("sh", "-c", guestCommand(setup, maxSeconds)), console);
+                return VmRunner.run(config, exec, inputs, List.of("sh", "-c", guestCommand(setup, maxSeconds)), console)
+                        .commandStatusOrFail();
             } finally {
                 synchronized (lines) {
                     lines.notifyAll();

@@ -30,6 +30,7 @@ import kimg.module.KernelArtifacts;
 import kimg.ui.Console;
 import kimg.vm.BootInputs;
 import kimg.vm.GdbCommand;
+import kimg.vm.GuestRun;
 import kimg.vm.VmRunner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class VmBootIT {
         Config config = config(Map.of("RuntimeTrees", List.of(tree + ":/mnt/live")));
         int status = VmRunner.run(config, exec(), BootInputs.from(config, kernel, image), List.of("sh", "-c",
                 "cat /mnt/live/f; while [ ! -e /mnt/live/go ]; do sleep 0.1; done; cat /mnt/live/f"),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8)).commandStatusOrFail();
         assertEquals(0, status, console.toString());
         assertTrue(console.toString().contains("version-1\nversion-2\n"), console.toString());
     }
@@ -154,8 +155,10 @@ class VmBootIT {
     @Test
     void guestPanicFailsTheStepWithTheLastConsoleLines() {
         Config config = config(Map.of("KernelCommandLineExtra", List.of("init=/nonexistent")));
-        StepFailed e = assertThrows(StepFailed.class, () -> VmRunner.run(config, exec(),
-                BootInputs.from(config, kernel, image), List.of("true"), new PrintStream(OutputStream.nullOutputStream())));
+        GuestRun run = VmRunner.run(config, exec(), BootInputs.from(config, kernel, image), List.of("true"),
+                new PrintStream(OutputStream.nullOutputStream()));
+        assertTrue(run.panicked(), run.splats()::toString);
+        StepFailed e = assertThrows(StepFailed.class, run::commandStatusOrFail);
         assertEquals("the guest kernel panicked", e.lastLines().get(0));
         assertTrue(e.lastLines().stream().anyMatch(l -> l.contains("Kernel panic - not syncing")), e.lastLines()::toString);
         assertTrue(e.exitStatus() != 0);
@@ -168,7 +171,8 @@ class VmBootIT {
         BootInputs inputs = BootInputs.from(config, kernel, image);
         Exec exec = exec();
         CompletableFuture<Integer> guest = CompletableFuture.supplyAsync(
-                () -> VmRunner.run(config, exec, inputs, List.of("true"), new PrintStream(OutputStream.nullOutputStream())));
+                () -> VmRunner.run(config, exec, inputs, List.of("true"), new PrintStream(OutputStream.nullOutputStream()))
+                        .commandStatusOrFail());
         awaitListening(port, guest);
         Exec.Result gdb = exec.capture("gdb", GdbCommand.cmd("gdb", inputs, port,
                 List.of("-batch", "-ex", "info registers rip", "-ex", "detach")));
@@ -216,7 +220,7 @@ class VmBootIT {
         Config config = config(settings);
         var out = new ByteArrayOutputStream();
         int status = VmRunner.run(config, exec(), BootInputs.from(config, kernel, image), command,
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8)).commandStatusOrFail();
         return new Boot(status, out.toString(StandardCharsets.UTF_8));
     }
 

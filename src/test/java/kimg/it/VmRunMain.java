@@ -39,7 +39,7 @@ public final class VmRunMain {
                 new ImageArtifacts(root, root, "directory", "", false, null, null, Map.of()));
         int status = verb.equals("qemu")
                 ? VmRunner.qemu(config, exec, inputs)
-                : VmRunner.run(config, exec, inputs, command, System.out);
+                : VmRunner.run(config, exec, inputs, command, System.out).commandStatusOrFail();
         // The real kimg.Main owns exit codes; this stand-in only reports the guest's.
         System.out.println("guest exit status " + status);
     }

@@ -26,7 +26,7 @@ class ConsoleWatchTest {
         watch.accept("6.1.192\r");
         watch.accept("KIMG_EXIT_STATUS=3\r");
         watch.accept("[    2.5] reboot: Power down\r");
-        assertEquals(3, watch.verdict(qemuExit(0)));
+        assertEquals(3, watch.status());
         assertEquals("6.1.192\n", out.toString().replace(System.lineSeparator(), "\n"));
     }
 
@@ -34,7 +34,8 @@ class ConsoleWatchTest {
     void guestPanicFailsWithTheLastConsoleLines() {
         watch.accept("[    1.0] VFS: Unable to mount root fs");
         watch.accept("[    1.1] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)");
-        StepFailed e = assertThrows(StepFailed.class, () -> watch.verdict(qemuExit(0)));
+        GuestRun run = new GuestRun(watch.status(), watch.splats(), List.of(), false, qemuExit(0), watch.lastLines());
+        StepFailed e = assertThrows(StepFailed.class, run::commandStatusOrFail);
         assertEquals("the guest kernel panicked", e.lastLines().get(0));
         assertTrue(e.lastLines().get(2).contains("Kernel panic"));
         assertTrue(e.exitStatus() != 0);
@@ -43,7 +44,8 @@ class ConsoleWatchTest {
     @Test
     void aGuestThatNeverReportsFails() {
         watch.accept("login:");
-        StepFailed e = assertThrows(StepFailed.class, () -> watch.verdict(qemuExit(0)));
+        GuestRun run = new GuestRun(watch.status(), watch.splats(), List.of(), false, qemuExit(0), watch.lastLines());
+        StepFailed e = assertThrows(StepFailed.class, run::commandStatusOrFail);
         assertTrue(e.lastLines().get(0).contains("without reporting"));
     }
 }

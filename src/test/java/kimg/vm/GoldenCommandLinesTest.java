@@ -54,6 +54,12 @@ class GoldenCommandLinesTest {
                         Map.entry("KernelCommandLineExtra", List.of("systemd.unit=rescue.target")),
                         Map.entry("RAM", List.of("512M")),
                         Map.entry("CPUs", List.of("1")))), Accelerator.tcg(), List.of("sh", "-c", "exit 3"))),
+                golden("qemu-console-log", () -> {
+                    Config c = config(Map.of());
+                    BootInputs in = BootInputs.from(c, kernel(), image());
+                    return QemuCommand.argv(c, in, Accelerator.tcg(), sockets(in), List.of(),
+                            Path.of("/home/dev/project/mkosi.output/logs/20261130-031500-000/03-console.log"));
+                }),
                 golden("qemu-ssh", () -> qemu(config(values(Map.entry("Ssh", List.of("true")),
                         Map.entry("SshPort", List.of("2022")))), Accelerator.tcg(), List.of())),
                 golden("qemu-drives", () -> qemu(config(values(
@@ -87,6 +93,8 @@ class GoldenCommandLinesTest {
                     return GdbCommand.cmd(Architecture.ARM64.gdb(Architecture.X86_64), in, 1234,
                             List.of("-batch", "-ex", "info registers pc")).argv();
                 }),
+                golden("decode-stacktrace", () -> DecodeStacktraceCommand.argv(Path.of("/home/dev/linux"),
+                        Path.of("/home/dev/project/mkosi.builddir/debian~bookworm~x86-64/kernel/default/vmlinux"))),
                 golden("ssh", () -> Ssh.argv(config(values(Map.entry("SshPort", List.of("2022")))),
                         VmFixtures.PROJECT.resolve("mkosi.key"), List.of("uname", "-a"))));
     }

@@ -50,12 +50,20 @@ class KernelCommandLineTest {
     }
 
     @Test
+    void runShowsKernelWarningsOnTheConsoleForTheSplatWatch() {
+        List<String> w = words(config(values()), List.of("true"), false);
+        // quiet is console loglevel 4, which hides KERN_WARNING and so every WARN() splat.
+        assertTrue(w.contains("loglevel=5") && !w.contains("quiet"), w::toString);
+    }
+
+    @Test
     void imageThenRuntimeCommandLineAfterKimgsOwn() {
         Config c = config(values(Map.entry("KernelCommandLine", List.of("a=1")),
                 Map.entry("KernelCommandLineExtra", List.of("b=2"))));
         List<String> w = words(c, List.of("true"), false);
         assertTrue(w.indexOf("a=1") < w.indexOf("b=2"));
-        assertTrue(w.indexOf("quiet") < w.indexOf("a=1"), "users can override quiet with loglevel=");
+        assertTrue(w.indexOf("loglevel=5") >= 0 && w.indexOf("loglevel=5") < w.indexOf("a=1"),
+                "users can override kimg's loglevel=");
         assertTrue(w.get(w.size() - 1).startsWith("kimg.cmd="));
     }
 
