@@ -150,6 +150,20 @@ public final class Settings {
     public static final Setting<Path> KERNEL_CONFIG_FRAGMENTS = list("KernelConfigFragments", "Build", WORDS,
             ValueParser.path(true), "kconfig fragments merged on top of the kernel config (merge_config.sh)")
             .matcher(Matcher.NONE);
+    public static final Setting<String> KERNEL_REF = single("KernelRef", "Build", ValueParser.GIT_REF,
+            Default.none(), "build the kernel repository at this ref (a tag, then a remote branch, then as given)"
+                    + " in kimg's own worktree").matcher(Matcher.NONE);
+    public static final Setting<Path> KERNEL_PATCHES = list("KernelPatches", "Build", WORDS, ValueParser.path(true),
+            "mbox files or directories of git format-patch output applied in order with git am").matcher(Matcher.NONE);
+    public static final Setting<String> KERNEL_SERIES = single("KernelSeries", "Build", ValueParser.MESSAGE_ID,
+            Default.none(), "a mailed patch series (message-id) fetched with b4 am and applied after KernelPatches=")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> KERNEL_LABEL = single("KernelLabel", "Build", ValueParser.KERNEL_LABEL,
+            Default.none(), "the readable part of the kernel's build identity (instead of the ref or series)")
+            .matcher(Matcher.NONE);
+    public static final Setting<Path> KERNEL_STORE = single("KernelStore", "Build", ValueParser.path(false),
+            Default.none(), "built kernels by identity, reused instead of compiling (default: <CacheDirectory>/kernels)")
+            .matcher(Matcher.NONE);
 
     // [Runtime]
     public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", COMMAS, ValueParser.tree(true, "/root/src"),
@@ -192,7 +206,8 @@ public final class Settings {
             PACKAGES, BUILD_PACKAGES, AUTOLOGIN, KERNEL_COMMAND_LINE, BOOTABLE, SSH, WITH_DOCS, HOSTNAME,
             EXTRA_TREES, POST_INSTALLATION_SCRIPTS,
             BUILD_SOURCES, BUILD_DIRECTORY, CACHE_DIRECTORY, INCREMENTAL, ENVIRONMENT, ENVIRONMENT_FILES,
-            WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS,
+            WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS, KERNEL_REF, KERNEL_PATCHES, KERNEL_SERIES, KERNEL_LABEL,
+            KERNEL_STORE,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
             LINUX, GDB_PORT, SSH_PORT);
 

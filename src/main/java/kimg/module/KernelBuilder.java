@@ -22,6 +22,10 @@ import kimg.exec.Exec;
 import kimg.exec.FileTrees;
 import kimg.exec.HostTools;
 import kimg.exec.StepFailed;
+import kimg.source.BuildIdentity;
+import kimg.source.IdentityReuse;
+import kimg.source.KernelCheckout;
+import kimg.source.KernelSource;
 
 /**
  * Builds the kernel out of tree: chooses the config ({@link KernelConfigChoice}) and the build directory
@@ -64,20 +68,26 @@ public final class KernelBuilder {
         return new KernelBuilder(config, options, exec).prepare().buildDir();
     }
 
-    /** A build directory with a current .config, and how to run make in it. */
+    /**
+     * A build directory with a current .config, and how to run make in it; {@code identity} when the kernel is built
+     * by identity ({@link KernelCheckout#wanted}), else null.
+     */
     private record Prepared(Path tree, LocalVersion lv, Path buildDir, Path modulesRoot, Architecture arch,
-            MakeCommands make) {}
+            MakeCommands make, BuildIdentity identity) {}
 
     private Prepared prepare() {
-        Path tree = sourceTree(config);
+        Path kernelRoot = config.moduleBuildDirectory("kernel");
         HostTools.ensure("kernel", HostTools.KERNEL, exec);
+        // By identity: the sources are kimg's worktree at KernelRef= (+ patches) or the user's tree, hashed.
+        KernelSource source = KernelCheckout.wanted(config)
+                ? KernelCheckout.prepare(config, sourceTree(config), kernelRoot, exec) : null;
+        Path tree = source == null ? sourceTree(config) : source.tree();
         KernelConfigChoice choice = KernelConfigChoice.choose(config, options.kernelConfig(), tree);
         // Absolute and existing: the row's parser (ValueParser.path(true)) checked them.
         List<Path> fragments = config.items(Settings.KERNEL_CONFIG_FRAGMENTS);
         Map<String, String> env = config.environment();
         LocalVersion lv = LocalVersion.of(tree, choice.lines(), env.get("LOCALVERSION"));
-        Path kernelRoot = config.moduleBuildDirectory("kernel");
-        Path buildDir = kernelRoot.resolve(lv.directoryName());
+        Path buildDir = kernelRoot.resolve(source == null ? lv.directoryName() : identityBuildDirectory(source));
         Path modulesRoot = kernelRoot.resolve("modules");
 
         boolean ccache = MakeCommands.wantsCcache(env) && HostTools.onPath("ccache");
@@ -108,7 +118,48 @@ public final class KernelBuilder {
                         + " until a build without -i");
             }
         }
-        return new Prepared(tree, lv, buildDir, modulesRoot, arch, make);
+        BuildIdentity identity = null;
+        if (source != null) {
+            identity = identify(source, buildDir, make, arch);
+            lv = new LocalVersion(identity.localVersion());
+        }
+        return new Prepared(tree, lv, buildDir, modulesRoot, arch, make, identity);
+    }
+
+    /**
+     * The one build directory of identity builds from kimg's worktree, and the one for the user's tree: every ref
+     * and patch series goes through the same directory, so a switch recompiles only what differs (kbuild records
+     * source paths, so the two trees cannot share one).
+     */
+    public static String identityBuildDirectory(KernelSource source) {
+        return source.inWorktree() ? "worktree.o" : "local.o";
+    }
+
+    /**
+     * The identity of the configured build, baked into its .config (CONFIG_LOCALVERSION); under -i the .config keeps
+     * the identity it was built with, so modules keep the running kernel's vermagic.
+     */
+    private BuildIdentity identify(KernelSource source, Path buildDir, MakeCommands make, Architecture arch) {
+        Path dotConfig = buildDir.resolve(".config");
+        List<String> lines = readLines(dotConfig);
+        BuildIdentity identity = BuildIdentity.of(source.readable(), source.treeHash(), lines, make.variables(),
+                arch.kbuildArch());
+        if (options.incremental()) {
+            String built = LocalVersion.configLocalVersion(lines);
+            return built.matches("-.+-[0-9a-f]{8}")
+                    ? new BuildIdentity(built.substring(1, built.length() - 9), built.substring(built.length() - 8))
+                    : identity;
+        }
+        List<String> baked = identity.bakedInto(lines);
+        if (!baked.equals(lines)) {
+            try {
+                Files.write(dotConfig, baked, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        exec.console().info("kernel: identity " + identity.name() + " (" + source.tree() + ")");
+        return identity;
     }
 
     private KernelArtifacts run() {
@@ -119,6 +170,16 @@ public final class KernelBuilder {
         Path modulesRoot = p.modulesRoot();
         Architecture arch = p.arch();
         MakeCommands make = p.make();
+        if (p.identity() != null && !options.incremental()) {
+            var reused = IdentityReuse.lookup(p.identity(), buildDir, modulesRoot, arch, KernelCheckout.store(config),
+                    options.force() > 0, exec.console());
+            if (reused.isPresent()) {
+                return artifacts(reused.get().release(), lv, tree, buildDir, reused.get().image(),
+                        reused.get().vmlinux(), reused.get().systemMap(), reused.get().modulesRoot(),
+                        p.identity(), reused.get().inBuildDirectory());
+            }
+            IdentityReuse.forget(buildDir);
+        }
 
         KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");
@@ -163,23 +224,41 @@ public final class KernelBuilder {
             createDirectories(modulesDir);
         }
 
+        if (p.identity() != null && goals.contains(arch.imageTarget())) {
+            long t0 = System.nanoTime();
+            IdentityReuse.remember(p.identity(), release, buildDir, arch, modulesDir, KernelCheckout.store(config));
+            add("store", Duration.ofNanos(System.nanoTime() - t0));
+        }
+        return artifacts(release, lv, tree, buildDir, buildDir.resolve(arch.imagePath()), buildDir.resolve("vmlinux"),
+                buildDir.resolve("System.map"), modulesRoot, p.identity(), true);
+    }
+
+    /**
+     * What the build produced; the image, vmlinux, System.map and modules may come from the store (a reuse hit),
+     * and then the build directory's compile_commands.json and gdb scripts, which belong to its last build, are
+     * left out.
+     */
+    private KernelArtifacts artifacts(String release, LocalVersion lv, Path tree, Path buildDir, Path image,
+            Path vmlinux, Path systemMap, Path modulesRoot, BuildIdentity identity, boolean fromBuildDirectory) {
         Path compileCommands = buildDir.resolve("compile_commands.json");
         Path gdbScript = buildDir.resolve("vmlinux-gdb.py");
+        KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         return new KernelArtifacts(
                 release,
                 lv.value(),
                 tree,
                 buildDir,
-                buildDir.resolve(arch.imagePath()),
-                buildDir.resolve("vmlinux"),
-                buildDir.resolve("System.map"),
+                image,
+                vmlinux,
+                systemMap,
                 modulesRoot,
-                modulesDir,
-                Files.exists(compileCommands) ? compileCommands : null,
-                Files.exists(gdbScript) ? gdbScript : null,
+                modulesRoot.resolve(release),
+                fromBuildDirectory && Files.exists(compileCommands) ? compileCommands : null,
+                fromBuildDirectory && Files.exists(gdbScript) ? gdbScript : null,
                 sha256(buildDir.resolve(".config")),
                 unquote(finalConfig.valueOf("CONFIG_CC_VERSION_TEXT")),
-                steps);
+                steps,
+                identity == null ? null : identity.name());
     }
 
     /**
