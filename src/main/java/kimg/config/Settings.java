@@ -161,6 +161,9 @@ public final class Settings {
     public static final Setting<String> KERNEL_LABEL = single("KernelLabel", "Build", ValueParser.KERNEL_LABEL,
             Default.none(), "the readable part of the kernel's build identity (instead of the ref or series)")
             .matcher(Matcher.NONE);
+    public static final Setting<String> COMPILE_FARM = list("CompileFarm", "Build", WORDS, ValueParser.COMPILE_FARM,
+            "compile the kernel and host-script modules through distcc: distcc:HOST[:PORT][/LIMIT] ...")
+            .matcher(Matcher.NONE);
     public static final Setting<Path> KERNEL_STORE = single("KernelStore", "Build", ValueParser.path(false),
             Default.none(), "built kernels by identity, reused instead of compiling (default: <CacheDirectory>/kernels)")
             .matcher(Matcher.NONE);
@@ -207,7 +210,7 @@ public final class Settings {
             EXTRA_TREES, POST_INSTALLATION_SCRIPTS,
             BUILD_SOURCES, BUILD_DIRECTORY, CACHE_DIRECTORY, INCREMENTAL, ENVIRONMENT, ENVIRONMENT_FILES,
             WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS, KERNEL_REF, KERNEL_PATCHES, KERNEL_SERIES, KERNEL_LABEL,
-            KERNEL_STORE,
+            KERNEL_STORE, COMPILE_FARM,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
             LINUX, GDB_PORT, SSH_PORT);
 

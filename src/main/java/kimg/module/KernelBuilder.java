@@ -40,6 +40,8 @@ public final class KernelBuilder {
     private final BuildOptions options;
     private final Exec exec;
     private final Map<String, Duration> steps = new LinkedHashMap<>();
+    /** The environment of every make: the compile farm's (DISTCC_HOSTS, ...), else empty. */
+    private Map<String, String> makeEnvironment = Map.of();
 
     private KernelBuilder(Config config, BuildOptions options, Exec exec) {
         this.config = config;
@@ -95,8 +97,14 @@ public final class KernelBuilder {
             exec.console().warn("Environment=CCACHE=" + env.get("CCACHE") + " but ccache is not installed: building without it");
         }
         Architecture arch = config.architecture();
-        var make = new MakeCommands(tree, buildDir, options.jobs(),
-                MakeCommands.variables(env, ccache, arch, Architecture.host()));
+        List<String> variables = MakeCommands.variables(env, ccache, arch, Architecture.host());
+        var farm = CompileFarm.of(config);
+        if (farm.isPresent()) {
+            HostTools.ensure("compile farm", List.of(HostTools.Tool.command("distcc", "distcc")), exec);
+            variables = farm.get().makeVariables(variables, ccache);
+            makeEnvironment = farm.get().environment(ccache);
+        }
+        var make = new MakeCommands(tree, buildDir, farm.map(CompileFarm::jobs).orElse(options.jobs()), variables);
         createDirectories(buildDir);
         createDirectories(modulesRoot);
         removeLeftovers(modulesRoot);
@@ -105,7 +113,7 @@ public final class KernelBuilder {
         ReconfigureDecision decision = ReconfigureDecision.fromStamp(
                 Files.isRegularFile(buildDir.resolve(".config")), KernelConfigStamp.read(buildDir), current);
         if (!decision.reconfigure() && !ReconfigureDecision.kconfigUnchanged(tree, buildDir)) {
-            var listed = exec.capture("kernel-listnewconfig", Cmd.of(make.listNewConfig()));
+            var listed = exec.capture("kernel-listnewconfig", makeCmd(make.listNewConfig()));
             add("configure", listed.took());
             decision = ReconfigureDecision.fromNewSymbols(listed.output());
         }
@@ -196,7 +204,7 @@ public final class KernelBuilder {
             boolean fromScratch = KernelMakeProgress.fromScratch(buildDir);
             var progress = KernelMakeProgress.in(buildDir);
             exec.console().watch("kernel-make", progress);
-            add("make", exec.run("kernel-make", Cmd.of(make.build(goals))).took());
+            add("make", exec.run("kernel-make", makeCmd(make.build(goals))).took());
             progress.record(buildDir, fromScratch);
             if (goals.contains(arch.imageTarget())) {
                 // -i leaves the kernel image as it was: only a whole build brings it up to the sources.
@@ -270,15 +278,15 @@ public final class KernelBuilder {
         KernelConfigStamp.delete(buildDir);
         var merged = new ArrayList<Path>();
         if (choice.hasBase()) {
-            add("configure", exec.run("kernel-config-base", Cmd.of(make.baseConfig(choice.baseTargets()))).took());
+            add("configure", exec.run("kernel-config-base", makeCmd(make.baseConfig(choice.baseTargets()))).took());
             merged.add(choice.file());
         } else {
-            add("configure", exec.run("kernel-alldefconfig", Cmd.of(make.allDefConfig(choice.file()))).took());
+            add("configure", exec.run("kernel-alldefconfig", makeCmd(make.allDefConfig(choice.file()))).took());
         }
         merged.addAll(fragments);
         if (!merged.isEmpty()) {
-            add("configure", exec.run("kernel-config-merge", Cmd.of(make.mergeConfig(merged)).in(buildDir)).took());
-            add("configure", exec.run("kernel-olddefconfig", Cmd.of(make.olddefconfig())).took());
+            add("configure", exec.run("kernel-config-merge", makeCmd(make.mergeConfig(merged)).in(buildDir)).took());
+            add("configure", exec.run("kernel-olddefconfig", makeCmd(make.olddefconfig())).took());
         }
 
         KconfigValues requested = KconfigValues.parse(choice.lines());
@@ -306,7 +314,7 @@ public final class KernelBuilder {
             throw new UncheckedIOException(e);
         }
         try {
-            add("modules_install", exec.run("kernel-modules-install", Cmd.of(make.modulesInstall(staging))).took());
+            add("modules_install", exec.run("kernel-modules-install", makeCmd(make.modulesInstall(staging))).took());
             Path installed = staging.resolve("lib/modules").resolve(release);
             if (!Files.isRegularFile(installed.resolve("modules.dep"))) {
                 throw StepFailed.because("kernel-modules-install",
@@ -377,7 +385,7 @@ public final class KernelBuilder {
                 throw new UncheckedIOException(e);
             }
             try {
-                add("depmod", exec.run("kernel-depmod", Cmd.of(make.depmod(base, release))).took());
+                add("depmod", exec.run("kernel-depmod", makeCmd(make.depmod(base, release))).took());
             } finally {
                 FileTrees.deleteRecursively(base);
             }
@@ -403,6 +411,10 @@ public final class KernelBuilder {
             throw new ConfigError(src.origin(), "BuildSources", tree + " is not a kernel source tree");
         }
         return tree;
+    }
+
+    private Cmd makeCmd(List<String> argv) {
+        return Cmd.of(argv).withEnv(makeEnvironment);
     }
 
     private void add(String step, Duration took) {
