@@ -115,6 +115,8 @@ public final class Pipeline {
                     return boot(ported, request, exec, out);
                 }
             }
+            case "bisect":
+                return BisectVerb.run(config, request, exec, out);
             case "gdb":
             case "ssh":
                 try (ProjectLock attached = lock(config, ProjectLock.Use.ATTACH, "kimg " + request.verb(), console)) {

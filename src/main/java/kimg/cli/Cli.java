@@ -48,6 +48,7 @@ public final class Cli {
         root.addSubcommand("build", build);
         root.addSubcommand("qemu", new Verbs.Qemu(), "vm");
         root.addSubcommand("run", new Verbs.Run());
+        root.addSubcommand("bisect", new Verbs.Bisect());
         root.addSubcommand("ssh", new Verbs.Ssh());
         root.addSubcommand("gdb", new Verbs.Gdb());
         root.addSubcommand("genkey", new Verbs.Genkey());
@@ -143,6 +144,8 @@ public final class Cli {
             } else if (user instanceof Verbs.Run r) {
                 command = r.command == null ? List.of() : r.command;
                 noBuild = r.noBuild;
+            } else if (user instanceof Verbs.Bisect b) {
+                command = b.args;
             } else if (user instanceof Verbs.Gdb g) {
                 command = g.command == null ? List.of() : g.command;
             } else if (user instanceof Verbs.Ssh s) {

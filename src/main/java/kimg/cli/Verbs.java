@@ -46,6 +46,15 @@ final class Verbs {
         List<String> command;
     }
 
+    @Command(name = "bisect", description = "Find the kernel commit that breaks CMD: git bisect in kimg's worktree,"
+            + " each step built (reusing identities), booted and judged by CMD.", footer = {"", "Examples:",
+            "  kimg bisect v6.1.100 v6.1.150 -- modprobe minix", "  kimg bisect base HEAD -- sh -c 'dmesg | grep -q ok'"})
+    static final class Bisect {
+        @Parameters(paramLabel = "GOOD BAD CMD", arity = "3..*", description = "a good ref, a bad ref, then the guest"
+                + " command and its arguments (after --): exit 0 good, 125 skip, other bad")
+        List<String> args;
+    }
+
     @Command(name = "ssh", description = "Open an ssh session to the running guest (Ssh=yes).", footer = {"", "Examples:", "  kimg ssh", "  kimg ssh -- dmesg"})
     static final class Ssh {
         @Parameters(paramLabel = "CMD", arity = "0..*", description = "command to run instead of a shell")
