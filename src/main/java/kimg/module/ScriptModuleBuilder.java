@@ -1,5 +1,7 @@
 package kimg.module;
 
+import java.util.List;
+
 import kimg.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +51,10 @@ public final class ScriptModuleBuilder {
         // A host script compiles through the farm (CC=distcc ...); a .chroot script has no network for it.
         var farm = CompileFarm.of(config).filter(f -> !module.definition().map(d -> d.runsInImage()).orElse(false));
         boolean ccache = MakeCommands.wantsCcache(config.environment());
+        if (farm.isPresent()) {
+            kimg.exec.HostTools.ensure("compile farm", List.of(kimg.exec.HostTools.Tool.command("distcc", "distcc")),
+                    exec);
+        }
         var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts,
                 farm.map(CompileFarm::jobs).orElse(options.jobs()),
                 farm.map(f -> f.scriptEnvironment(config.environment(), ccache)).orElse(config.environment()),
