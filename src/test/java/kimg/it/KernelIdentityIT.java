@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * IT cache (keyed by the tree), so a rerun reuses identities instead of compiling again.
  */
 class KernelIdentityIT {
-    /** Boots with root on virtiofs (MACHINE-NOTES), minix as a module to change between commits. */
+    /** The small config of MACHINE-NOTES on tinyconfig (what tinyconfig cannot have is dropped with a warning). */
     static final String CONFIG = """
             # kimg: base=tinyconfig
             CONFIG_64BIT=y
@@ -51,7 +51,12 @@ class KernelIdentityIT {
             CONFIG_MINIX_FS=m
             CONFIG_ACPI=y
             """;
-    static final String MINIX = "fs/minix/inode.c";
+    /**
+     * The module the commits change: tinyconfig has no BLOCK, so the fragment's MINIX_FS=m (and BLK_DEV, TMPFS) is
+     * dropped (kimg warns); x86_pkg_temp_thermal is the one module this config builds.
+     */
+    static final String MODULE_SOURCE = "drivers/thermal/intel/x86_pkg_temp_thermal.c";
+    static final String MODULE_KO = "kernel/drivers/thermal/intel/x86_pkg_temp_thermal.ko";
 
     record Project(Path dir, Path repo, Exec exec) {
         KimgCli build(String settings) throws IOException {
@@ -96,16 +101,16 @@ class KernelIdentityIT {
     }
 
     static String withMarker(String source, String marker) {
-        return source.replace("static int __init init_minix_fs(void)\n{\n",
-                "static int __init init_minix_fs(void)\n{\n\tpr_info(\"" + marker + "\\n\");\n");
+        return source.replace("static int __init pkg_temp_thermal_init(void)\n{\n",
+                "static int __init pkg_temp_thermal_init(void)\n{\n\tpr_info(\"" + marker + "\\n\");\n");
     }
 
     @Test
     void refsPatchesAndReuseByIdentity() throws Exception {
         Project p = project();
-        String minix = KernelGitRepo.show(p.repo(), p.exec(), "base", MINIX);
-        KernelGitRepo.commit(p.repo(), p.exec(), "base", "kimg-it-b", "minix: say B", Map.of(MINIX,
-                withMarker(minix, "kimg-it: B")));
+        String moduleSource = KernelGitRepo.show(p.repo(), p.exec(), "base", MODULE_SOURCE);
+        KernelGitRepo.commit(p.repo(), p.exec(), "base", "kimg-it-b", "thermal: say B", Map.of(MODULE_SOURCE,
+                withMarker(moduleSource, "kimg-it: B")));
         String before = KernelGitRepo.userState(p.repo(), p.exec());
 
         KimgCli a = p.build("KernelRef=base");
@@ -132,11 +137,11 @@ class KernelIdentityIT {
         assertEquals(ka.identity(), kAgain.identity());
         assertEquals(ka.release(), kAgain.release());
         assertTrue(Files.isRegularFile(Path.of(kAgain.bzImage())), kAgain.bzImage());
-        assertTrue(Files.isRegularFile(Path.of(kAgain.modulesDir(), "kernel/fs/minix/minix.ko")), kAgain.modulesDir());
+        assertTrue(Files.isRegularFile(Path.of(kAgain.modulesDir(), MODULE_KO)), kAgain.modulesDir());
 
         // A patch mailed on top of A: written here as format-patch output of a commit that adds a marker.
-        KernelGitRepo.commit(p.repo(), p.exec(), "base", "kimg-it-patched", "minix: say P", Map.of(MINIX,
-                withMarker(minix, "kimg-it: P")));
+        KernelGitRepo.commit(p.repo(), p.exec(), "base", "kimg-it-patched", "thermal: say P", Map.of(MODULE_SOURCE,
+                withMarker(moduleSource, "kimg-it: P")));
         Path mbox = p.dir().resolve("p.mbox");
         Files.writeString(mbox, p.exec().capture("format-patch", Cmd.of("git", "-C", p.repo().toString(),
                 "format-patch", "--stdout", "base..kimg-it-patched")).text() + "\n");
@@ -145,15 +150,15 @@ class KernelIdentityIT {
         Manifest.Kernel kp = p.manifest().kernel();
         assertTrue(kp.identity().matches("base-[0-9a-f]{8}") && !kp.identity().equals(ka.identity()), kp.identity());
         Path worktree = Path.of(kp.sourceTree());
-        assertTrue(Files.readString(worktree.resolve(MINIX)).contains("kimg-it: P"), "the patch is not applied");
-        assertTrue(new String(Files.readAllBytes(Path.of(kp.modulesDir(), "kernel/fs/minix/minix.ko")),
-                java.nio.charset.StandardCharsets.ISO_8859_1).contains("kimg-it: P"), "minix.ko lacks the patch");
+        assertTrue(Files.readString(worktree.resolve(MODULE_SOURCE)).contains("kimg-it: P"), "the patch is not applied");
+        assertTrue(new String(Files.readAllBytes(Path.of(kp.modulesDir(), MODULE_KO)),
+                java.nio.charset.StandardCharsets.ISO_8859_1).contains("kimg-it: P"), "the module lacks the patch");
 
         // The same patch on B conflicts: exit 1, naming the mbox and the file.
         KimgCli conflict = p.build("KernelRef=kimg-it-b\nKernelPatches=" + mbox);
         assertEquals(1, conflict.status(), conflict::toString);
         assertTrue(conflict.err().contains(mbox + " does not apply"), conflict::toString);
-        assertTrue(conflict.err().contains(MINIX), conflict::toString);
+        assertTrue(conflict.err().contains(MODULE_SOURCE), conflict::toString);
 
         assertEquals(before, KernelGitRepo.userState(p.repo(), p.exec()), "kimg changed the user's repository");
     }
