@@ -53,6 +53,7 @@ public final class Cli {
         root.addSubcommand("build", build);
         root.addSubcommand("qemu", new Verbs.Qemu(), "vm");
         root.addSubcommand("run", new Verbs.Run());
+        root.addSubcommand("bisect", new Verbs.Bisect());
         root.addSubcommand("ssh", new Verbs.Ssh());
         root.addSubcommand("gdb", new Verbs.Gdb());
         root.addSubcommand("genkey", new Verbs.Genkey());

@@ -158,6 +158,26 @@ final class Verbs {
         }
     }
 
+    @Command(name = "bisect", description = "Find the kernel commit that breaks CMD: git bisect in kimg's worktree,"
+            + " each step built (reusing identities), booted and judged by CMD.", footer = {"", "Examples:",
+            "  kimg bisect v6.1.100 v6.1.150 -- modprobe minix", "  kimg bisect base HEAD -- sh -c 'dmesg | grep -q ok'"})
+    static final class Bisect implements VerbCommand {
+        @Parameters(paramLabel = "GOOD BAD CMD", arity = "3..*", description = "a good ref, a bad ref, then the guest"
+                + " command and its arguments (after --): exit 0 good, 125 skip, other bad")
+        List<String> args;
+
+        @Override
+        public Verb verb(Request r) {
+            return new kimg.verb.BisectVerb(r.configInput(), new BuildOptions(false, List.of(), r.kernelConfig(),
+                    0, r.jobs()), args == null ? List.of() : args);
+        }
+
+        @Override
+        public boolean autoBumps() {
+            return false;
+        }
+    }
+
     @Command(name = "ssh", description = "Open an ssh session to the running guest (Ssh=yes).", footer = {"", "Examples:", "  kimg ssh", "  kimg ssh -- dmesg"})
     static final class Ssh implements VerbCommand {
         @Parameters(paramLabel = "CMD", arity = "0..*", description = "command to run instead of a shell")

@@ -182,6 +182,23 @@ public final class Settings {
     public static final Setting<Boolean> DEBUG = single("Debug", "Build", ValueParser.BOOLEAN, Default.of("false"),
             "debug kernel: merge mkosi.kernel.debug.config (KASAN, UBSAN, KFENCE, lockdep, ...) into its own build"
                     + " directory (also Environment=DEBUG=1)").flags(null, "debug-kernel").matcher(Matcher.NONE);
+    public static final Setting<String> KERNEL_REF = single("KernelRef", "Build", ValueParser.GIT_REF,
+            Default.none(), "build the kernel repository at this ref (a tag, then a remote branch, then as given)"
+                    + " in kimg's own worktree").matcher(Matcher.NONE);
+    public static final Setting<Path> KERNEL_PATCHES = list("KernelPatches", "Build", COMMAS, ValueParser.path(true),
+            "mbox files or directories of git format-patch output applied in order with git am").matcher(Matcher.NONE);
+    public static final Setting<String> KERNEL_SERIES = single("KernelSeries", "Build", ValueParser.MESSAGE_ID,
+            Default.none(), "a mailed patch series (message-id) fetched with b4 am and applied after KernelPatches=")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> KERNEL_LABEL = single("KernelLabel", "Build", ValueParser.KERNEL_LABEL,
+            Default.none(), "the readable part of the kernel's build identity (instead of the ref or series)")
+            .matcher(Matcher.NONE);
+    public static final Setting<String> COMPILE_FARM = list("CompileFarm", "Build", KERNEL, ValueParser.COMPILE_FARM,
+            "compile the kernel and host-script modules through distcc: distcc:HOST[:PORT][/LIMIT] ...")
+            .matcher(Matcher.NONE);
+    public static final Setting<Path> KERNEL_STORE = single("KernelStore", "Build", ValueParser.path(false),
+            Default.none(), "built kernels by identity, reused instead of compiling (default: <CacheDirectory>/kernels)")
+            .matcher(Matcher.NONE);
 
     // [Runtime]
     public static final Setting<Tree> RUNTIME_TREES = list("RuntimeTrees", "Runtime", COMMAS, ValueParser.tree(true, "/root/src"),
@@ -237,6 +254,7 @@ public final class Settings {
             WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS, DEBUG,
             PACKAGE_FORMAT, PACKAGE_NAME, PACKAGE_RELEASE, FLAVOR, PACKAGE_SIGNING_KEY, PACKAGE_REPOSITORY,
             MODULE_SIGNING, MODULE_SIGNING_KEY,
+            KERNEL_REF, KERNEL_PATCHES, KERNEL_SERIES, KERNEL_LABEL, KERNEL_STORE, COMPILE_FARM,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
             LINUX, GDB_PORT, SSH_PORT, DRIVES, ALLOW_WARNINGS, RUN_TIMEOUT);
 

@@ -122,6 +122,28 @@ public interface ValueParser<T> {
     ValueParser<String> FILE_NAME = matching("[A-Za-z0-9_][A-Za-z0-9._+@~-]*",
             "not a plain file name (no '/', not starting with '.' or '-')");
 
+    /**
+     * A git revision (KernelRef=, bisect's GOOD and BAD): a tag, branch, SHA or {@code origin/master}. It becomes a
+     * git argument, so it cannot start with '-', and ".." (a range) and blanks are refused.
+     */
+    ValueParser<String> GIT_REF = matching("(?!.*\\.\\.)(?!.*\\.lock$)[A-Za-z0-9_][A-Za-z0-9._/+~^@-]*(?<!/)",
+            "not a git ref (a tag, branch or SHA: letters, digits and '.', '_', '/', '+', '~', '^', '@', '-')");
+
+    /** A mail's Message-ID (KernelSeries=), with or without the angle brackets, for b4 am. */
+    ValueParser<String> MESSAGE_ID = matching("<?[A-Za-z0-9_][A-Za-z0-9._+=$%&!#*/?^{|}~-]*@[A-Za-z0-9][A-Za-z0-9.-]*>?",
+            "not a message-id (local@domain)");
+
+    /**
+     * KernelLabel=: the readable part of a kernel's identity, at most 40 characters that may stand in a kernel
+     * release (it becomes part of CONFIG_LOCALVERSION, the modules directory and the build directory's name).
+     */
+    ValueParser<String> KERNEL_LABEL = matching("[A-Za-z0-9][A-Za-z0-9._+-]{0,39}",
+            "not a kernel label (1-40 letters, digits, '.', '_', '+' and '-', starting with a letter or digit)");
+
+    /** A CompileFarm= item: {@code distcc:HOST[:PORT][/LIMIT]} (a host name or address, never an option). */
+    ValueParser<String> COMPILE_FARM = matching("distcc:[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[1-9][0-9]{0,2})?",
+            "not a compile farm host (distcc:HOST[:PORT][/LIMIT])");
+
     /** Environment=: K=V, or a bare K taken from kimg's own environment when it is resolved. */
     ValueParser<String> ENVIRONMENT = (raw, origin, setting) -> {
         int eq = raw.indexOf('=');

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * What a build produced, written as {@code manifest.toml} next to the outputs: the kernel (release,
- * localversion, paths, config hash, compiler), the image (format, cache key and hit), the modules' install trees,
+ * localversion, paths, config hash, compiler, build identity), the image (format, cache key and hit), the modules' install trees,
  * and how long each step took. {@code kimg qemu} reads it back to boot what the last build made without rebuilding.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,7 +34,15 @@ public record Manifest(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Kernel(String release, String localVersion, String sourceTree, String buildDir, String bzImage,
             String vmlinux, String systemMap, String modulesRoot, String modulesDir, String compileCommands,
-            String gdbScript, String configHash, String compiler) {}
+            String gdbScript, String configHash, String compiler, String identity) {
+        /** A kernel built without an identity. */
+        public Kernel(String release, String localVersion, String sourceTree, String buildDir, String bzImage,
+                String vmlinux, String systemMap, String modulesRoot, String modulesDir, String compileCommands,
+                String gdbScript, String configHash, String compiler) {
+            this(release, localVersion, sourceTree, buildDir, bzImage, vmlinux, systemMap, modulesRoot, modulesDir,
+                    compileCommands, gdbScript, configHash, compiler, null);
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Image(String format, String root, String output, String cacheKey, boolean cacheHit,

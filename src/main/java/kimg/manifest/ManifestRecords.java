@@ -46,7 +46,7 @@ public final class ManifestRecords {
     static Manifest.Kernel kernel(KernelArtifacts k) {
         return new Manifest.Kernel(k.release(), k.localVersion(), s(k.sourceTree()), s(k.buildDir()), s(k.bzImage()),
                 s(k.vmlinux()), s(k.systemMap()), s(k.modulesRoot()), s(k.modulesDir()), s(k.compileCommands()),
-                s(k.gdbScript()), k.configHash(), k.compiler());
+                s(k.gdbScript()), k.configHash(), k.compiler(), k.identity());
     }
 
     static Manifest.Image image(ImageArtifacts i) {
@@ -62,7 +62,7 @@ public final class ManifestRecords {
         }
         return Optional.of(new KernelArtifacts(k.release(), k.localVersion(), p(k.sourceTree()), p(k.buildDir()),
                 p(k.bzImage()), p(k.vmlinux()), p(k.systemMap()), p(k.modulesRoot()), p(k.modulesDir()),
-                p(k.compileCommands()), p(k.gdbScript()), k.configHash(), k.compiler(), Map.of()));
+                p(k.compileCommands()), p(k.gdbScript()), k.configHash(), k.compiler(), Map.of(), k.identity()));
     }
 
     public static ImageArtifacts image(Manifest m) {

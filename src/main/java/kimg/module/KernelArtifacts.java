@@ -22,6 +22,8 @@ import java.util.Map;
  * @param configHash      sha256 of the final .config
  * @param compiler        CONFIG_CC_VERSION_TEXT of the final .config
  * @param steps           what each step took, in order (configure, make, modules_install, ...)
+ * @param identity        the build identity ({@code <readable>-<8 hex>}, kimg.source.BuildIdentity) when the kernel
+ *                        is built by identity, else null
  */
 public record KernelArtifacts(
         String release,
@@ -37,9 +39,18 @@ public record KernelArtifacts(
         Path gdbScript,
         String configHash,
         String compiler,
-        Map<String, Duration> steps) {
+        Map<String, Duration> steps,
+        String identity) {
 
     public KernelArtifacts {
         steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
+    }
+
+    /** A kernel built without an identity. */
+    public KernelArtifacts(String release, String localVersion, Path sourceTree, Path buildDir, Path bzImage,
+            Path vmlinux, Path systemMap, Path modulesRoot, Path modulesDir, Path compileCommands, Path gdbScript,
+            String configHash, String compiler, Map<String, Duration> steps) {
+        this(release, localVersion, sourceTree, buildDir, bzImage, vmlinux, systemMap, modulesRoot, modulesDir,
+                compileCommands, gdbScript, configHash, compiler, steps, null);
     }
 }

@@ -26,6 +26,10 @@ import kimg.exec.FileTrees;
 import kimg.exec.StagedReplace;
 import kimg.exec.HostTools;
 import kimg.exec.StepFailed;
+import kimg.source.BuildIdentity;
+import kimg.source.IdentityReuse;
+import kimg.source.KernelCheckout;
+import kimg.source.KernelSource;
 
 /**
  * Builds the kernel out of tree: chooses the config ({@link KernelConfigChoice}) and the build directory
@@ -40,6 +44,8 @@ public final class KernelBuilder {
     private final BuildOptions options;
     private final Exec exec;
     private final Map<String, Duration> steps = new LinkedHashMap<>();
+    /** The environment of every make: the compile farm's (DISTCC_HOSTS, ...), else empty. */
+    private Map<String, String> makeEnvironment = Map.of();
 
     private KernelBuilder(Config config, BuildOptions options, Exec exec) {
         this.config = config;
@@ -80,20 +86,26 @@ public final class KernelBuilder {
         return new ConfigDir(p.tree(), p.buildDir(), p.arch(), p.make());
     }
 
-    /** A build directory with a current .config, and how to run make in it. */
+    /**
+     * A build directory with a current .config, and how to run make in it; {@code identity} when the kernel is built
+     * by identity ({@link KernelCheckout#wanted}), else null.
+     */
     private record Prepared(Path tree, LocalVersion lv, Path buildDir, Path modulesRoot, Architecture arch,
-            MakeCommands make) {}
+            MakeCommands make, BuildIdentity identity) {}
 
     private Prepared prepare() {
-        Path tree = sourceTree(config);
+        Path kernelRoot = config.moduleBuildDirectory("kernel");
         HostTools.ensure("kernel", HostTools.KERNEL, exec);
+        // By identity: the sources are kimg's worktree at KernelRef= (+ patches) or the user's tree, hashed.
+        KernelSource source = KernelCheckout.wanted(config)
+                ? KernelCheckout.prepare(config, sourceTree(config), kernelRoot, exec) : null;
+        Path tree = source == null ? sourceTree(config) : source.tree();
         KernelConfigChoice choice = KernelConfigChoice.choose(config, options.kernelConfig(), tree);
         List<Path> fragments = KernelDebug.fragments(config, tree);
         Map<String, String> env = config.environment();
         LocalVersion lv = LocalVersion.of(tree, KernelDebug.localVersionLines(choice.lines(), fragments),
                 env.get("LOCALVERSION"));
-        Path kernelRoot = config.moduleBuildDirectory("kernel");
-        Path buildDir = kernelRoot.resolve(lv.directoryName());
+        Path buildDir = kernelRoot.resolve(source == null ? lv.directoryName() : identityBuildDirectory(source));
         Path modulesRoot = kernelRoot.resolve("modules");
 
         boolean ccache = MakeCommands.wantsCcache(env) && HostTools.onPath("ccache");
@@ -101,8 +113,14 @@ public final class KernelBuilder {
             exec.console().warn("Environment=CCACHE=" + env.get("CCACHE") + " but ccache is not installed: building without it");
         }
         Architecture arch = config.architecture();
-        var make = new MakeCommands(tree, buildDir, options.jobs(),
-                MakeCommands.variables(env, ccache, arch, Architecture.host()));
+        List<String> variables = MakeCommands.variables(env, ccache, arch, Architecture.host());
+        var farm = CompileFarm.of(config);
+        if (farm.isPresent()) {
+            HostTools.ensure("compile farm", List.of(HostTools.Tool.command("distcc", "distcc")), exec);
+            variables = farm.get().makeVariables(variables, ccache);
+            makeEnvironment = farm.get().environment(ccache);
+        }
+        var make = new MakeCommands(tree, buildDir, farm.map(CompileFarm::jobs).orElse(options.jobs()), variables);
         createDirectories(buildDir);
         createDirectories(modulesRoot);
         removeLeftovers(modulesRoot);
@@ -111,7 +129,7 @@ public final class KernelBuilder {
         ReconfigureDecision decision = ReconfigureDecision.fromStamp(
                 Files.isRegularFile(buildDir.resolve(".config")), KernelConfigStamp.read(buildDir), current);
         if (!decision.reconfigure() && !ReconfigureDecision.kconfigUnchanged(tree, buildDir)) {
-            var listed = exec.capture("kernel-listnewconfig", Cmd.of(make.listNewConfig()));
+            var listed = exec.capture("kernel-listnewconfig", makeCmd(make.listNewConfig()));
             add("configure", listed.took());
             decision = ReconfigureDecision.fromNewSymbols(listed.output());
         }
@@ -124,7 +142,48 @@ public final class KernelBuilder {
                         + " until a build without -i");
             }
         }
-        return new Prepared(tree, lv, buildDir, modulesRoot, arch, make);
+        BuildIdentity identity = null;
+        if (source != null) {
+            identity = identify(source, buildDir, make, arch);
+            lv = new LocalVersion(identity.localVersion());
+        }
+        return new Prepared(tree, lv, buildDir, modulesRoot, arch, make, identity);
+    }
+
+    /**
+     * The one build directory of identity builds from kimg's worktree, and the one for the user's tree: every ref
+     * and patch series goes through the same directory, so a switch recompiles only what differs (kbuild records
+     * source paths, so the two trees cannot share one).
+     */
+    public static String identityBuildDirectory(KernelSource source) {
+        return source.inWorktree() ? "worktree.o" : "local.o";
+    }
+
+    /**
+     * The identity of the configured build, baked into its .config (CONFIG_LOCALVERSION); under -i the .config keeps
+     * the identity it was built with, so modules keep the running kernel's vermagic.
+     */
+    private BuildIdentity identify(KernelSource source, Path buildDir, MakeCommands make, Architecture arch) {
+        Path dotConfig = buildDir.resolve(".config");
+        List<String> lines = readLines(dotConfig);
+        BuildIdentity identity = BuildIdentity.of(source.readable(), source.treeHash(), lines, make.variables(),
+                arch.kbuildArch());
+        if (options.incremental()) {
+            String built = LocalVersion.configLocalVersion(lines);
+            return built.matches("-.+-[0-9a-f]{8}")
+                    ? new BuildIdentity(built.substring(1, built.length() - 9), built.substring(built.length() - 8))
+                    : identity;
+        }
+        List<String> baked = identity.bakedInto(lines);
+        if (!baked.equals(lines)) {
+            try {
+                Files.write(dotConfig, baked, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        exec.console().info("kernel: identity " + identity.name() + " (" + source.tree() + ")");
+        return identity;
     }
 
     private KernelArtifacts run() {
@@ -137,6 +196,16 @@ public final class KernelBuilder {
         MakeCommands make = p.make();
         // Checked before make: a misspelt target must not cost a kernel build first.
         Optional<Selftests> selftests = Selftests.of(config, tree);
+        if (p.identity() != null && !options.incremental()) {
+            var reused = IdentityReuse.lookup(p.identity(), buildDir, modulesRoot, arch, KernelCheckout.store(config),
+                    options.force() > 0, exec.console());
+            if (reused.isPresent()) {
+                return artifacts(reused.get().release(), lv, tree, buildDir, reused.get().image(),
+                        reused.get().vmlinux(), reused.get().systemMap(), reused.get().modulesRoot(),
+                        p.identity(), reused.get().inBuildDirectory());
+            }
+            IdentityReuse.forget(buildDir);
+        }
 
         KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");
@@ -153,7 +222,7 @@ public final class KernelBuilder {
             boolean fromScratch = KernelMakeProgress.fromScratch(buildDir);
             var progress = KernelMakeProgress.in(buildDir);
             exec.console().watch("kernel-make", progress);
-            add("make", exec.run("kernel-make", Cmd.of(make.build(goals))).took());
+            add("make", exec.run("kernel-make", makeCmd(make.build(goals))).took());
             progress.record(buildDir, fromScratch);
             if (goals.contains(arch.imageTarget())) {
                 // -i leaves the kernel image as it was: only a whole build brings it up to the sources.
@@ -184,26 +253,44 @@ public final class KernelBuilder {
         // After the kernel (the tests compile against its installed uapi headers); -i --kernel rebuilds them too,
         // make keeping it incremental.
         if (selftests.isPresent()) {
-            add("selftests", exec.run("kernel-selftests", Cmd.of(make.selftestsInstall(selftests.get()))).took());
+            add("selftests", exec.run("kernel-selftests", makeCmd(make.selftestsInstall(selftests.get()))).took());
         }
 
+        if (p.identity() != null && goals.contains(arch.imageTarget())) {
+            long t0 = System.nanoTime();
+            IdentityReuse.remember(p.identity(), release, buildDir, arch, modulesDir, KernelCheckout.store(config));
+            add("store", Duration.ofNanos(System.nanoTime() - t0));
+        }
+        return artifacts(release, lv, tree, buildDir, buildDir.resolve(arch.imagePath()), buildDir.resolve("vmlinux"),
+                buildDir.resolve("System.map"), modulesRoot, p.identity(), true);
+    }
+
+    /**
+     * What the build produced; the image, vmlinux, System.map and modules may come from the store (a reuse hit),
+     * and then the build directory's compile_commands.json and gdb scripts, which belong to its last build, are
+     * left out.
+     */
+    private KernelArtifacts artifacts(String release, LocalVersion lv, Path tree, Path buildDir, Path image,
+            Path vmlinux, Path systemMap, Path modulesRoot, BuildIdentity identity, boolean fromBuildDirectory) {
         Path compileCommands = buildDir.resolve("compile_commands.json");
         Path gdbScript = buildDir.resolve("vmlinux-gdb.py");
+        KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         return new KernelArtifacts(
                 release,
                 lv.value(),
                 tree,
                 buildDir,
-                buildDir.resolve(arch.imagePath()),
-                buildDir.resolve("vmlinux"),
-                buildDir.resolve("System.map"),
+                image,
+                vmlinux,
+                systemMap,
                 modulesRoot,
-                modulesDir,
-                Files.exists(compileCommands) ? compileCommands : null,
-                Files.exists(gdbScript) ? gdbScript : null,
+                modulesRoot.resolve(release),
+                fromBuildDirectory && Files.exists(compileCommands) ? compileCommands : null,
+                fromBuildDirectory && Files.exists(gdbScript) ? gdbScript : null,
                 sha256(buildDir.resolve(".config")),
                 unquote(finalConfig.valueOf("CONFIG_CC_VERSION_TEXT")),
-                steps);
+                steps,
+                identity == null ? null : identity.name());
     }
 
     /**
@@ -215,15 +302,15 @@ public final class KernelBuilder {
         KernelConfigStamp.delete(buildDir);
         var merged = new ArrayList<Path>();
         if (choice.hasBase()) {
-            add("configure", exec.run("kernel-config-base", Cmd.of(make.baseConfig(choice.baseTargets()))).took());
+            add("configure", exec.run("kernel-config-base", makeCmd(make.baseConfig(choice.baseTargets()))).took());
             merged.add(choice.file());
         } else {
-            add("configure", exec.run("kernel-alldefconfig", Cmd.of(make.allDefConfig(choice.file()))).took());
+            add("configure", exec.run("kernel-alldefconfig", makeCmd(make.allDefConfig(choice.file()))).took());
         }
         merged.addAll(fragments);
         if (!merged.isEmpty()) {
-            add("configure", exec.run("kernel-config-merge", Cmd.of(make.mergeConfig(merged)).in(buildDir)).took());
-            add("configure", exec.run("kernel-olddefconfig", Cmd.of(make.olddefconfig())).took());
+            add("configure", exec.run("kernel-config-merge", makeCmd(make.mergeConfig(merged)).in(buildDir)).took());
+            add("configure", exec.run("kernel-olddefconfig", makeCmd(make.olddefconfig())).took());
         }
 
         KconfigValues requested = KconfigValues.parse(choice.lines());
@@ -251,7 +338,7 @@ public final class KernelBuilder {
             throw new UncheckedIOException(e);
         }
         try {
-            add("modules_install", exec.run("kernel-modules-install", Cmd.of(make.modulesInstall(staging))).took());
+            add("modules_install", exec.run("kernel-modules-install", makeCmd(make.modulesInstall(staging))).took());
             Path installed = staging.resolve("lib/modules").resolve(release);
             if (!Files.isRegularFile(installed.resolve("modules.dep"))) {
                 throw StepFailed.because("kernel-modules-install",
@@ -326,7 +413,7 @@ public final class KernelBuilder {
                 throw new UncheckedIOException(e);
             }
             try {
-                add("depmod", exec.run("kernel-depmod", Cmd.of(make.depmod(base, release))).took());
+                add("depmod", exec.run("kernel-depmod", makeCmd(make.depmod(base, release))).took());
             } finally {
                 FileTrees.deleteRecursively(base);
             }
@@ -352,6 +439,10 @@ public final class KernelBuilder {
             throw new ConfigError(src.origin(), "BuildSources", tree + " is not a kernel source tree");
         }
         return tree;
+    }
+
+    private Cmd makeCmd(List<String> argv) {
+        return Cmd.of(argv).withEnv(makeEnvironment);
     }
 
     private void add(String step, Duration took) {

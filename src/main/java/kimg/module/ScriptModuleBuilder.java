@@ -1,5 +1,7 @@
 package kimg.module;
 
+import java.util.List;
+
 import kimg.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,8 +49,17 @@ public final class ScriptModuleBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts, options.jobs(),
-                config.environment(), config.get(Settings.WITH_NETWORK));
+        // A host script compiles through the farm (CC=distcc ...); a .chroot script has no network for it.
+        var farm = CompileFarm.of(config).filter(f -> !module.definition().map(d -> d.runsInImage()).orElse(false));
+        boolean ccache = MakeCommands.wantsCcache(config.environment());
+        if (farm.isPresent()) {
+            kimg.exec.HostTools.ensure("compile farm", List.of(kimg.exec.HostTools.Tool.command("distcc", "distcc")),
+                    exec);
+        }
+        var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts,
+                farm.map(CompileFarm::jobs).orElse(options.jobs()),
+                farm.map(f -> f.scriptEnvironment(config.environment(), ccache)).orElse(config.environment()),
+                config.get(Settings.WITH_NETWORK));
         String step = "build-" + module.name();
         Instant start = Instant.now();
         Exec.Result r;

@@ -37,10 +37,29 @@ public record BuildPlan(Kernel kernel, List<Module> modules, Image image) {
      * @param reconfigure   why a configure runs first, or null when the .config is kept
      * @param goals         the make goals
      * @param freshness     whether the kernel the guest would boot matches the sources and config
+     * @param identity      how the kernel is built by identity, or null when it is not (no KernelRef=, ...)
      */
     public record Kernel(Path tree, Path config, String configChosenBy, List<String> configBase,
             String localVersion, Path buildDir, List<String> makeVariables, String reconfigure, List<String> goals,
-            Freshness freshness) {}
+            Freshness freshness, Identity identity) {}
+
+    /**
+     * A kernel built by identity (kimg.source): its sources and where built identities are looked up.
+     *
+     * @param ref       KernelRef=, or null for the working tree (uncommitted changes included)
+     * @param patches   the mbox files KernelPatches= names, in the order git am applies them
+     * @param series    KernelSeries= (a message-id for b4 am), or null
+     * @param readable  the identity's readable part (KernelLabel=, the ref, the series, or "local")
+     * @param worktree  kimg's worktree at the ref, or null when make reads the working tree
+     * @param store     KernelStore= (or its default under the cache directory)
+     * @param lastBuilt the identity of the build directory's last complete build, or null
+     */
+    public record Identity(String ref, List<Path> patches, String series, String readable, Path worktree, Path store,
+            String lastBuilt) {
+        public Identity {
+            patches = List.copyOf(patches);
+        }
+    }
 
     /**
      * @param name               the module (its directory name under modules/)

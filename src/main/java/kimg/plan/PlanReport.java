@@ -20,6 +20,9 @@ public final class PlanReport {
         } else {
             sb.append("kernel: ").append(state(k.freshness())).append('\n');
             line(sb, "tree", k.tree());
+            if (k.identity() != null) {
+                identity(sb, k.identity());
+            }
             line(sb, "config", k.config() + " (chosen by " + k.configChosenBy() + ")"
                     + (k.configBase().isEmpty() ? "" : " on " + String.join(" ", k.configBase())));
             line(sb, "localversion", k.localVersion().isEmpty() ? "(none)" : k.localVersion());
@@ -45,6 +48,20 @@ public final class PlanReport {
             line(sb, "output stamp", i.outputStamp() == null ? "(after the distribution tree)" : i.outputStamp());
         }
         return sb.toString();
+    }
+
+    private static void identity(StringBuilder sb, BuildPlan.Identity id) {
+        var source = new StringBuilder(id.worktree() == null ? "the working tree, uncommitted changes included"
+                : "KernelRef=" + (id.ref() == null ? "HEAD" : id.ref()) + " in " + id.worktree());
+        id.patches().forEach(p -> source.append(" + ").append(p));
+        if (id.series() != null) {
+            source.append(" + series ").append(id.series()).append(" (b4 am)");
+        }
+        line(sb, "source", source);
+        line(sb, "identity", id.readable() + "-<8 hex of sources, patches, .config, compiler, make variables, arch>"
+                + " (hashed at build time)");
+        line(sb, "last built", id.lastBuilt() == null ? "(none)" : id.lastBuilt());
+        line(sb, "store", id.store());
     }
 
     public static String json(BuildPlan plan) {

@@ -29,6 +29,8 @@ import kimg.module.LocalVersion;
 import kimg.module.MakeCommands;
 import kimg.module.ModuleSelection;
 import kimg.module.ReconfigureDecision;
+import kimg.source.IdentityReuse;
+import kimg.source.KernelCheckout;
 
 /**
  * {@code plan(Config, BuildOptions) → BuildPlan}: what a build would do and why, from the config and the files
@@ -86,13 +88,22 @@ public final class Planner {
 
     static BuildPlan.Kernel kernel(Config config, BuildOptions options, Optional<Manifest> manifest) {
         Path tree = KernelBuilder.sourceTree(config);
+        BuildPlan.Identity identity = null;
+        Path kernelRoot = config.moduleBuildDirectory("kernel");
+        if (KernelCheckout.wanted(config)) {
+            identity = identity(config, kernelRoot);
+            if (identity.worktree() != null && Files.isRegularFile(identity.worktree().resolve("Makefile"))) {
+                tree = identity.worktree();
+            }
+        }
         KernelConfigChoice choice = KernelConfigChoice.choose(config, options.kernelConfig(), tree);
         List<String> choiceLines = choice.lines();
         Map<String, String> env = config.environment();
         List<Path> fragments = KernelDebug.fragments(config, tree);
         LocalVersion lv = LocalVersion.of(tree, KernelDebug.localVersionLines(choiceLines, fragments),
                 env.get("LOCALVERSION"));
-        Path buildDir = config.moduleBuildDirectory("kernel").resolve(lv.directoryName());
+        Path buildDir = kernelRoot.resolve(identity == null ? lv.directoryName()
+                : identity.worktree() != null ? "worktree.o" : "local.o");
         Architecture arch = config.architecture();
         boolean ccache = MakeCommands.wantsCcache(env) && HostTools.onPath("ccache");
         List<String> variables = MakeCommands.variables(env, ccache, arch, Architecture.host());
@@ -111,9 +122,27 @@ public final class Planner {
         List<String> goals = KernelGoals.of(arch.imageTarget(), finalConfig, options.incremental(),
                 modules && KernelGoals.neverLinked(buildDir), HostTools.onPath("python3"));
 
-        BuildPlan.Freshness freshness = kernelFreshness(tree, buildDir, arch.imagePath(), decision, manifest);
+        BuildPlan.Freshness freshness = identity != null && identity.worktree() != null
+                // The worktree moves only when a build runs; whether that identity was built is known then.
+                ? BuildPlan.Freshness.stale("built by identity: the checkout and the store lookup run at build time")
+                : kernelFreshness(tree, buildDir, arch.imagePath(), decision, manifest);
+        if (identity != null) {
+            String last = lines(buildDir.resolve(IdentityReuse.MARK), "");
+            identity = new BuildPlan.Identity(identity.ref(), identity.patches(), identity.series(),
+                    identity.readable(), identity.worktree(), identity.store(), last.isEmpty() ? null : last);
+        }
         return new BuildPlan.Kernel(tree, choice.file(), choice.chosenBy(), choice.baseTargets(), lv.value(),
-                buildDir, variables, reconfigure, goals, freshness);
+                buildDir, variables, reconfigure, goals, freshness, identity);
+    }
+
+    /** The identity part of the plan, from the config alone: no git runs before a build. */
+    static BuildPlan.Identity identity(Config config, Path kernelRoot) {
+        boolean worktree = KernelCheckout.checksOut(config);
+        return new BuildPlan.Identity(config.optional(Settings.KERNEL_REF).orElse(null),
+                KernelCheckout.patchFiles(config.items(Settings.KERNEL_PATCHES)),
+                config.optional(Settings.KERNEL_SERIES).orElse(null), KernelCheckout.readable(config),
+                worktree ? kernelRoot.resolve(KernelCheckout.WORKTREE) : null, KernelCheckout.store(config).root(),
+                null);
     }
 
     /**
@@ -198,6 +227,10 @@ public final class Planner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String lines(Path f, String otherwise) {
+        return Files.isRegularFile(f) ? lines(f).stream().findFirst().orElse(otherwise).strip() : otherwise;
     }
 
     private static List<String> lines(Path f) {

@@ -96,6 +96,21 @@ class SummaryPlanTest {
     }
 
     @Test
+    void aKernelByIdentityShowsItsSourceReadableNameAndStore() throws Exception {
+        Path patches = Files.createDirectories(tmp.resolve("series"));
+        Files.writeString(patches.resolve("0002-second.patch"), "");
+        Files.writeString(patches.resolve("0001-first.patch"), "");
+        Files.writeString(patches.resolve("cover-letter.txt"), "");
+        Path conf = p.project.resolve("mkosi.conf");
+        Files.writeString(conf, Files.readString(conf) + "\n[Build]\nKernelRef=origin/linux-6.1.y\nKernelPatches="
+                + patches + "\nKernelStore=" + tmp.resolve("store") + "\n");
+        String text = plan("kernel-identity.txt");
+        assertTrue(text.contains("  identity: origin-linux-6.1.y-<8 hex"), text);
+        assertTrue(text.indexOf("0001-first.patch") < text.indexOf("0002-second.patch"), text);
+        assertTrue(!text.contains("cover-letter"), text);
+    }
+
+    @Test
     void buildOptionsWithoutPlanAreRefused() {
         KimgRun r = KimgRun.in(p.project, "summary", "-i");
         assertEquals(2, r.status(), r.toString());

@@ -1,0 +1,87 @@
+package kimg.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import kimg.config.Architecture;
+import kimg.ui.Console;
+
+/**
+ * Skipping the compile of an identity already built: the build directory's last complete build (its mark file
+ * {@value #MARK}) or a {@link KernelStore} entry. A build directory's mark is removed before make runs and written
+ * only after make and modules_install succeeded, so a failed or interrupted build never claims an identity.
+ */
+public final class IdentityReuse {
+    /** In a build directory: the identity of the last complete build in it. */
+    public static final String MARK = "kimg-identity";
+
+    private IdentityReuse() {}
+
+    /** What a hit boots: from the build directory itself or from a store entry. */
+    public record Hit(String release, Path image, Path vmlinux, Path systemMap, Path modulesRoot,
+            boolean inBuildDirectory) {}
+
+    /**
+     * Looks {@code identity} up in the build directory, then in the store; prints {@code reuse: hit <identity>} or
+     * why it builds. {@code forced} (-f) never reuses.
+     */
+    public static Optional<Hit> lookup(BuildIdentity identity, Path buildDir, Path modulesRoot, Architecture arch,
+            KernelStore store, boolean forced, Console console) {
+        String name = identity.name();
+        if (forced) {
+            console.info("reuse: -f, building " + name);
+            return Optional.empty();
+        }
+        Path image = buildDir.resolve(arch.imagePath());
+        Path releaseFile = buildDir.resolve("include/config/kernel.release");
+        if (name.equals(read(buildDir.resolve(MARK))) && Files.isRegularFile(image)
+                && Files.isRegularFile(releaseFile)) {
+            String release = read(releaseFile);
+            if (Files.isDirectory(modulesRoot.resolve(release))) {
+                console.info("reuse: hit " + name + " (build directory " + buildDir + ")");
+                return Optional.of(new Hit(release, image, buildDir.resolve("vmlinux"),
+                        buildDir.resolve("System.map"), modulesRoot, true));
+            }
+        }
+        Optional<KernelStore.Entry> entry = store.lookup(name, image.getFileName().toString());
+        if (entry.isPresent()) {
+            KernelStore.Entry e = entry.get();
+            console.info("reuse: hit " + name + " (store " + e.dir() + ")");
+            return Optional.of(new Hit(e.release(), e.image(), e.vmlinux(), e.systemMap(), e.modulesRoot(), false));
+        }
+        console.info("reuse: miss " + name + ": building");
+        return Optional.empty();
+    }
+
+    /** Before make: the build directory no longer holds a complete build of any identity. */
+    public static void forget(Path buildDir) {
+        try {
+            Files.deleteIfExists(buildDir.resolve(MARK));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** After a complete build: marks the build directory and puts the run layer into the store. */
+    public static void remember(BuildIdentity identity, String release, Path buildDir, Architecture arch,
+            Path modulesDir, KernelStore store) {
+        store.put(identity.name(), release, buildDir.resolve(arch.imagePath()), buildDir.resolve("vmlinux"),
+                buildDir.resolve("System.map"), modulesDir);
+        try {
+            Files.writeString(buildDir.resolve(MARK), identity.name(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.isRegularFile(f) ? Files.readString(f, StandardCharsets.UTF_8).strip() : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package kimg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kimg bisect}: its arguments are checked before anything runs (exit 2, one line). */
+class BisectUsageTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aCommandIsRequired() {
+        KimgRun r = KimgRun.in(tmp, "bisect", "v1", "v2");
+        assertEquals(2, r.status(), r.toString());
+    }
+
+    @Test
+    void aRefThatLooksLikeAnOptionIsRefused() throws Exception {
+        Files.writeString(tmp.resolve("mkosi.conf"), "[Output]\nFormat=none\n");
+        KimgRun r = KimgRun.in(tmp, "bisect", "--", "--upload-pack=evil", "v2", "true");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("not a git ref"), r.toString());
+    }
+}
