@@ -1,13 +1,13 @@
 package kimg;
 
 import java.nio.file.Path;
+import java.util.List;
 import kimg.config.BuildSource;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.config.Setting;
 import kimg.config.Settings;
-import java.util.List;
-import kimg.exec.ProtectedDirectories;
+import kimg.fs.ProtectedDirectories;
 
 /**
  * Checks, before any step runs, that the directories kimg creates, replaces and deletes things in

@@ -137,7 +137,7 @@ class OutputOwnershipTest {
     @Test
     void aSymlinkToASystemDirectoryIsRefused() throws Exception {
         Path link = Files.createSymbolicLink(root.resolve("out"), Path.of("/proc"));
-        assertTrue(kimg.exec.ProtectedDirectories.whyRefused(link.resolve("x"), root.resolve("project"), java.util.List.of())
+        assertTrue(kimg.fs.ProtectedDirectories.whyRefused(link.resolve("x"), root.resolve("project"), java.util.List.of())
                 .orElseThrow().contains("/proc"));
     }
 
@@ -145,9 +145,9 @@ class OutputOwnershipTest {
     void aProjectKeptInsideItsSourceTreeMayKeepItsOutputsThere() throws Exception {
         Path linux = userTree(root);
         Path project = linux.resolve("kimg");
-        assertTrue(kimg.exec.ProtectedDirectories.whyRefused(project.resolve("mkosi.output"), project,
+        assertTrue(kimg.fs.ProtectedDirectories.whyRefused(project.resolve("mkosi.output"), project,
                 java.util.List.of(linux)).isEmpty());
-        assertTrue(kimg.exec.ProtectedDirectories.whyRefused(linux.resolve("out"), root.resolve("elsewhere"),
+        assertTrue(kimg.fs.ProtectedDirectories.whyRefused(linux.resolve("out"), root.resolve("elsewhere"),
                 java.util.List.of(linux)).isPresent());
     }
 }

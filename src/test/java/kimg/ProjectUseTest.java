@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
 import kimg.it.KimgCli;
 import kimg.it.LockHolder;
 import org.junit.jupiter.api.Test;

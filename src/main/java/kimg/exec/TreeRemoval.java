@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 import java.util.stream.Stream;
+import kimg.fs.OwnedPaths;
 
 /**
  * Deleting a big tree (an image root, a kernel build directory, a cached distribution tree) as a step of its

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.HostTools;
+import kimg.host.HostTools;
 
 /**
  * Writes the archive of Format=tar, cpio or disk from the assembled tree into the staging directory, with the

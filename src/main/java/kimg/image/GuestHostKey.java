@@ -11,7 +11,7 @@ import kimg.config.Config;
 import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.HostTools;
+import kimg.host.HostTools;
 
 /**
  * The guest's SSH host key (Ssh=yes), so that {@code kimg ssh} can pin it instead of trusting whatever answers

@@ -8,12 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import kimg.config.Architecture;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.Sha256;
-import kimg.exec.StagedReplace;
 import kimg.exec.StepFailed;
-import kimg.config.Architecture;
+import kimg.fs.Sha256;
+import kimg.fs.StagedReplace;
 
 /**
  * The compiled guest init ({@code init.c}, a resource): the image's {@code /usr/lib/kimg/init} when a gcc for the

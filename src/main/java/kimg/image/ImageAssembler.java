@@ -11,8 +11,8 @@ import kimg.config.Config;
 import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.HostTools;
 import kimg.exec.StepFailed;
+import kimg.host.HostTools;
 
 /**
  * Assembles the output in a staging directory: {@code root/} is a copy of the cached distribution tree (its own

@@ -11,9 +11,9 @@ import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.Settings;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.OwnedPaths;
-import kimg.exec.ProjectLock;
+import kimg.fs.FileTrees;
+import kimg.fs.OwnedPaths;
+import kimg.fs.ProjectLock;
 
 /**
  * Builds the image in two stages, each done by its own class; this one decides which run and in what order.

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import kimg.config.Config;
 import kimg.config.Settings;
-import kimg.exec.FileTrees;
+import kimg.fs.FileTrees;
 
 /**
  * Where the image's outputs live: the tree {@code <OutputDirectory>/<Output>}, its archive for Format=tar/cpio/disk,

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import kimg.config.Config;
 import kimg.config.Setting;
-import kimg.exec.FileTrees;
+import kimg.fs.FileTrees;
 
 /**
  * The inputs of the image's output stage besides the distribution tree, one per line: a change to any of them

@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.HostTools;
 import kimg.exec.StepFailed;
+import kimg.fs.FileTrees;
+import kimg.host.HostTools;
 
 /**
  * Runs the distribution's package manager to make a distribution tree: mmdebstrap for Debian and Ubuntu, dnf

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 import kimg.config.Config;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.StagedReplace;
 import kimg.exec.StepFailed;
+import kimg.fs.FileTrees;
+import kimg.fs.StagedReplace;
 
 /**
  * The cache of distribution trees in CacheDirectory=: {@code <dist>~<rel>~<arch>~<purpose>~<hash>/root} with

@@ -47,6 +47,6 @@ public record RootfsCacheKey(RootfsSpec spec, String hash) {
     }
 
     static String sha256(String text) {
-        return kimg.exec.Sha256.of(text);
+        return kimg.fs.Sha256.of(text);
     }
 }

@@ -10,9 +10,9 @@ import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.HostTools;
 import kimg.exec.StepFailed;
+import kimg.fs.FileTrees;
+import kimg.host.HostTools;
 
 /**
  * The project's SSH key pair for Ssh=yes: {@code mkosi.key} (private, used by {@code kimg ssh}) and

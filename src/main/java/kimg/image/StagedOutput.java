@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.OwnedPaths;
-import kimg.exec.StagedReplace;
 import kimg.exec.TreeRemoval;
+import kimg.fs.FileTrees;
+import kimg.fs.OwnedPaths;
+import kimg.fs.StagedReplace;
 
 /**
  * The image's outputs replaced as a whole from a staging directory ({@link StagedReplace}), and what an

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
 import kimg.exec.StepFailed;
 import kimg.exec.TreeRemoval;
+import kimg.fs.FileTrees;
 
 /**
  * Deletes trees and files kimg made in the output and cache directories (callers check that kimg made them: an

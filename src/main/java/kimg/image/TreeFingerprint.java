@@ -63,6 +63,6 @@ public final class TreeFingerprint {
     }
 
     private static MessageDigest sha256() {
-        return kimg.exec.Sha256.digest();
+        return kimg.fs.Sha256.digest();
     }
 }

@@ -2,10 +2,10 @@ package kimg.image;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.StagedReplace;
-import kimg.exec.HostTools;
+import kimg.fs.FileTrees;
+import kimg.fs.StagedReplace;
+import kimg.host.HostTools;
 
 /**
  * The small initrd that lets a distribution kernel (booted when no kernel sources are configured) mount its root

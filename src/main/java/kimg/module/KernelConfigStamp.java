@@ -96,10 +96,10 @@ public record KernelConfigStamp(List<String> lines) {
     }
 
     static String sha256(Path file) {
-        return kimg.exec.Sha256.of(file);
+        return kimg.fs.Sha256.of(file);
     }
 
     static String sha256(byte[] bytes) {
-        return kimg.exec.Sha256.of(bytes);
+        return kimg.fs.Sha256.of(bytes);
     }
 }

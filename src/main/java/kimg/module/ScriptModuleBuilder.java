@@ -1,22 +1,21 @@
 package kimg.module;
 
-import java.util.List;
-
-import kimg.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import kimg.config.Config;
+import java.util.List;
 import kimg.config.BuildOptions;
+import kimg.config.Config;
 import kimg.config.ConfigError;
+import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.StagedReplace;
-import kimg.exec.HostTools;
+import kimg.fs.FileTrees;
+import kimg.fs.StagedReplace;
+import kimg.host.HostTools;
 
 /**
  * Builds a userspace module (btrfs-progs, fstests, a user's own) by running its build script with mkosi's
@@ -53,7 +52,7 @@ public final class ScriptModuleBuilder {
         var farm = CompileFarm.of(config).filter(f -> !module.definition().map(d -> d.runsInImage()).orElse(false));
         boolean ccache = MakeCommands.wantsCcache(config.environment());
         if (farm.isPresent()) {
-            kimg.exec.HostTools.ensure("compile farm", List.of(kimg.exec.HostTools.Tool.command("distcc", "distcc")),
+            kimg.host.HostTools.ensure("compile farm", List.of(kimg.host.HostTools.Tool.command("distcc", "distcc")),
                     exec);
         }
         var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts,

@@ -13,7 +13,7 @@ import java.util.Locale;
 import kimg.config.ModuleDef;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.Sha256;
+import kimg.fs.Sha256;
 import kimg.module.KernelArtifacts;
 
 /** The DEBs (kimg's control files + dpkg-deb): linux-image, linux-headers, one per out-of-tree module; the repo. */

@@ -40,7 +40,7 @@ public final class ExternalModule {
             int jobs, Exec exec) {
         try {
             if (Files.exists(work)) {
-                kimg.exec.FileTrees.deleteRecursively(work);
+                kimg.fs.FileTrees.deleteRecursively(work);
             }
             PayloadTrees.copyTree(source, work, p -> !p.getFileName().toString().endsWith(".ko")
                     && !p.getFileName().toString().endsWith(".o"));

@@ -18,8 +18,8 @@ import kimg.config.ConfigError;
 import kimg.config.ModuleDef;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
 import kimg.exec.StepFailed;
+import kimg.fs.FileTrees;
 import kimg.module.KernelArtifacts;
 import kimg.module.KernelBuilder;
 

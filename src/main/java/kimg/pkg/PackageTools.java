@@ -3,8 +3,8 @@ package kimg.pkg;
 import java.util.ArrayList;
 import java.util.List;
 import kimg.config.Config;
-import kimg.exec.HostTools;
-import kimg.exec.HostTools.Tool;
+import kimg.host.HostTools.Tool;
+import kimg.host.HostTools;
 
 /** The host tools {@code kimg package} needs with this config (on top of the kernel toolchain). */
 public final class PackageTools {

@@ -91,7 +91,7 @@ public record SigningKey(Path gnupgHome, String keyId, boolean generated, Path p
         if (home.toString().length() <= MAX_HOME) {
             return home;
         }
-        Path link = runtimeDir.resolve("kimg-gnupg-" + kimg.exec.Sha256.of(home.toString()).substring(0, 12));
+        Path link = runtimeDir.resolve("kimg-gnupg-" + kimg.fs.Sha256.of(home.toString()).substring(0, 12));
         if (Files.isSymbolicLink(link)) {
             if (!Files.readSymbolicLink(link).equals(home)) {
                 throw new IOException(link + " exists and does not point to " + home);

@@ -14,7 +14,7 @@ import kimg.config.Architecture;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.Settings;
-import kimg.exec.HostTools;
+import kimg.host.HostTools;
 import kimg.image.ImageBuilder;
 import kimg.image.ImageStatus;
 import kimg.manifest.Manifest;

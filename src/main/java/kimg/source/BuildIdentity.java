@@ -3,7 +3,7 @@ package kimg.source;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import kimg.exec.Sha256;
+import kimg.fs.Sha256;
 
 /**
  * A kernel build's content address: what was compiled and how, independent of where, when and through which

@@ -15,9 +15,9 @@ import kimg.config.ConfigError;
 import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.Sha256;
 import kimg.exec.StepFailed;
+import kimg.fs.FileTrees;
+import kimg.fs.Sha256;
 
 /**
  * Brings the kernel sources a build asks for into place: the user's repository at KernelRef= in kimg's own

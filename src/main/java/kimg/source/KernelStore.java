@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.stream.Stream;
-import kimg.exec.FileTrees;
+import kimg.fs.FileTrees;
 
 /**
  * Built kernels by identity (KernelStore=, default {@code <CacheDirectory>/kernels}): one directory per

@@ -5,7 +5,7 @@ import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.ImageVersions;
 import kimg.config.Setting;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
 import kimg.module.ModuleOutput;
 import kimg.plan.Planner;
 import kimg.ui.Console;

@@ -2,9 +2,9 @@ package kimg.verb;
 
 import java.util.List;
 import kimg.config.Config;
-import kimg.exec.OwnedPaths;
-import kimg.exec.ProjectLock;
 import kimg.exec.TreeRemoval;
+import kimg.fs.OwnedPaths;
+import kimg.fs.ProjectLock;
 import kimg.image.ImageBuilder;
 import kimg.ui.Console;
 

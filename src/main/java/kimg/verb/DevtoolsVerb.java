@@ -4,8 +4,8 @@ import java.util.List;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.Setting;
-import kimg.exec.HostTools.Tool;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
+import kimg.host.HostTools.Tool;
 
 /**
  * {@code kimg devtools}: compile_commands.json (and rust-project.json with CONFIG_RUST) in the kernel build

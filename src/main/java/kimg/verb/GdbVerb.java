@@ -3,7 +3,7 @@ package kimg.verb;
 import java.util.List;
 import kimg.config.Config;
 import kimg.config.Setting;
-import kimg.exec.HostTools;
+import kimg.host.HostTools;
 import kimg.vm.VmRunner;
 
 /**

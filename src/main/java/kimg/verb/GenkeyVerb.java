@@ -1,8 +1,8 @@
 package kimg.verb;
 
 import kimg.config.Config;
-import kimg.exec.HostTools;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
+import kimg.host.HostTools;
 import kimg.image.SshKey;
 
 /**

@@ -4,8 +4,8 @@ import java.util.List;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.Setting;
-import kimg.exec.HostTools;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
+import kimg.host.HostTools;
 import kimg.kconfig.KconfigOptions;
 
 /**

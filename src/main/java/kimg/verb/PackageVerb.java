@@ -4,7 +4,7 @@ import java.util.List;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.Setting;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
 import kimg.pkg.PackageRun;
 import kimg.pkg.PackageTools;
 

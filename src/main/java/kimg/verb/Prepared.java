@@ -1,8 +1,8 @@
 package kimg.verb;
 
 import java.util.List;
-import kimg.exec.HostTools.Tool;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
+import kimg.host.HostTools.Tool;
 
 /**
  * What a verb decided before any step: whether it runs steps at all (a verb that only prints the configuration

@@ -10,7 +10,7 @@ import kimg.BaseTreeAlongside;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.exec.Exec;
-import kimg.exec.OwnedPaths;
+import kimg.fs.OwnedPaths;
 import kimg.image.ImageArtifacts;
 import kimg.image.ImageBuilder;
 import kimg.manifest.Manifest;

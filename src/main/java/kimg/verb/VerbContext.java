@@ -3,7 +3,7 @@ package kimg.verb;
 import java.io.PrintStream;
 import kimg.config.Config;
 import kimg.exec.Exec;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
 
 /**
  * What a verb's work gets from the runner.

@@ -4,7 +4,7 @@
  * {@link kimg.verb.SummaryVerb}, {@link kimg.verb.CatConfigVerb}, {@link kimg.verb.CleanVerb},
  * {@link kimg.verb.GenkeyVerb}. A verb is an immutable record of its own options; {@link kimg.verb.Verb#prepare}
  * checks them against the configuration before any step and returns a {@link kimg.verb.Prepared}: the host tools
- * it needs, the {@link kimg.exec.ProjectLock.Use} it holds, and the work. {@link kimg.Pipeline} loads the
+ * it needs, the {@link kimg.fs.ProjectLock.Use} it holds, and the work. {@link kimg.Pipeline} loads the
  * configuration (with the verb's {@link kimg.verb.Verb#uses}), checks, sets up the console and logs, checks the
  * tools, takes the lock once and runs the work. Nothing here sees picocli or the command line's record.
  *

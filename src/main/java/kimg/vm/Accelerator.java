@@ -1,13 +1,13 @@
 package kimg.vm;
 
-import kimg.config.Architecture;
-import kimg.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import kimg.config.Architecture;
 import kimg.config.Config;
+import kimg.config.Settings;
 import kimg.exec.Exec;
 
 /**
@@ -189,7 +189,7 @@ public record Accelerator(Kind kind, String cpu) {
     }
 
     static String sha256(String s) {
-        return kimg.exec.Sha256.of(s);
+        return kimg.fs.Sha256.of(s);
     }
 
     /** ~/.cache/kimg (or $XDG_CACHE_HOME/kimg): per-host answers, not per project. */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.Supplier;
-import kimg.exec.Sha256;
+import kimg.fs.Sha256;
 
 /**
  * What identifies an installed program without running it: its path, size and modification time. Answers

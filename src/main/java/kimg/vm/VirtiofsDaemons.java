@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import kimg.exec.ChildProcesses;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
-import kimg.exec.FileTrees;
-import kimg.exec.HostTools;
 import kimg.exec.StepFailed;
+import kimg.fs.FileTrees;
+import kimg.host.HostTools;
 import kimg.vm.VirtiofsdCommand.Virtiofsd;
 
 /**

@@ -72,7 +72,7 @@ class CompileFarmIT {
             Exec.stop(distccd);
         }
         assertTrue(!distccd.isAlive(), "distccd outlived the test");
-        kimg.exec.FileTrees.deleteRecursively(logDir);
+        kimg.fs.FileTrees.deleteRecursively(logDir);
     }
 
     static int freeLoopbackPort() throws IOException {

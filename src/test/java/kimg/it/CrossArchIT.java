@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import kimg.exec.Sha256;
+import kimg.fs.Sha256;
 import org.junit.jupiter.api.Test;
 
 /**

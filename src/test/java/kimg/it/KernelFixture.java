@@ -12,8 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import kimg.config.Config;
 import kimg.config.BuildOptions;
+import kimg.config.Config;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
@@ -188,10 +188,10 @@ public final class KernelFixture {
         lines.sort(Comparator.naturalOrder());
         var text = new StringBuilder();
         lines.forEach(l -> text.append(l).append('\n'));
-        return kimg.exec.Sha256.of(text.toString());
+        return kimg.fs.Sha256.of(text.toString());
     }
 
     static void deleteTree(Path root) throws IOException {
-        kimg.exec.FileTrees.deleteRecursively(root);
+        kimg.fs.FileTrees.deleteRecursively(root);
     }
 }

@@ -1,7 +1,7 @@
 package kimg.it;
 
 import java.nio.file.Path;
-import kimg.exec.ProjectLock;
+import kimg.fs.ProjectLock;
 
 /**
  * A second "kimg" for lock tests: takes a project's lock (for a {@link ProjectLock.Use}, default BUILD, in the

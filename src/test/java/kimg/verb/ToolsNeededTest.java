@@ -10,12 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.ConfigError;
-import kimg.config.BuildOptions;
-import kimg.exec.HostTools;
+import kimg.host.HostTools.Tool;
+import kimg.host.HostTools;
 import kimg.manifest.Manifest;
-import kimg.exec.HostTools.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

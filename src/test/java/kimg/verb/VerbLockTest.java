@@ -12,7 +12,7 @@ import java.util.Map;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.ConfigError;
-import kimg.exec.ProjectLock.Use;
+import kimg.fs.ProjectLock.Use;
 import kimg.manifest.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

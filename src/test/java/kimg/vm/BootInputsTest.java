@@ -101,7 +101,7 @@ class BootInputsTest {
             Config c = kimg.config.ConfigLoader.load(kimg.config.ConfigInput.of(dir));
             assertEquals("rw", c.get("RuntimeBuildSources"));
         } finally {
-            kimg.exec.FileTrees.deleteRecursively(dir);
+            kimg.fs.FileTrees.deleteRecursively(dir);
         }
     }
 

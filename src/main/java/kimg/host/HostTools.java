@@ -1,4 +1,4 @@
-package kimg.exec;
+package kimg.host;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import kimg.exec.Cmd;
+import kimg.exec.Exec;
+import kimg.exec.StepFailed;
 import kimg.ui.Console;
 
 /**

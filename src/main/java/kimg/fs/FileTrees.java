@@ -1,4 +1,4 @@
-package kimg.exec;
+package kimg.fs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

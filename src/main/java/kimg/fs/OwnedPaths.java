@@ -1,4 +1,4 @@
-package kimg.exec;
+package kimg.fs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.function.Predicate;
+import kimg.exec.StepFailed;
 
 /**
  * What kimg made, so that it deletes or replaces nothing else. A path {@code DIR/NAME} is kimg's when the stamp

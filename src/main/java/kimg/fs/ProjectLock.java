@@ -1,4 +1,4 @@
-package kimg.exec;
+package kimg.fs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import kimg.exec.StepFailed;
 
 /**
  * Who may use a project at the same time. A second kimg on the same project would race on the cache, the output

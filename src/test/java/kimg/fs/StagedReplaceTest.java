@@ -1,4 +1,4 @@
-package kimg.exec;
+package kimg.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import kimg.exec.StagedReplace.Leftover;
+import kimg.fs.FileTrees;
+import kimg.fs.StagedReplace.Leftover;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package kimg.exec;
+package kimg.fs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
+import kimg.fs.FileTrees;
 
 /**
  * Staged replace, the one way kimg puts a tree or a file it made where an older one may be: the new one is built

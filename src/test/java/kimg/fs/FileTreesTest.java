@@ -1,4 +1,4 @@
-package kimg.exec;
+package kimg.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
