@@ -20,7 +20,13 @@ import kimg.module.KernelBuilder;
 public final class BaseTreeAlongside {
     private BaseTreeAlongside() {}
 
-    public static KernelArtifacts kernel(Config config, BuildOptions options, Exec exec) {
+    /**
+     * What the kernel build produced, and whether the image's distribution tree was made (or, for -ff and
+     * Incremental=no, refreshed) alongside it: the image step must then take it from the cache as it is.
+     */
+    public record Built(KernelArtifacts kernel, boolean baseTreeFresh) {}
+
+    public static Built kernel(Config config, BuildOptions options, Exec exec) {
         var base = new CompletableFuture<Boolean>();
         Thread worker = new Thread(() -> {
             try {
@@ -52,7 +58,7 @@ public final class BaseTreeAlongside {
         if (base.isCompletedExceptionally()) {
             throw failureOf(base);
         }
-        return kernel;
+        return new Built(kernel, base.getNow(false));
     }
 
     /** Kills every child process of kimg and its descendants (at this point: only the other job's). */

@@ -45,22 +45,33 @@ public final class ImageBuilder {
 
     /** The lead's entry point: builds (or reuses) the image described by {@code config}. */
     public static ImageArtifacts build(Config config, BuildOptions options, Exec exec, List<Overlay> overlays) {
+        return build(config, options, exec, overlays, false);
+    }
+
+    /**
+     * @param baseTreeFresh the distribution tree was already made (or refreshed, for -ff) by this run's
+     *                      {@link #prepareBaseTree}: use it from the cache instead of refreshing it a second time
+     */
+    public static ImageArtifacts build(Config config, BuildOptions options, Exec exec, List<Overlay> overlays,
+            boolean baseTreeFresh) {
         try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
-            return new ImageBuilder(config, exec).run(options.force(), overlays);
+            return new ImageBuilder(config, exec).run(options.force(), overlays, baseTreeFresh);
         }
     }
 
     /**
      * Makes sure the image's cached distribution tree exists (mmdebstrap or dnf when it does not), so that a build
-     * can run it while the kernel compiles; the later {@link #build} then finds it cached. False, doing nothing,
-     * when that build would drop the cache first (-ff, Incremental=no) or there is no image to build.
+     * can run it while the kernel compiles; the later {@link #build} (told so) then takes it from the cache. When
+     * the build refreshes the cache (-ff, Incremental=no) the refresh happens here, once. False, doing nothing, when
+     * there is no image to build.
      */
     public static boolean prepareBaseTree(Config config, BuildOptions options, Exec exec) {
-        if (config.format().equals("none") || refreshesCache(config, options.force())) {
+        if (config.format().equals("none")) {
             return false;
         }
         try (ProjectLock lock = ProjectLock.acquire(config.directory(), "kimg build")) {
-            new RootfsCache(config, exec).ensure(RootfsSpec.finalTree(config), false, new StepTimes());
+            new RootfsCache(config, exec).ensure(RootfsSpec.finalTree(config),
+                    refreshesCache(config, options.force()), new StepTimes());
             return true;
         }
     }
@@ -104,7 +115,7 @@ public final class ImageBuilder {
         return force >= 2 || !config.get(Settings.INCREMENTAL);
     }
 
-    private ImageArtifacts run(int force, List<Overlay> overlays) {
+    private ImageArtifacts run(int force, List<Overlay> overlays, boolean baseTreeFresh) {
         OutputPaths p = OutputPaths.of(config);
         String format = config.format();
         RootfsSpec spec = RootfsSpec.finalTree(config);
@@ -129,7 +140,7 @@ public final class ImageBuilder {
             return artifacts(tree, null, format, key, cached);
         }
         // The old entry is replaced only when the new one is complete, so an interrupted -ff leaves the cache as it was.
-        RootfsCache.Entry entry = cache.ensure(spec, refreshesCache(config, force), times);
+        RootfsCache.Entry entry = cache.ensure(spec, refreshesCache(config, force) && !baseTreeFresh, times);
         if (config.sshInImage()) {
             // Before the output inputs: the public key is one of them (a new key means a new authorized_keys).
             SshKey.ensure(config.directory(), exec);

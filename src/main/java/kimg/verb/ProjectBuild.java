@@ -46,12 +46,18 @@ final class ProjectBuild {
             OwnedPaths.createDirectory(config.buildRoot(), ProjectBuild::madeByOlderKimg);
         }
         KernelArtifacts kernel = null;
+        boolean baseTreeFresh = false;
         Path overlay = null;
         List<ModuleOutput> modules = new ArrayList<>();
         for (ModuleSelection.Selected m : selected) {
             if (m.isKernel()) {
-                kernel = options.incremental() ? KernelBuilder.build(config, options, exec)
-                        : BaseTreeAlongside.kernel(config, options, exec);
+                if (options.incremental()) {
+                    kernel = KernelBuilder.build(config, options, exec);
+                } else {
+                    BaseTreeAlongside.Built built = BaseTreeAlongside.kernel(config, options, exec);
+                    kernel = built.kernel();
+                    baseTreeFresh = built.baseTreeFresh();
+                }
                 continue;
             }
             if (overlay == null && m.definition().map(d -> d.runsInImage()).orElse(false)) {
@@ -69,7 +75,7 @@ final class ProjectBuild {
             for (ModuleOutput o : modules) {
                 overlays.add(new ImageBuilder.Overlay(o.destDir(), "/"));
             }
-            image = ImageBuilder.build(config, options, exec, overlays);
+            image = ImageBuilder.build(config, options, exec, overlays, baseTreeFresh);
         }
         // -i builds only modules: keep what the manifest said about the image (and a kernel not rebuilt now).
         Manifest manifest = ManifestRecords.of(config, options.incremental(), kernel, image, modules,
