@@ -159,7 +159,8 @@ class IniEdgeCasesTest {
     @Test
     void continuationLinesParseInLinearTime() {
         // 200,000 continuation lines took minutes when each line re-copied the value; linear is ~0.1 s. The bound
-        // is generous: it catches quadratic behaviour, not a slow machine.
+        // is a hang guard for quadratic behaviour, 300 times the linear time so a loaded machine (load 30+ here
+        // when several builds run) never trips it; speed itself is measured in bench/, not here.
         var sb = new StringBuilder("[Content]\nPackages=\n");
         for (int i = 0; i < 200_000; i++) {
             sb.append("    package").append(i).append('\n');
@@ -170,7 +171,7 @@ class IniEdgeCasesTest {
 
         var a = (IniFile.Assignment) ini.entries().get(1);
         assertEquals(200_000, a.value().split("\n").length);
-        assertTrue(ms < 3000, "200,000 continuation lines took " + ms + " ms");
+        assertTrue(ms < 30_000, "200,000 continuation lines took " + ms + " ms");
     }
 
     @Test
@@ -189,6 +190,6 @@ class IniEdgeCasesTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
 
         assertEquals(80_000, c.list("Packages").size());
-        assertTrue(ms < 3000, "80,000 continuation lines took " + ms + " ms to load");
+        assertTrue(ms < 30_000, "80,000 continuation lines took " + ms + " ms to load (a hang guard, as above)");
     }
 }
