@@ -173,7 +173,9 @@ public final class Settings {
             ValueParser.BOOLEAN, Default.of("false"), "kimg package: also write signed apt/rpm repositories")
             .matcher(Matcher.NONE);
     public static final Setting<Boolean> MODULE_SIGNING = single("ModuleSigning", "Build", ValueParser.BOOLEAN,
-            Default.of("false"), "kimg package: enforced module signing (MODULE_SIG_FORCE) with the project's key")
+            Default.of("false"), "kimg package: sign modules with the project's key (ModuleSigningKey=), one for every"
+                    + " build directory and flavor, and enforce it (MODULE_SIG_FORCE, which kimg's own kernel config"
+                    + " already sets)")
             .matcher(Matcher.NONE);
     public static final Setting<Path> MODULE_SIGNING_KEY = single("ModuleSigningKey", "Build",
             ValueParser.path(true), Default.none(), "kimg package: PEM with the module signing key and certificate"

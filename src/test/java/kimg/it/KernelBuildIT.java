@@ -57,7 +57,8 @@ class KernelBuildIT {
 
         List<String> config = Files.readAllLines(k.buildDir().resolve(".config"));
         for (String wanted : List.of("CONFIG_VIRTIO_FS=y", "CONFIG_SERIAL_8250_CONSOLE=y", "CONFIG_MINIX_FS=m",
-                "CONFIG_ACPI=y", "CONFIG_MAGIC_SYSRQ=y", "CONFIG_DEBUG_INFO_DWARF5=y", "CONFIG_GDB_SCRIPTS=y")) {
+                "CONFIG_ACPI=y", "CONFIG_MAGIC_SYSRQ=y", "CONFIG_DEBUG_INFO_DWARF5=y", "CONFIG_GDB_SCRIPTS=y",
+                "CONFIG_BTRFS_FS=m", "CONFIG_MODULE_SIG_FORCE=y", "CONFIG_MODULE_SIG_ALL=y")) {
             assertTrue(config.contains(wanted), wanted);
         }
         assertNotNull(k.gdbScript(), "vmlinux-gdb.py for the lx- commands");
