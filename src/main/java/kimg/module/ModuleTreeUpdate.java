@@ -32,10 +32,12 @@ import java.util.stream.Stream;
  * full module for gdb. A module counts as changed when its mtime differs from the installed copy's: kimg gives
  * the copy the built file's mtime only once it is stripped and signed (kbuild's own install leaves the time of
  * the install, so its copies are replaced once). Sizes say nothing, the copy being stripped; with signing the
- * copy must also end with sign-file's marker. depmod's output depends only on the set of modules and their order, on modules.builtin(.modinfo),
- * and on each module's depmod input ({@link DepmodInputs}); so when every changed module has the digest its
- * installed copy had, and the set, order and builtin lists are the same, depmod would write the same files and
- * is skipped. Anything not understood (no digest) means depmod runs.
+ * copy must also end with sign-file's marker.
+ *
+ * <p>depmod's output depends only on the set of modules and their order, on modules.builtin(.modinfo), and on each
+ * module's depmod input ({@link DepmodInputs}, which stripping leaves alone); so when every changed module has the
+ * digest its installed copy had, and the set, order and builtin lists are the same, depmod would write the same
+ * files and is skipped. Anything not understood (no digest) means depmod runs.
  *
  * @param copies     modules to copy, relative to the build directory (e.g. {@code fs/minix/minix.ko})
  * @param removals   installed modules no longer built, relative to the release directory's {@code kernel/}

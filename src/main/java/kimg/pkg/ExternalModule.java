@@ -14,9 +14,9 @@ import kimg.exec.Exec;
 import kimg.exec.StepFailed;
 
 /**
- * An out-of-tree kernel module (a module directory with a Kbuild file or KernelModule=yes): built with kbuild's M= against a -devel
- * tree (the unpacked package content, never the kernel's build directory, which proves the -devel package), in a
- * clean copy of its sources, then signed with the kernel's key by the tree's scripts/sign-file.
+ * An out-of-tree kernel module (a module directory with a Kbuild file or KernelModule=yes): built with kbuild's M=
+ * against a -devel tree (the unpacked package content, never the kernel's build directory, which proves the -devel
+ * package), in a clean copy of its sources, then signed with the kernel's key by the tree's scripts/sign-file.
  */
 public final class ExternalModule {
     /** What the kernel looks for at the end of a signed module (include/linux/module_signature.h). */
