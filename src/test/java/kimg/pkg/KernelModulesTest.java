@@ -84,7 +84,7 @@ class KernelModulesTest {
         Config c = ConfigLoader.load(ConfigInput.of(root).withOverrides(
                 ConfigTree.commandLine("Include=modules/kimg-demo")), ConfigTree.HOST);
         assertEquals(List.of("kimg-demo"), names(c));
-        assertEquals(List.of("yes"), c.list("KernelModule"));
+        assertEquals(List.of("true"), c.list("KernelModule"));
         assertTrue(c.values("KernelModule").get(0).origin().file().endsWith("modules/kimg-demo/mkosi.conf"));
     }
 }
