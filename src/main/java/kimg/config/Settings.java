@@ -173,12 +173,19 @@ public final class Settings {
             ValueParser.BOOLEAN, Default.of("false"), "kimg package: also write signed apt/rpm repositories")
             .matcher(Matcher.NONE);
     public static final Setting<Boolean> MODULE_SIGNING = single("ModuleSigning", "Build", ValueParser.BOOLEAN,
-            Default.of("false"), "kimg package: enforced module signing (MODULE_SIG_FORCE) with the project's key")
+            Default.of("false"), "kimg package: sign modules with the project's key (ModuleSigningKey=), one for every"
+                    + " build directory and flavor, and enforce it (MODULE_SIG_FORCE, which kimg's own kernel config"
+                    + " already sets)")
             .matcher(Matcher.NONE);
     public static final Setting<Path> MODULE_SIGNING_KEY = single("ModuleSigningKey", "Build",
             ValueParser.path(true), Default.none(), "kimg package: PEM with the module signing key and certificate"
                     + " (none: generated under the cache directory)")
             .matcher(Matcher.NONE);
+    // A list so that every module keeps its own value: each belongs to the module whose directory set it.
+    public static final Setting<Boolean> KERNEL_MODULE = list("KernelModule", "Build", COMMAS, ValueParser.BOOLEAN,
+            "in a module's mkosi.conf: yes, modules/<name>/ is an out-of-tree kernel module (Kbuild or Makefile) that"
+                    + " kimg package builds against -devel and packages; no: not one (default: when it has a Kbuild"
+                    + " file)").matcher(Matcher.NONE);
     public static final Setting<Boolean> DEBUG = single("Debug", "Build", ValueParser.BOOLEAN, Default.of("false"),
             "debug kernel: merge mkosi.kernel.debug.config (KASAN, UBSAN, KFENCE, lockdep, ...) into its own build"
                     + " directory (also Environment=DEBUG=1)").flags(null, "debug-kernel").matcher(Matcher.NONE);
@@ -253,7 +260,7 @@ public final class Settings {
             BUILD_SOURCES, BUILD_DIRECTORY, CACHE_DIRECTORY, INCREMENTAL, ENVIRONMENT, ENVIRONMENT_FILES,
             WITH_NETWORK, TOOLS_TREE, KERNEL_CONFIG_FRAGMENTS, DEBUG,
             PACKAGE_FORMAT, PACKAGE_NAME, PACKAGE_RELEASE, FLAVOR, PACKAGE_SIGNING_KEY, PACKAGE_REPOSITORY,
-            MODULE_SIGNING, MODULE_SIGNING_KEY,
+            MODULE_SIGNING, MODULE_SIGNING_KEY, KERNEL_MODULE,
             KERNEL_REF, KERNEL_PATCHES, KERNEL_SERIES, KERNEL_LABEL, KERNEL_STORE, COMPILE_FARM,
             RUNTIME_TREES, RUNTIME_BUILD_SOURCES, QEMU_ARGS, KERNEL_COMMAND_LINE_EXTRA, RAM, CPUS, KVM, FIRMWARE,
             LINUX, GDB_PORT, SSH_PORT, DRIVES, ALLOW_WARNINGS, RUN_TIMEOUT);

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import kimg.config.Architecture;
 import kimg.config.BuildOptions;
@@ -393,8 +392,12 @@ public final class KernelBuilder {
         long t0 = System.nanoTime();
         Path releaseDir = modulesRoot.resolve(release);
         ModuleTreeUpdate update = ModuleTreeUpdate.between(buildDir, releaseDir, signing.isPresent());
-        update.applyFiles(buildDir, releaseDir, signing.<Consumer<Path>>map(s -> ko ->
-                exec.run("kernel-module-sign", Cmd.of(s.argv(buildDir, ko)).in(buildDir))).orElse(null));
+        // As modules_install INSTALL_MOD_STRIP=1 does: strip the copy, then sign it (a signature covers the bytes
+        // before it, so the other order would leave a module the kernel refuses).
+        update.applyFiles(buildDir, releaseDir, ko -> {
+            exec.run("kernel-module-strip", makeCmd(make.stripDebug(ko)));
+            signing.ifPresent(s -> exec.run("kernel-module-sign", Cmd.of(s.argv(buildDir, ko)).in(buildDir)));
+        });
         add("modules_install", Duration.ofNanos(System.nanoTime() - t0));
         if (exec.console().debug()) {
             exec.console().info("kernel: modules installed: " + update.copies().size() + " copied, "

@@ -156,10 +156,46 @@ public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String
 
     /**
      * Modules installed under {@code installModPath}/lib/modules/<release>, depmod included (kbuild runs it when
-     * depmod is on PATH).
+     * depmod is on PATH). INSTALL_MOD_STRIP=1: each copy is stripped with {@code $(STRIP) --strip-debug} before it
+     * is signed (scripts/Makefile.modinst: install, strip, sign), so signatures stay valid and .BTF, which is not a
+     * debug section, stays. The guest reads modules through its virtiofs root: a module with DWARF (btrfs.ko is
+     * 23 MB, 1.5 MB stripped) is read in one direct-I/O request whose allocation fails, and the guest hangs. gdb
+     * reads the unstripped modules in the build directory.
      */
     public List<String> modulesInstall(Path installModPath) {
-        return make(false, List.of("INSTALL_MOD_PATH=" + installModPath, "modules_install"));
+        return make(false, List.of("INSTALL_MOD_PATH=" + installModPath, "INSTALL_MOD_STRIP=1", "modules_install"));
+    }
+
+    /**
+     * The strip {@code modules_install} runs on an installed module with INSTALL_MOD_STRIP=1, for kimg's own
+     * incremental install: {@code <strip> --strip-debug MODULE}, in place.
+     */
+    public List<String> stripDebug(Path module) {
+        return List.of(stripProgram(), "--strip-debug", module.toString());
+    }
+
+    /**
+     * kbuild's STRIP for these variables (Linux 6.1 Makefile): with LLVM= set, llvm-strip, with LLVM=DIR/ as a
+     * prefix or LLVM=-NN as a suffix; otherwise {@code $(CROSS_COMPILE)strip}.
+     */
+    String stripProgram() {
+        String llvm = variable("LLVM");
+        if (llvm != null && !llvm.isEmpty()) {
+            return llvm.endsWith("/") ? llvm + "llvm-strip" : llvm.startsWith("-") ? "llvm-strip" + llvm : "llvm-strip";
+        }
+        String cross = variable("CROSS_COMPILE");
+        return (cross == null ? "" : cross) + "strip";
+    }
+
+    /** The value of make variable {@code name} as these commands pass it (the last assignment), or null. */
+    private String variable(String name) {
+        String value = null;
+        for (String v : variables) {
+            if (v.startsWith(name + "=")) {
+                value = v.substring(name.length() + 1);
+            }
+        }
+        return value;
     }
 
     /** The selftests asked for, built and installed into {@code <build>/selftests} ({@link Selftests#makeArgs}). */

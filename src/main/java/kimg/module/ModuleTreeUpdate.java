@@ -27,12 +27,17 @@ import java.util.stream.Stream;
  * {@code kernel/} prefix on each line; modules.builtin and modules.builtin.modinfo as they are; the {@code source}
  * and {@code build} links; the depmod index files.
  *
- * <p>A module counts as changed when its mtime differs from the installed copy's (copies keep the build's mtime)
- * or its size does; with signing ({@link ModuleSigning}) the installed copy is the built file plus an appended
- * signature, so it must be larger and end with sign-file's marker. depmod's output depends only on the set of modules and their order, on modules.builtin(.modinfo),
- * and on each module's depmod input ({@link DepmodInputs}); so when every changed module has the digest its
- * installed copy had, and the set, order and builtin lists are the same, depmod would write the same files and
- * is skipped. Anything not understood (no digest) means depmod runs.
+ * <p>Each copy is finished as kbuild's {@code modules_install INSTALL_MOD_STRIP=1} finishes it: stripped of its
+ * debug sections, then signed when the kernel signs modules ({@link ModuleSigning}); the build directory keeps the
+ * full module for gdb. A module counts as changed when its mtime differs from the installed copy's: kimg gives
+ * the copy the built file's mtime only once it is stripped and signed (kbuild's own install leaves the time of
+ * the install, so its copies are replaced once). Sizes say nothing, the copy being stripped; with signing the
+ * copy must also end with sign-file's marker.
+ *
+ * <p>depmod's output depends only on the set of modules and their order, on modules.builtin(.modinfo), and on each
+ * module's depmod input ({@link DepmodInputs}, which stripping leaves alone); so when every changed module has the
+ * digest its installed copy had, and the set, order and builtin lists are the same, depmod would write the same
+ * files and is skipped. Anything not understood (no digest) means depmod runs.
  *
  * @param copies     modules to copy, relative to the build directory (e.g. {@code fs/minix/minix.ko})
  * @param removals   installed modules no longer built, relative to the release directory's {@code kernel/}
@@ -117,11 +122,11 @@ record ModuleTreeUpdate(List<String> copies, List<String> removals, List<Listing
 
     /**
      * Applies the copies, removals and lists, each file replaced by a rename so that a guest that loads a module
-     * meanwhile sees the old file or the new one, never half of one. {@code sign} (a command, so the caller's)
-     * signs each copy in place before its rename, or is null; the copy then gets the built file's mtime back.
-     * depmod is the caller's too.
+     * meanwhile sees the old file or the new one, never half of one. {@code finish} (commands, so the caller's:
+     * strip, then sign) works on each copy in place before its rename, or is null; the copy then gets the built
+     * file's mtime back, which is what marks it installed. depmod is the caller's too.
      */
-    void applyFiles(Path buildDir, Path releaseDir, Consumer<Path> sign) {
+    void applyFiles(Path buildDir, Path releaseDir, Consumer<Path> finish) {
         try {
             for (String module : copies) {
                 Path target = releaseDir.resolve("kernel").resolve(module);
@@ -129,8 +134,8 @@ record ModuleTreeUpdate(List<String> copies, List<String> removals, List<Listing
                 Path temp = target.resolveSibling("." + target.getFileName() + ".kimg-new");
                 Path built = buildDir.resolve(module);
                 Files.copy(built, temp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                if (sign != null) {
-                    sign.accept(temp);
+                if (finish != null) {
+                    finish.accept(temp);
                     Files.setLastModifiedTime(temp, Files.getLastModifiedTime(built));
                 }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -163,20 +168,23 @@ record ModuleTreeUpdate(List<String> copies, List<String> removals, List<Listing
         }
     }
 
-    /** Whether {@code installed} is kimg's copy of {@code built} as it is now (signed when {@code signed}). */
+    /**
+     * Whether {@code installed} is kimg's finished copy of {@code built} as it is now (stripped, and signed when
+     * {@code signed}): it has the built file's mtime, which {@link #applyFiles} sets last.
+     */
     private static boolean installedFrom(Path built, Path installed, boolean signed) {
         try {
             BasicFileAttributes x = Files.readAttributes(built, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             BasicFileAttributes y = Files.readAttributes(installed, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             // Milliseconds: the copy's time is set through an interface that may keep microseconds only.
-            if (x.lastModifiedTime().toMillis() != y.lastModifiedTime().toMillis()) {
+            if (x.lastModifiedTime().toMillis() != y.lastModifiedTime().toMillis() || y.size() == 0) {
                 return false;
             }
             if (!signed) {
-                return x.size() == y.size();
+                return true;
             }
             byte[] marker = ModuleSigning.MARKER.getBytes(StandardCharsets.US_ASCII);
-            if (y.size() <= x.size() + marker.length) {
+            if (y.size() <= marker.length) {
                 return false;
             }
             try (var f = java.nio.channels.FileChannel.open(installed)) {

@@ -14,9 +14,9 @@ import kimg.exec.Exec;
 import kimg.exec.StepFailed;
 
 /**
- * An out-of-tree kernel module (a module directory with a Kbuild file): built with kbuild's M= against a -devel
- * tree (the unpacked package content, never the kernel's build directory, which proves the -devel package), in a
- * clean copy of its sources, then signed with the kernel's key by the tree's scripts/sign-file.
+ * An out-of-tree kernel module (a module directory with a Kbuild file or KernelModule=yes): built with kbuild's M=
+ * against a -devel tree (the unpacked package content, never the kernel's build directory, which proves the -devel
+ * package), in a clean copy of its sources, then signed with the kernel's key by the tree's scripts/sign-file.
  */
 public final class ExternalModule {
     /** What the kernel looks for at the end of a signed module (include/linux/module_signature.h). */
@@ -24,7 +24,7 @@ public final class ExternalModule {
 
     private ExternalModule() {}
 
-    /** A module directory is a kernel module when it holds a Kbuild file. */
+    /** A module directory with a Kbuild file is a kernel module unless it says otherwise ({@link KernelModules}). */
     public static boolean isKernelModule(Path moduleDir) {
         return Files.isRegularFile(moduleDir.resolve("Kbuild"));
     }

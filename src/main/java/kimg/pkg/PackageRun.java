@@ -62,8 +62,7 @@ public final class PackageRun {
 
         Path outDir = config.outputDirectory().resolve("packages");
         Path work = kernelConfig.buildRoot().resolve("package");
-        List<ModuleDef> kmods = config.enabledModules().stream()
-                .filter(m -> ExternalModule.isKernelModule(m.directory())).toList();
+        List<ModuleDef> kmods = KernelModules.of(config);
         var rpms = new ArrayList<Path>();
         var debs = new ArrayList<Path>();
         createDirectories(outDir);

@@ -5,6 +5,7 @@ import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.Setting;
 import kimg.fs.ProjectLock;
+import kimg.pkg.KernelModules;
 import kimg.pkg.PackageRun;
 import kimg.pkg.PackageTools;
 
@@ -28,6 +29,8 @@ public record PackageVerb(BuildOptions options) implements Verb {
 
     @Override
     public Prepared prepare(Config config) {
+        // KernelModule= mistakes are configuration errors: found before the kernel build starts.
+        KernelModules.of(config);
         return Prepared.steps(PackageTools.needed(config), ProjectLock.Use.BUILD,
                 context -> PackageRun.run(context.config(), options, context.exec(), context.out()));
     }

@@ -26,12 +26,22 @@ import kimg.module.KernelArtifacts;
  * kernel. The copy has the same sources, config and local version, so its kernel release and vermagic equal the
  * fixture's, and the fixture's bzImage loads its modules. What a modules-only build lacks are the outputs of the
  * vmlinux link that modules_install reads ({@link #LINK_OUTPUTS}): they are seeded from the fixture's build (same
- * sources and config, so the same symbols and built-in modules).
+ * sources and config, so the same symbols and built-in modules). So is the fixture's module signing key
+ * ({@link #SIGNING_KEY}): its kernel has MODULE_SIG_FORCE and refuses a module signed with any other key, and kbuild
+ * would otherwise generate a new one in the copy's build directory.
  */
 public final class KernelTreeCopy {
     /** Written by the vmlinux link, read by modules_install (depmod -F System.map; the modules.builtin lists). */
     static final java.util.List<String> LINK_OUTPUTS = java.util.List.of("System.map", "modules.builtin",
             "modules.builtin.modinfo");
+
+    /**
+     * The fixture's signing key as kbuild made it (certs/Makefile, Linux 6.1): the key, the genkey config it was made
+     * from and the .cmd record of the command, copied with their mtimes, so if_changed finds the key up to date and
+     * keeps it; the certificate too (re-extracted from the same key when kbuild rebuilds extract-cert).
+     */
+    static final java.util.List<String> SIGNING_KEY = java.util.List.of("certs/x509.genkey", "certs/signing_key.pem",
+            "certs/.signing_key.pem.cmd", "certs/signing_key.x509");
 
     private final Path project;
     private final Path tree;
@@ -54,7 +64,10 @@ public final class KernelTreeCopy {
             Path tree = project.resolve("linux");
             Path buildDirectory = project.resolve("mkosi.builddir");
             Exec exec = KernelFixture.exec(project);
-            exec.run("copy-kernel-tree", Cmd.of("cp", "-al", fixture.sourceTree().toString(), tree.toString()));
+            // The real path: cp -a copies a symbolic link as a link, and edits would then go through it into the
+            // shared tree.
+            exec.run("copy-kernel-tree", Cmd.of("cp", "-al", fixture.sourceTree().toRealPath().toString(),
+                    tree.toString()));
             Files.copy(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config"), project.resolve("mkosi.kernel.config"));
             Files.writeString(project.resolve("mkosi.conf"), """
                     [Output]
@@ -72,6 +85,10 @@ public final class KernelTreeCopy {
             for (String linkOutput : LINK_OUTPUTS) {
                 Files.copy(fixture.buildDir().resolve(linkOutput), ours.resolve(linkOutput),
                         StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            Files.createDirectories(ours.resolve("certs"));
+            for (String keyFile : SIGNING_KEY) {
+                Files.copy(fixture.buildDir().resolve(keyFile), ours.resolve(keyFile), StandardCopyOption.COPY_ATTRIBUTES);
             }
             return copy;
         } catch (IOException e) {

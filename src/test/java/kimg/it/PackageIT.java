@@ -167,8 +167,10 @@ class PackageIT {
     /**
      * The DEBs installed into a Debian image by the image stage (a .chroot post-installation script runs dpkg -i),
      * booted with Linux= the vmlinuz unpacked from linux-image's .deb (the packaged kernel, not the build
-     * directory's bzImage; VirtioFS is built in, so no initrd), modules from what dpkg installed. With module.sig_enforce=1 an unsigned copy of the example module is refused,
-     * the packaged (signed) one loads, and its BTF reads. One extra mmdebstrap (bpftool in Packages=).
+     * directory's bzImage; VirtioFS is built in, so no initrd), modules from what dpkg installed. The enforcement
+     * comes from the kernel's own config (the shipped MODULE_SIG_FORCE=y, read back from /proc/config.gz), not from
+     * the command line: an unsigned copy of the example module is refused, the packaged (signed) one loads, and its
+     * BTF reads. One extra mmdebstrap (bpftool in Packages=).
      */
     @Test
     void debsInstalledInAnImageBootAndEnforceModuleSignatures() throws IOException {
@@ -205,9 +207,10 @@ class PackageIT {
                 "[Distribution]", "Distribution=debian", "Release=bookworm",
                 "[Build]", "CacheDirectory=" + RootfsFixture.CACHE,
                 "[Content]", "Packages=bpftool", "PostInstallationScripts=install-debs.chroot",
-                "[Runtime]", "RAM=1G", "KernelCommandLineExtra=module.sig_enforce=1", "Linux=" + vmlinuz, ""));
+                "[Runtime]", "RAM=1G", "Linux=" + vmlinuz, ""));
         KimgCli run = KimgCli.run(image, "-C", image.toString(), "-f", "run", "--", "sh", "-c",
-                "uname -r; cat /sys/module/module/parameters/sig_enforce;"
+                "uname -r; cat /proc/cmdline; cat /sys/module/module/parameters/sig_enforce;"
+                        + " zcat /proc/config.gz | grep '^CONFIG_MODULE_SIG_FORCE=';"
                         + " insmod /root/unsigned/kimg_demo.ko 2>&1; echo unsigned-exit=$?;"
                         + " modprobe kimg_demo && cat /dev/kimg-demo; dmesg | grep -i -E 'kimg|btf|module' | tail -5;"
                         + " bpftool btf dump file /sys/kernel/btf/kimg_demo | grep -c kimg_demo_stats");
@@ -215,6 +218,9 @@ class PackageIT {
         List<String> out = run.out().lines().map(String::strip).toList();
         assertTrue(out.contains(r), "the packaged kernel booted: " + run.out());
         assertTrue(out.contains("Y"), "sig_enforce: " + run.out());
+        assertTrue(out.contains("CONFIG_MODULE_SIG_FORCE=y"), "the running kernel's config: " + run.out());
+        assertTrue(run.out().lines().noneMatch(l -> l.contains("sig_enforce=")), "enforced by the command line: "
+                + run.out());
         assertTrue(run.out().contains("Key was rejected by service"), run.out());
         assertTrue(out.stream().anyMatch(l -> l.startsWith("unsigned-exit=") && !l.equals("unsigned-exit=0")), run.out());
         assertTrue(out.contains("hello from kimg-demo on " + r), "the signed module loaded: " + run.out());

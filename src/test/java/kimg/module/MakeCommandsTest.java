@@ -68,6 +68,21 @@ class MakeCommandsTest {
                 Path.of("/p/mkosi.builddir/debian~bookworm~x86-64/kernel/modules/.install-123")));
     }
 
+    /** kbuild's STRIP: binutils' strip, the cross prefix's, or llvm-strip with LLVM= (prefix and suffix forms). */
+    @Test
+    void stripDebugUsesTheStripKbuildWouldUse() {
+        Path ko = Path.of("/p/mkosi.builddir/debian~bookworm~x86-64/kernel/modules/6.1.192/kernel/fs/btrfs/.btrfs.ko.kimg-new");
+        golden("strip-debug", commands(Map.of()).stripDebug(ko));
+        golden("strip-debug-cross-arm64", new MakeCommands(TREE, BUILD, 2,
+                MakeCommands.variables(Map.of(), false, Architecture.ARM64, Architecture.X86_64)).stripDebug(ko));
+        assertEquals("llvm-strip", commands(Map.of("LLVM", "1")).stripProgram());
+        assertEquals("llvm-strip", commands(Map.of("CC", "clang")).stripProgram());
+        assertEquals("llvm-strip-15", commands(Map.of("LLVM", "-15")).stripProgram());
+        assertEquals("/opt/llvm/bin/llvm-strip", commands(Map.of("LLVM", "/opt/llvm/bin/")).stripProgram());
+        assertEquals("llvm-strip", new MakeCommands(TREE, BUILD, 2, MakeCommands.variables(Map.of("LLVM", "1"), false,
+                Architecture.ARM64, Architecture.X86_64)).stripProgram(), "clang builds: no CROSS_COMPILE prefix");
+    }
+
     @Test
     void depmodOverTheInstalledRelease() {
         golden("depmod", commands(Map.of()).depmod(

@@ -22,12 +22,12 @@ class ModuleTreeUpdateTest {
     @TempDir
     Path dir;
 
-    /** Compiles {@code source} to an ELF relocatable object at {@code out}. */
+    /** Compiles {@code source} to an ELF relocatable object at {@code out}, with DWARF (as the kernel's modules). */
     private Path compile(String source, Path out) throws IOException, InterruptedException {
         Files.createDirectories(out.getParent());
         Path c = Files.createTempFile(dir, "mod", ".c");
         Files.writeString(c, source);
-        Process p = new ProcessBuilder("gcc", "-c", "-o", out.toString(), c.toString()).inheritIO().start();
+        Process p = new ProcessBuilder("gcc", "-g", "-c", "-o", out.toString(), c.toString()).inheritIO().start();
         assertEquals(0, p.waitFor(), "gcc");
         return out;
     }
@@ -148,6 +148,53 @@ class ModuleTreeUpdateTest {
         ModuleTreeUpdate edited = ModuleTreeUpdate.between(build, release, true);
         assertEquals(List.of("fs/x/x.ko"), edited.copies());
         assertEquals(Optional.empty(), edited.depmod(), "a body edit leaves depmod's input alone, signature or not");
+    }
+
+    /** Runs {@code argv} (the host's strip here), failing the test on a non-zero exit. */
+    private static void run(List<String> argv) {
+        try {
+            assertEquals(0, new ProcessBuilder(argv).inheritIO().start().waitFor(), argv.toString());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean hasDebugInfo(Path ko) throws IOException {
+        return Files.readString(ko, java.nio.charset.StandardCharsets.ISO_8859_1).contains(".debug_info");
+    }
+
+    @Test
+    void copiesAreStrippedThenSignedAndStillCountAsInstalled() throws Exception {
+        Path build = build("one", "fs-x");
+        Path release = dir.resolve("modules/6.1.0");
+        MakeCommands make = new MakeCommands(dir.resolve("linux"), build, 1, List.of());
+        var order = new java.util.ArrayList<String>();
+        java.util.function.Consumer<Path> finish = ko -> {
+            order.add("strip");
+            run(make.stripDebug(ko));
+            order.add("sign");
+            fakeSign(ko);
+        };
+        ModuleTreeUpdate first = ModuleTreeUpdate.between(build, release, true);
+        first.applyFiles(build, release, finish);
+        for (String f : ModuleTreeUpdate.DEPMOD_OUTPUTS) {
+            Files.writeString(release.resolve(f), "");
+        }
+        assertEquals(List.of("strip", "sign"), order);
+        Path built = build.resolve("fs/x/x.ko");
+        Path installed = release.resolve("kernel/fs/x/x.ko");
+        assertTrue(hasDebugInfo(built), "the build directory keeps the full module for gdb");
+        assertFalse(hasDebugInfo(installed), "the installed copy is stripped");
+        assertTrue(Files.size(installed) < Files.size(built), Files.size(installed) + " < " + Files.size(built));
+        assertEquals(DepmodInputs.digest(built), DepmodInputs.digest(installed), "strip keeps what depmod reads");
+        assertTrue(ModuleTreeUpdate.between(build, release, true).isEmpty(), "a stripped, signed copy is installed");
+
+        // A copy whose finishing failed half-way (stripped, not yet signed) never got the built file's mtime back,
+        // nor a marker: it is copied again.
+        Files.copy(built, installed, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        run(make.stripDebug(installed));
+        assertEquals(List.of("fs/x/x.ko"), ModuleTreeUpdate.between(build, release, true).copies());
     }
 
     @Test
