@@ -28,6 +28,8 @@ import kimg.ui.Console;
 public final class LiveSplatWatch implements AutoCloseable {
     /** How often the log is looked at for new bytes: a note comes at most this much after the report ended. */
     static final Duration POLL = Duration.ofMillis(150);
+    /** Longer console lines are cut: no kernel report line comes near it. */
+    static final int MAX_LINE_BYTES = 64 * 1024;
     /** The prefix of every note, so a reader can tell kimg's line from the guest's. */
     static final String NOTE_PREFIX = "kimg: splat: ";
 
@@ -167,6 +169,10 @@ public final class LiveSplatWatch implements AutoCloseable {
                 line();
             } else {
                 partial.write(b);
+                if (partial.size() >= MAX_LINE_BYTES) {
+                    // A guest printing without line ends (a runaway loop) must not grow kimg's memory.
+                    line();
+                }
             }
         }
     }
