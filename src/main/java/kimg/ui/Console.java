@@ -101,6 +101,14 @@ public class Console {
         print("error: " + message);
     }
 
+    /**
+     * A line said while a child owns the terminal (kimg qemu's note of a kernel splat between guest console lines):
+     * printed as it is, no prefix or time stamp; it may start with a line break to leave a half-written line alone.
+     */
+    public synchronized void aside(String line) {
+        print(line);
+    }
+
     /** Hands the terminal to a child (the guest's serial console) and takes it back afterwards. */
     public synchronized void release() {
         if (status != null) {

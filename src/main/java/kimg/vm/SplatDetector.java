@@ -2,11 +2,13 @@ package kimg.vm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * Finds kernel complaints in a guest's console, line by line, as they arrive. Pure: it holds what it has seen and
- * nothing else; the caller feeds lines ({@link #accept}) and ends the stream ({@link #finish}).
+ * nothing else; the caller feeds lines ({@link #accept}) and ends the stream ({@link #finish}). A caller that acts
+ * on a report while the guest runs (kimg qemu's live triage) gives a listener, told of each report as it ends.
  *
  * <p>A report starts at its header (see {@link SplatKind} for where each is printed) and ends at the kernel's own
  * end marker: {@code ---[ end trace ... ]---} (WARN, BUG, oops), {@code ---[ end Kernel panic ...} (a panic, which
@@ -43,10 +45,20 @@ public final class SplatDetector {
             new Header(SplatKind.BUG, Pattern.compile("^BUG: ")));
 
     private final List<Splat> found = new ArrayList<>();
+    private final Consumer<Splat> onEnd;
     private SplatKind openKind;
     private String openTitle;
     private List<String> open;
     private String previous;
+
+    public SplatDetector() {
+        this(splat -> {});
+    }
+
+    /** @param onEnd told of each report when it ends, on the thread that fed the line (or called finish) */
+    public SplatDetector(Consumer<Splat> onEnd) {
+        this.onEnd = onEnd;
+    }
 
     /** Feeds one console line (a trailing carriage return is dropped). */
     public void accept(String rawLine) {
@@ -121,11 +133,13 @@ public final class SplatDetector {
     }
 
     private void close() {
-        if (open != null) {
-            found.add(new Splat(openKind, openTitle, open));
-        }
+        Splat ended = open == null ? null : new Splat(openKind, openTitle, open);
         open = null;
         openKind = null;
         openTitle = null;
+        if (ended != null) {
+            found.add(ended);
+            onEnd.accept(ended);
+        }
     }
 }

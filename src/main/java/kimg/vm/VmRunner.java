@@ -27,7 +27,8 @@ public final class VmRunner {
 
     /**
      * {@code kimg qemu}: the guest's serial console on this terminal; returns QEMU's exit status. QEMU also logs the
-     * console to the run's log directory; when the guest is gone, its splats are decoded and named as in run.
+     * console to the run's log directory, which {@link LiveSplatWatch} follows: each splat is decoded, saved and
+     * named as soon as it ends, while the session goes on, and all of them are named again when the guest is gone.
      */
     public static int qemu(Config config, Exec exec, BootInputs inputs) {
         Accelerator accel = accelerator(config, exec);
@@ -37,22 +38,19 @@ public final class VmRunner {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), List.of(), consoleLog));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));
             announceGdbStub(config, exec, inputs);
-            exec.console().info("guest console: Ctrl-A x quits QEMU, Ctrl-A c its monitor");
-            int status = exec.interactive("qemu", qemu);
-            List<Splat> splats = SplatDetector.scan(consoleLines(consoleLog));
-            for (SplatTriage.Triaged t : SplatTriage.triage(splats, inputs, exec)) {
+            exec.console().info("guest console: Ctrl-A x quits QEMU, Ctrl-A c its monitor; kernel splats are decoded"
+                    + " as they happen (one 'kimg: splat:' line each)");
+            int status;
+            List<SplatTriage.Triaged> triaged;
+            try (var watch = LiveSplatWatch.start(consoleLog, inputs, exec)) {
+                status = exec.interactive("qemu", qemu);
+                triaged = watch.finish();
+            }
+            // Again once the console is gone: the live lines may have scrolled away.
+            for (SplatTriage.Triaged t : triaged) {
                 exec.console().warn(t.summary() + " (" + t.file() + ")");
             }
             return status;
-        }
-    }
-
-    /** The console as QEMU logged it; a guest may print any bytes, so undecodable ones are replaced. */
-    private static List<String> consoleLines(Path log) {
-        try {
-            return new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
