@@ -21,21 +21,45 @@ import org.junit.jupiter.api.Test;
  * the job (so no silent local fallback passed the test).
  */
 class CompileFarmIT {
+    /** A distccd on 127.0.0.1 only, on a free port, logging to a file it can write as the user it drops to. */
+    record Distccd(Process process, int port, Path logDir, Path log) implements AutoCloseable {
+        static Distccd start(Exec exec) throws Exception {
+            // distccd started as root runs as an unprivileged user (nobody): its log must be reachable for it, and
+            // the project's temp directory is private.
+            Path logDir = Files.createTempDirectory("kimg-distccd-");
+            Files.setPosixFilePermissions(logDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path log = logDir.resolve("distccd.log");
+            int port = freeLoopbackPort();
+            Process p = exec.background("distccd", Cmd.of("distccd", "--daemon", "--no-detach", "--allow",
+                    "127.0.0.1", "--listen", "127.0.0.1", "--port", Integer.toString(port), "--jobs", "2",
+                    "--log-file", log.toString(), "--log-level", "info"));
+            var d = new Distccd(p, port, logDir, log);
+            try {
+                waitForPort(port, Duration.ofSeconds(20));
+            } catch (Exception e) {
+                d.close();
+                throw e;
+            }
+            return d;
+        }
+
+        String logText() throws IOException {
+            return Files.isRegularFile(log) ? Files.readString(log) : "(no distccd log)";
+        }
+
+        @Override
+        public void close() {
+            Exec.stop(process);
+            assertTrue(!process.isAlive(), "distccd outlived the test");
+            kimg.fs.FileTrees.deleteRecursively(logDir);
+        }
+    }
+
     @Test
     void aHostScriptModuleCompilesThroughDistccd() throws Exception {
         Path project = ModuleProjects.newProject("compile-farm");
-        // distccd started as root runs as an unprivileged user (nobody): its log must be reachable for it, and the
-        // project's temp directory is private.
-        Path logDir = Files.createTempDirectory("kimg-distccd-");
-        Files.setPosixFilePermissions(logDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path log = logDir.resolve("distccd.log");
-        int port = freeLoopbackPort();
         Exec exec = KernelFixture.exec(project);
-        Process distccd = exec.background("distccd", Cmd.of("distccd", "--daemon", "--no-detach", "--allow",
-                "127.0.0.1", "--listen", "127.0.0.1", "--port", Integer.toString(port), "--jobs", "2",
-                "--log-file", log.toString(), "--log-level", "info"));
-        try {
-            waitForPort(port, Duration.ofSeconds(20));
+        try (Distccd distccd = Distccd.start(exec)) {
             Path source = Files.createDirectories(project.resolve("hello-src"));
             Files.writeString(source.resolve("hello.c"),
                     "#include <stdio.h>\nint main(void) { puts(\"hello from the farm\"); return 0; }\n");
@@ -60,19 +84,46 @@ class CompileFarmIT {
                     [Build]
                     BuildSources=hello-src:hello
                     CompileFarm=distcc:127.0.0.1:%d/2
-                    """.formatted(port));
+                    """.formatted(distccd.port()));
 
             KimgCli build = KimgCli.run(project, "-C", project.toString(), "-t", "none", "build", "-i", "--hello");
             assertEquals(0, build.status(), build::toString);
             Path hello = ModuleProjects.buildDirectory(project, "hello").resolve("destdir/usr/bin/hello");
             assertEquals("hello from the farm", exec.capture("run-hello", Cmd.of(hello.toString())).text().strip());
-            String distccLog = Files.isRegularFile(log) ? Files.readString(log) : "(no distccd log)";
+            String distccLog = distccd.logText();
             assertTrue(distccLog.contains("COMPILE_OK") && distccLog.contains("hello.c"), distccLog);
-        } finally {
-            Exec.stop(distccd);
         }
-        assertTrue(!distccd.isAlive(), "distccd outlived the test");
-        kimg.fs.FileTrees.deleteRecursively(logDir);
+    }
+
+    /**
+     * {@code build -i --kernel} through the farm: the kernel's modules compile on the distccd (a hard-linked copy
+     * of the shared fixture's tree, whose fresh build directory builds the modules only: see {@link KernelTreeCopy}).
+     */
+    @Test
+    void aKernelModulesRebuildCompilesThroughDistccd() throws Exception {
+        var kernel = KernelFixture.built();
+        Path project = Files.createTempDirectory(
+                Files.createDirectories(KernelFixture.repositoryRoot().resolve("target/it-projects")), "farm-kernel-");
+        Exec exec = KernelFixture.exec(project);
+        try (Distccd distccd = Distccd.start(exec)) {
+            KernelTreeCopy copy = KernelTreeCopy.create(project, kernel,
+                    "CompileFarm=distcc:127.0.0.1:%d/2\n".formatted(distccd.port()));
+            try {
+                long t0 = System.nanoTime();
+                KimgCli build = copy.buildModules();
+                System.err.println("CompileFarmIT: kernel -i through distcc took "
+                        + (System.nanoTime() - t0) / 1_000_000_000L + " s");
+                assertEquals(0, build.status(), build::toString);
+                String distccLog = distccd.logText();
+                // The minix module is in the shipped config: its objects were compiled by the distccd.
+                assertTrue(distccLog.contains("COMPILE_OK") && distccLog.contains("fs/minix/"), distccLog);
+                List<Path> makeLogs = BisectIT.logs(project, "kernel-make");
+                assertTrue(!makeLogs.isEmpty() && Files.readString(makeLogs.get(0)).contains("distcc"),
+                        "make ran with CC=distcc: " + makeLogs);
+            } finally {
+                copy.deleteTreeAndBuilds();
+            }
+        }
     }
 
     static int freeLoopbackPort() throws IOException {
