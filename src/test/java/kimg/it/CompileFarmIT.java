@@ -96,33 +96,60 @@ class CompileFarmIT {
     }
 
     /**
-     * {@code build -i --kernel} through the farm: the kernel's modules compile on the distccd (a hard-linked copy
-     * of the shared fixture's tree, whose fresh build directory builds the modules only: see {@link KernelTreeCopy}).
+     * {@code build -i --kernel} through the farm, on a small kernel (KernelIdentityIT's tinyconfig) in a project of
+     * its own cached under the IT cache: a hard-linked copy of the fixture's tree and its build directory. The test
+     * module's source is replaced (a new file, never a write through the hard link) with a marker of this run, so
+     * the rebuild compiles it, and distccd's log must show that compile. The first run builds the small kernel
+     * whole through distccd (-i on a build directory that never linked: the whole kernel once); later runs
+     * recompile the one module.
      */
     @Test
-    void aKernelModulesRebuildCompilesThroughDistccd() throws Exception {
-        var kernel = KernelFixture.built();
-        Path project = Files.createTempDirectory(
-                Files.createDirectories(KernelFixture.repositoryRoot().resolve("target/it-projects")), "farm-kernel-");
-        Exec exec = KernelFixture.exec(project);
+    void aKernelModuleRebuildCompilesThroughDistccd() throws Exception {
+        Path tree = KernelFixture.sourceTree();
+        Path dir = Files.createDirectories(KernelFixture.cacheDirectory().resolve("farm-small-" + tree.getFileName()));
+        Path linux = dir.resolve("linux");
+        Exec exec = KernelFixture.exec(dir);
+        if (!Files.isRegularFile(linux.resolve("Makefile"))) {
+            Path tmp = Files.createTempDirectory(dir, ".linux-");
+            exec.run("copy-kernel-tree", Cmd.of("cp", "-al", tree.toString(), tmp.resolve("linux").toString()));
+            Files.move(tmp.resolve("linux"), linux, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(tmp);
+        }
+        Files.writeString(dir.resolve("mkosi.kernel.config"), KernelIdentityIT.CONFIG);
+        Path module = linux.resolve(KernelIdentityIT.MODULE_SOURCE);
+        String original = KernelGitRepo.show(KernelGitRepo.repository(), exec, "base", KernelIdentityIT.MODULE_SOURCE);
+        String marker = "kimg-farm-" + System.nanoTime();
+        Path edited = module.resolveSibling("." + module.getFileName() + ".kimg-edit");
+        Files.writeString(edited, KernelIdentityIT.withMarker(original, marker));
+        Files.move(edited, module, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         try (Distccd distccd = Distccd.start(exec)) {
-            KernelTreeCopy copy = KernelTreeCopy.create(project, kernel,
-                    "CompileFarm=distcc:127.0.0.1:%d/2\n".formatted(distccd.port()));
-            try {
-                long t0 = System.nanoTime();
-                KimgCli build = copy.buildModules();
-                System.err.println("CompileFarmIT: kernel -i through distcc took "
-                        + (System.nanoTime() - t0) / 1_000_000_000L + " s");
-                assertEquals(0, build.status(), build::toString);
-                String distccLog = distccd.logText();
-                // The minix module is in the shipped config: its objects were compiled by the distccd.
-                assertTrue(distccLog.contains("COMPILE_OK") && distccLog.contains("fs/minix/"), distccLog);
-                List<Path> makeLogs = BisectIT.logs(project, "kernel-make");
-                assertTrue(!makeLogs.isEmpty() && Files.readString(makeLogs.get(0)).contains("distcc"),
-                        "make ran with CC=distcc: " + makeLogs);
-            } finally {
-                copy.deleteTreeAndBuilds();
+            Files.writeString(dir.resolve("mkosi.conf"), """
+                    [Output]
+                    Format=none
+
+                    [Build]
+                    BuildSources=%s:kernel
+                    BuildDirectory=%s
+                    CompileFarm=distcc:127.0.0.1:%d/2
+                    """.formatted(linux, dir.resolve("mkosi.builddir"), distccd.port()));
+            long t0 = System.nanoTime();
+            KimgCli build = KimgCli.run(dir, "-C", dir.toString(), "-t", "none", "build", "-i", "--kernel");
+            System.err.println("CompileFarmIT: kernel -i through distcc took "
+                    + (System.nanoTime() - t0) / 1_000_000_000L + " s");
+            assertEquals(0, build.status(), build::toString);
+            String distccLog = distccd.logText();
+            assertTrue(distccLog.contains("COMPILE_OK") && distccLog.contains("x86_pkg_temp_thermal.c"), distccLog);
+            List<Path> makeLogs = BisectIT.logs(dir, "kernel-make");
+            assertTrue(!makeLogs.isEmpty() && Files.readString(makeLogs.get(0)).contains("'CC=distcc gcc'"),
+                    "make ran with CC=distcc gcc: " + makeLogs);
+            Path ko;
+            try (var s = Files.walk(dir.resolve("mkosi.builddir"))) {
+                ko = s.filter(p -> p.getFileName().toString().equals("x86_pkg_temp_thermal.ko")
+                        && p.toString().contains("/modules/")).findFirst().orElseThrow();
             }
+            assertTrue(new String(Files.readAllBytes(ko), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains(marker), "the installed module has this run's edit: " + ko);
         }
     }
 
