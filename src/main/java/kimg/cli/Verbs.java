@@ -162,7 +162,9 @@ final class Verbs {
             + " each step built (reusing identities), booted and judged by CMD.", footer = {"", "Examples:",
             "  kimg bisect v6.1.100 v6.1.150 -- modprobe minix", "  kimg bisect base HEAD -- sh -c 'dmesg | grep -q ok'"})
     static final class Bisect implements VerbCommand {
-        @Parameters(paramLabel = "GOOD BAD CMD", arity = "3..*", description = "a good ref, a bad ref, then the guest"
+        // 2..*, not 3..*: picocli refuses the "--" of `bisect GOOD BAD -- CMD` while a minimum is still unmet; the
+        // verb's own check asks for the command.
+        @Parameters(paramLabel = "GOOD BAD CMD", arity = "2..*", description = "a good ref, a bad ref, then the guest"
                 + " command and its arguments (after --): exit 0 good, 125 skip, other bad")
         List<String> args;
 

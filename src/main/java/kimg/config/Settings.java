@@ -201,7 +201,8 @@ public final class Settings {
             Default.none(), "the readable part of the kernel's build identity (instead of the ref or series)")
             .matcher(Matcher.NONE);
     public static final Setting<String> COMPILE_FARM = list("CompileFarm", "Build", KERNEL, ValueParser.COMPILE_FARM,
-            "compile the kernel and host-script modules through distcc: distcc:HOST[:PORT][/LIMIT] ...")
+            "compile the kernel and host-script modules through distcc (distcc:HOST[:PORT][/LIMIT] ...) or icecream"
+                    + " (icecream[/JOBS])")
             .matcher(Matcher.NONE);
     public static final Setting<Path> KERNEL_STORE = single("KernelStore", "Build", ValueParser.path(false),
             Default.none(), "built kernels by identity, reused instead of compiling (default: <CacheDirectory>/kernels)")

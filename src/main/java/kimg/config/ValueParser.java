@@ -140,9 +140,13 @@ public interface ValueParser<T> {
     ValueParser<String> KERNEL_LABEL = matching("[A-Za-z0-9][A-Za-z0-9._+-]{0,39}",
             "not a kernel label (1-40 letters, digits, '.', '_', '+' and '-', starting with a letter or digit)");
 
-    /** A CompileFarm= item: {@code distcc:HOST[:PORT][/LIMIT]} (a host name or address, never an option). */
-    ValueParser<String> COMPILE_FARM = matching("distcc:[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[1-9][0-9]{0,2})?",
-            "not a compile farm host (distcc:HOST[:PORT][/LIMIT])");
+    /**
+     * A CompileFarm= item: {@code distcc:HOST[:PORT][/LIMIT]} (a host name or address, never an option) or
+     * {@code icecream[/JOBS]}.
+     */
+    ValueParser<String> COMPILE_FARM = matching(
+            "distcc:[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[1-9][0-9]{0,2})?|icecream(/[1-9][0-9]{0,2})?",
+            "not a compile farm (distcc:HOST[:PORT][/LIMIT] or icecream[/JOBS])");
 
     /** Environment=: K=V, or a bare K taken from kimg's own environment when it is resolved. */
     ValueParser<String> ENVIRONMENT = (raw, origin, setting) -> {

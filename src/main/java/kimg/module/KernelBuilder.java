@@ -114,7 +114,7 @@ public final class KernelBuilder {
         List<String> variables = MakeCommands.variables(env, ccache, arch, Architecture.host());
         var farm = CompileFarm.of(config);
         if (farm.isPresent()) {
-            HostTools.ensure("compile farm", List.of(HostTools.Tool.command("distcc", "distcc")), exec);
+            HostTools.ensure("compile farm", List.of(farm.get().tool()), exec);
             variables = farm.get().makeVariables(variables, ccache);
             makeEnvironment = farm.get().environment(ccache);
         }
@@ -167,10 +167,7 @@ public final class KernelBuilder {
         BuildIdentity identity = BuildIdentity.of(source.readable(), source.treeHash(), lines, make.variables(),
                 arch.kbuildArch());
         if (options.incremental()) {
-            String built = LocalVersion.configLocalVersion(lines);
-            return built.matches("-.+-[0-9a-f]{8}")
-                    ? new BuildIdentity(built.substring(1, built.length() - 9), built.substring(built.length() - 8))
-                    : identity;
+            return BuildIdentity.ofLocalVersion(LocalVersion.configLocalVersion(lines)).orElse(identity);
         }
         List<String> baked = identity.bakedInto(lines);
         if (!baked.equals(lines)) {

@@ -48,12 +48,11 @@ public final class ScriptModuleBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // A host script compiles through the farm (CC=distcc ...); a .chroot script has no network for it.
+        // A host script compiles through the farm (CC=distcc ..., CC=icecc ...); a .chroot script has no network for it.
         var farm = CompileFarm.of(config).filter(f -> !module.definition().map(d -> d.runsInImage()).orElse(false));
         boolean ccache = MakeCommands.wantsCcache(config.environment());
         if (farm.isPresent()) {
-            kimg.host.HostTools.ensure("compile farm", List.of(kimg.host.HostTools.Tool.command("distcc", "distcc")),
-                    exec);
+            kimg.host.HostTools.ensure("compile farm", List.of(farm.get().tool()), exec);
         }
         var bs = new BuildScript(script, module.source().source(), buildDir, next, artifacts,
                 farm.map(CompileFarm::jobs).orElse(options.jobs()),

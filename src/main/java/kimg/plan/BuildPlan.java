@@ -41,7 +41,13 @@ public record BuildPlan(Kernel kernel, List<Module> modules, Image image) {
      */
     public record Kernel(Path tree, Path config, String configChosenBy, List<String> configBase,
             String localVersion, Path buildDir, List<String> makeVariables, String reconfigure, List<String> goals,
-            Freshness freshness, Identity identity) {}
+            Freshness freshness, Identity identity) {
+        /** This kernel with another identity part. */
+        public Kernel withIdentity(Identity other) {
+            return new Kernel(tree, config, configChosenBy, configBase, localVersion, buildDir, makeVariables,
+                    reconfigure, goals, freshness, other);
+        }
+    }
 
     /**
      * A kernel built by identity (kimg.source): its sources and where built identities are looked up.
@@ -53,11 +59,19 @@ public record BuildPlan(Kernel kernel, List<Module> modules, Image image) {
      * @param worktree  kimg's worktree at the ref, or null when make reads the working tree
      * @param store     KernelStore= (or its default under the cache directory)
      * @param lastBuilt the identity of the build directory's last complete build, or null
+     * @param planned    the identity the build would have ({@code <readable>-<8 hex>}), or null when only the build
+     *                   can know it (or the plan was made without running git)
+     * @param plannedWhy why {@code planned} is null, or null
      */
     public record Identity(String ref, List<Path> patches, String series, String readable, Path worktree, Path store,
-            String lastBuilt) {
+            String lastBuilt, String planned, String plannedWhy) {
         public Identity {
             patches = List.copyOf(patches);
+        }
+
+        /** This identity with the name the build would give it (or why it cannot be known yet). */
+        public Identity withPlanned(String name, String why) {
+            return new Identity(ref, patches, series, readable, worktree, store, lastBuilt, name, why);
         }
     }
 

@@ -58,8 +58,9 @@ public final class PlanReport {
             source.append(" + series ").append(id.series()).append(" (b4 am)");
         }
         line(sb, "source", source);
-        line(sb, "identity", id.readable() + "-<8 hex of sources, patches, .config, compiler, make variables, arch>"
-                + " (hashed at build time)");
+        line(sb, "identity", id.planned() != null ? id.planned()
+                : id.readable() + "-<8 hex of sources, patches, .config, compiler, make variables, arch>"
+                        + " (hashed at build time" + (id.plannedWhy() == null ? "" : ": " + id.plannedWhy()) + ")");
         line(sb, "last built", id.lastBuilt() == null ? "(none)" : id.lastBuilt());
         line(sb, "store", id.store());
     }

@@ -129,7 +129,7 @@ public final class Planner {
         if (identity != null) {
             String last = lines(buildDir.resolve(IdentityReuse.MARK), "");
             identity = new BuildPlan.Identity(identity.ref(), identity.patches(), identity.series(),
-                    identity.readable(), identity.worktree(), identity.store(), last.isEmpty() ? null : last);
+                    identity.readable(), identity.worktree(), identity.store(), last.isEmpty() ? null : last, null, null);
         }
         return new BuildPlan.Kernel(tree, choice.file(), choice.chosenBy(), choice.baseTargets(), lv.value(),
                 buildDir, variables, reconfigure, goals, freshness, identity);
@@ -142,7 +142,7 @@ public final class Planner {
                 KernelCheckout.patchFiles(config.items(Settings.KERNEL_PATCHES)),
                 config.optional(Settings.KERNEL_SERIES).orElse(null), KernelCheckout.readable(config),
                 worktree ? kernelRoot.resolve(KernelCheckout.WORKTREE) : null, KernelCheckout.store(config).root(),
-                null);
+                null, null, null);
     }
 
     /**

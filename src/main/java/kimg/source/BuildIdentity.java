@@ -23,8 +23,9 @@ public record BuildIdentity(String readable, String hash) {
      * @param sourceTree    the git tree hash of the sources as built (after patches; with uncommitted changes)
      * @param dotConfig     the final .config's lines; CONFIG_LOCALVERSION(_AUTO) is left out: it is set from the
      *                      identity
-     * @param makeVariables the make variables; LOCALVERSION= and compiler wrappers (ccache, distcc) are left out:
-     *                      they do not change what is built
+     * @param makeVariables the make variables; LOCALVERSION= and CC= are left out: CC= only names the compiler
+     *                      (possibly behind ccache, distcc or icecc, which do not change what is built), and the
+     *                      compiler itself is in the .config's CONFIG_CC_VERSION_TEXT
      * @param arch          kbuild's ARCH
      */
     public static BuildIdentity of(String readable, String sourceTree, List<String> dotConfig,
@@ -33,8 +34,8 @@ public record BuildIdentity(String readable, String hash) {
         text.append("source ").append(sourceTree).append('\n');
         text.append("arch ").append(arch).append('\n');
         for (String v : makeVariables) {
-            if (!v.startsWith("LOCALVERSION=")) {
-                text.append("make ").append(withoutWrappers(v)).append('\n');
+            if (!v.startsWith("LOCALVERSION=") && !v.startsWith("CC=")) {
+                text.append("make ").append(v).append('\n');
             }
         }
         for (String line : dotConfig) {
@@ -45,13 +46,17 @@ public record BuildIdentity(String readable, String hash) {
         return new BuildIdentity(readable, Sha256.of(text.toString()));
     }
 
-    /** {@code CC=ccache distcc gcc} → {@code CC=gcc}: a wrapper leaves the objects as they are. */
-    static String withoutWrappers(String variable) {
-        String out = variable;
-        for (String wrapper : List.of("ccache ", "distcc ", "icecc ")) {
-            out = out.replace("=" + wrapper, "=");
+    /**
+     * The identity a build directory's .config was built with, from its CONFIG_LOCALVERSION ({@code -<name>}), as
+     * {@code -i} keeps it; empty when it holds none.
+     */
+    public static java.util.Optional<BuildIdentity> ofLocalVersion(String localVersion) {
+        if (!localVersion.matches("-.+-[0-9a-f]{8}")) {
+            return java.util.Optional.empty();
         }
-        return out;
+        int dash = localVersion.length() - 9;
+        return java.util.Optional.of(new BuildIdentity(localVersion.substring(1, dash),
+                localVersion.substring(dash + 1)));
     }
 
     /**

@@ -29,6 +29,16 @@ public record GitCommands(Path repo) {
         return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", candidate + "^{commit}");
     }
 
+    /** The tree object of a resolved commit (a 40-hex SHA): what a KernelRef= without patches builds. */
+    public List<String> treeOf(String commit) {
+        return git(repo, "rev-parse", "--verify", "--end-of-options", commit + "^{tree}");
+    }
+
+    /** The repository's object directory as an absolute path (also from a worktree or with a .git file). */
+    public List<String> objectDirectory() {
+        return git(repo, "rev-parse", "--path-format=absolute", "--git-path", "objects");
+    }
+
     /** kimg's worktree at {@code commit}; --force takes over a registration whose directory was deleted (-w). */
     public List<String> worktreeAdd(Path worktree, String commit) {
         return git(repo, "worktree", "add", "--force", "--detach", "--", worktree.toString(), commit);

@@ -63,7 +63,15 @@ public final class KernelCheckout {
         if (series.isPresent()) {
             return BuildIdentity.readableOfSeries(series.get());
         }
-        return ref.map(BuildIdentity::readableOf).orElse("local");
+        return ref.map(KernelCheckout::readableOfRef).orElse("local");
+    }
+
+    /**
+     * A ref's readable part; a full commit SHA (what bisect steps build) reads as its first 12 hex digits, as git
+     * abbreviates it, so the release stays short and a KernelRef=<sha> names the identity its bisect step built.
+     */
+    static String readableOfRef(String ref) {
+        return BuildIdentity.readableOf(ref.matches("[0-9a-f]{40}|[0-9a-f]{64}") ? ref.substring(0, 12) : ref);
     }
 
     /**

@@ -70,6 +70,10 @@ public final class ToolsNeeded {
         if (image && config.sshInImage()) {
             tools.addAll(HostTools.SSH_KEYGEN);
         }
+        // The farm's wrapper (distcc, icecc) before any step; CompileFarm.of also refuses icecream mixed with hosts.
+        if (!modules.isEmpty()) {
+            kimg.module.CompileFarm.of(config).ifPresent(farm -> tools.add(farm.tool()));
+        }
         return tools;
     }
 

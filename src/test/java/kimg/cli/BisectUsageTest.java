@@ -20,6 +20,16 @@ class BisectUsageTest {
     }
 
     @Test
+    void theCommandFollowsDashesAfterTheRefs() throws Exception {
+        Files.writeString(tmp.resolve("mkosi.conf"), "[Output]\nFormat=none\n");
+        KimgRun r = KimgRun.in(tmp, "bisect", "v1", "v2", "--", "sh", "-c", "true");
+        assertTrue(!r.err().contains("Expected parameter"), "GOOD BAD -- CMD parses: " + r);
+        KimgRun none = KimgRun.in(tmp, "bisect", "v1", "v2", "--");
+        assertEquals(2, none.status(), none.toString());
+        assertTrue(none.err().contains("needs GOOD BAD -- COMMAND"), none.toString());
+    }
+
+    @Test
     void aRefThatLooksLikeAnOptionIsRefused() throws Exception {
         Files.writeString(tmp.resolve("mkosi.conf"), "[Output]\nFormat=none\n");
         KimgRun r = KimgRun.in(tmp, "bisect", "--", "--upload-pack=evil", "v2", "true");

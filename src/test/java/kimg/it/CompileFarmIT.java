@@ -21,21 +21,45 @@ import org.junit.jupiter.api.Test;
  * the job (so no silent local fallback passed the test).
  */
 class CompileFarmIT {
+    /** A distccd on 127.0.0.1 only, on a free port, logging to a file it can write as the user it drops to. */
+    record Distccd(Process process, int port, Path logDir, Path log) implements AutoCloseable {
+        static Distccd start(Exec exec) throws Exception {
+            // distccd started as root runs as an unprivileged user (nobody): its log must be reachable for it, and
+            // the project's temp directory is private.
+            Path logDir = Files.createTempDirectory("kimg-distccd-");
+            Files.setPosixFilePermissions(logDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path log = logDir.resolve("distccd.log");
+            int port = freeLoopbackPort();
+            Process p = exec.background("distccd", Cmd.of("distccd", "--daemon", "--no-detach", "--allow",
+                    "127.0.0.1", "--listen", "127.0.0.1", "--port", Integer.toString(port), "--jobs", "2",
+                    "--log-file", log.toString(), "--log-level", "info"));
+            var d = new Distccd(p, port, logDir, log);
+            try {
+                waitForPort(port, Duration.ofSeconds(20));
+            } catch (Exception e) {
+                d.close();
+                throw e;
+            }
+            return d;
+        }
+
+        String logText() throws IOException {
+            return Files.isRegularFile(log) ? Files.readString(log) : "(no distccd log)";
+        }
+
+        @Override
+        public void close() {
+            Exec.stop(process);
+            assertTrue(!process.isAlive(), "distccd outlived the test");
+            kimg.fs.FileTrees.deleteRecursively(logDir);
+        }
+    }
+
     @Test
     void aHostScriptModuleCompilesThroughDistccd() throws Exception {
         Path project = ModuleProjects.newProject("compile-farm");
-        // distccd started as root runs as an unprivileged user (nobody): its log must be reachable for it, and the
-        // project's temp directory is private.
-        Path logDir = Files.createTempDirectory("kimg-distccd-");
-        Files.setPosixFilePermissions(logDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path log = logDir.resolve("distccd.log");
-        int port = freeLoopbackPort();
         Exec exec = KernelFixture.exec(project);
-        Process distccd = exec.background("distccd", Cmd.of("distccd", "--daemon", "--no-detach", "--allow",
-                "127.0.0.1", "--listen", "127.0.0.1", "--port", Integer.toString(port), "--jobs", "2",
-                "--log-file", log.toString(), "--log-level", "info"));
-        try {
-            waitForPort(port, Duration.ofSeconds(20));
+        try (Distccd distccd = Distccd.start(exec)) {
             Path source = Files.createDirectories(project.resolve("hello-src"));
             Files.writeString(source.resolve("hello.c"),
                     "#include <stdio.h>\nint main(void) { puts(\"hello from the farm\"); return 0; }\n");
@@ -60,19 +84,73 @@ class CompileFarmIT {
                     [Build]
                     BuildSources=hello-src:hello
                     CompileFarm=distcc:127.0.0.1:%d/2
-                    """.formatted(port));
+                    """.formatted(distccd.port()));
 
             KimgCli build = KimgCli.run(project, "-C", project.toString(), "-t", "none", "build", "-i", "--hello");
             assertEquals(0, build.status(), build::toString);
             Path hello = ModuleProjects.buildDirectory(project, "hello").resolve("destdir/usr/bin/hello");
             assertEquals("hello from the farm", exec.capture("run-hello", Cmd.of(hello.toString())).text().strip());
-            String distccLog = Files.isRegularFile(log) ? Files.readString(log) : "(no distccd log)";
+            String distccLog = distccd.logText();
             assertTrue(distccLog.contains("COMPILE_OK") && distccLog.contains("hello.c"), distccLog);
-        } finally {
-            Exec.stop(distccd);
         }
-        assertTrue(!distccd.isAlive(), "distccd outlived the test");
-        kimg.fs.FileTrees.deleteRecursively(logDir);
+    }
+
+    /**
+     * {@code build -i --kernel} through the farm, on a small kernel (KernelIdentityIT's tinyconfig) in a project of
+     * its own cached under the IT cache: a hard-linked copy of the fixture's tree and its build directory. The test
+     * module's source is replaced (a new file, never a write through the hard link) with a marker of this run, so
+     * the rebuild compiles it, and distccd's log must show that compile. The first run builds the small kernel
+     * whole through distccd (-i on a build directory that never linked: the whole kernel once); later runs
+     * recompile the one module.
+     */
+    @Test
+    void aKernelModuleRebuildCompilesThroughDistccd() throws Exception {
+        Path tree = KernelFixture.sourceTree();
+        Path dir = Files.createDirectories(KernelFixture.cacheDirectory().resolve("farm-small-" + tree.getFileName()));
+        Path linux = dir.resolve("linux");
+        Exec exec = KernelFixture.exec(dir);
+        if (!Files.isRegularFile(linux.resolve("Makefile"))) {
+            Path tmp = Files.createTempDirectory(dir, ".linux-");
+            exec.run("copy-kernel-tree", Cmd.of("cp", "-al", tree.toString(), tmp.resolve("linux").toString()));
+            Files.move(tmp.resolve("linux"), linux, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(tmp);
+        }
+        Files.writeString(dir.resolve("mkosi.kernel.config"), KernelIdentityIT.CONFIG);
+        Path module = linux.resolve(KernelIdentityIT.MODULE_SOURCE);
+        String original = KernelGitRepo.show(KernelGitRepo.repository(), exec, "base", KernelIdentityIT.MODULE_SOURCE);
+        String marker = "kimg-farm-" + System.nanoTime();
+        Path edited = module.resolveSibling("." + module.getFileName() + ".kimg-edit");
+        Files.writeString(edited, KernelIdentityIT.withMarker(original, marker));
+        Files.move(edited, module, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (Distccd distccd = Distccd.start(exec)) {
+            Files.writeString(dir.resolve("mkosi.conf"), """
+                    [Output]
+                    Format=none
+
+                    [Build]
+                    BuildSources=%s:kernel
+                    BuildDirectory=%s
+                    CompileFarm=distcc:127.0.0.1:%d/2
+                    """.formatted(linux, dir.resolve("mkosi.builddir"), distccd.port()));
+            long t0 = System.nanoTime();
+            KimgCli build = KimgCli.run(dir, "-C", dir.toString(), "-t", "none", "build", "-i", "--kernel");
+            System.err.println("CompileFarmIT: kernel -i through distcc took "
+                    + (System.nanoTime() - t0) / 1_000_000_000L + " s");
+            assertEquals(0, build.status(), build::toString);
+            String distccLog = distccd.logText();
+            assertTrue(distccLog.contains("COMPILE_OK") && distccLog.contains("x86_pkg_temp_thermal.c"), distccLog);
+            List<Path> makeLogs = BisectIT.logs(dir, "kernel-make");
+            assertTrue(!makeLogs.isEmpty() && Files.readString(makeLogs.get(0)).contains("'CC=distcc gcc'"),
+                    "make ran with CC=distcc gcc: " + makeLogs);
+            Path ko;
+            try (var s = Files.walk(dir.resolve("mkosi.builddir"))) {
+                ko = s.filter(p -> p.getFileName().toString().equals("x86_pkg_temp_thermal.ko")
+                        && p.toString().contains("/modules/")).findFirst().orElseThrow();
+            }
+            assertTrue(new String(Files.readAllBytes(ko), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains(marker), "the installed module has this run's edit: " + ko);
+        }
     }
 
     static int freeLoopbackPort() throws IOException {

@@ -40,6 +40,9 @@ class BuildIdentityTest {
         assertEquals(base, id("aaaa", CONFIG, List.of("CC=ccache gcc"), "x86"));
         assertEquals(base, id("aaaa", CONFIG, List.of("CC=distcc gcc"), "x86"));
         assertEquals(base, id("aaaa", CONFIG, List.of("CC=gcc", "LOCALVERSION=-x"), "x86"));
+        // A farm or ccache adds CC= where there was none: the compiler is in CONFIG_CC_VERSION_TEXT anyway.
+        assertEquals(base, id("aaaa", CONFIG, List.of(), "x86"));
+        assertEquals(base, id("aaaa", CONFIG, List.of("CC=icecc gcc"), "x86"));
     }
 
     @Test
