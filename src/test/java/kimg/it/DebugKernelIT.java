@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
  * settings, so the cache entry is the same). The unpacked tree is the shared fixture's, read only.
  */
 class DebugKernelIT {
-    /** tinyconfig plus a virtiofs root on x86-64 (MACHINE-NOTES' boot fragment), /proc/config.gz and lkdtm. */
+    /**
+     * tinyconfig plus a virtiofs root on x86-64 (MACHINE-NOTES' boot fragment), /proc/config.gz and lkdtm (which
+     * sits under RUNTIME_TESTING_MENU: without it olddefconfig drops LKDTM).
+     */
     static final String BOOT_FRAGMENT = """
             # kimg: base=tinyconfig
             CONFIG_64BIT=y
@@ -72,6 +75,7 @@ class DebugKernelIT {
             CONFIG_IKCONFIG=y
             CONFIG_IKCONFIG_PROC=y
             CONFIG_DEBUG_FS=y
+            CONFIG_RUNTIME_TESTING_MENU=y
             CONFIG_LKDTM=m
             """;
 
