@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Test;
 class DebugKernelIT {
     /**
      * tinyconfig plus a virtiofs root on x86-64 (MACHINE-NOTES' boot fragment), /proc/config.gz and lkdtm (which
-     * sits under RUNTIME_TESTING_MENU: without it olddefconfig drops LKDTM).
+     * sits under RUNTIME_TESTING_MENU: without it olddefconfig drops LKDTM). PCI_MSI: without it virtio-pci needs
+     * legacy INTx routing from ACPI's _PRT, which a KASAN+lockdep kernel under TCG on a loaded host failed to
+     * evaluate within ACPI's 30 s AML loop limit ("PCI INT A: no GSI"), leaving the virtiofs root without
+     * interrupts.
      */
     static final String BOOT_FRAGMENT = """
             # kimg: base=tinyconfig
@@ -63,6 +66,7 @@ class DebugKernelIT {
             CONFIG_TMPFS=y
             CONFIG_ACPI=y
             CONFIG_PCI=y
+            CONFIG_PCI_MSI=y
             CONFIG_VIRTIO_MENU=y
             CONFIG_VIRTIO_PCI=y
             CONFIG_FUSE_FS=y
