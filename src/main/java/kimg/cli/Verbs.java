@@ -294,12 +294,16 @@ final class Verbs {
                 description = "plain and/or debug kernels (Debug=; default: no)")
         List<String> debugs = List.of("no");
 
+        @Option(names = "--guests", paramLabel = "N",
+                description = "cells booted at once, each beside the next build (default: cores / CPUs=)")
+        Integer guests;
+
         @Parameters(paramLabel = "CMD", arity = "0..*", description = "command run in each guest (after --)")
         List<String> command;
 
         @Override
         public Verb verb(Request r) {
-            return new MatrixVerb(r.configInput(), r.force(), r.jobs(), r.debug(),
+            return new MatrixVerb(r.configInput(), r.force(), r.jobs(), guests, r.debug(),
                     new kimg.matrix.Matrix.Options(architectures, compilers, debugs),
                     command == null ? List.of() : command);
         }

@@ -250,7 +250,8 @@ public final class Settings {
             Default.of("false"), "kimg run: a kernel WARNING is decoded and reported but does not fail the run"
                     + " (run --allow-warn)").matcher(Matcher.NONE);
     public static final Setting<Integer> RUN_TIMEOUT = single("RunTimeout", "Runtime", ValueParser.POSITIVE_INT,
-            Default.none(), "kimg run: seconds after which the guest is stopped and run exits 124").matcher(Matcher.NONE);
+            Default.none(), "kimg run: seconds after which the guest is stopped and run exits 124 (four times as long for a debug"
+                    + " kernel, Debug=yes)").matcher(Matcher.NONE);
 
     private static final List<Setting<?>> ALL = List.of(
             INCLUDE, PROFILES, MINIMUM_VERSION,

@@ -37,7 +37,9 @@ public final class ToolsNeeded {
         Architecture arch = config.architecture();
         if (kernel) {
             tools.addAll(HostTools.KERNEL);
-            if (arch.foreignTo(Architecture.host()) && !MakeCommands.usesLlvm(config.environment())) {
+            if (MakeCommands.usesLlvm(config.environment())) {
+                tools.addAll(llvm(config.environment().getOrDefault("LLVM", "1")));
+            } else if (arch.foreignTo(Architecture.host())) {
                 tools.add(Tool.command(arch.gcc(Architecture.host()), arch.gccPackage(Architecture.host())));
             }
         }
@@ -119,6 +121,20 @@ public final class ToolsNeeded {
      *
      * @throws ConfigError (exit 2) saying how to register it
      */
+    /**
+     * What kbuild runs with {@code LLVM=value} (Documentation/kbuild/llvm.rst): clang, ld.lld and the llvm-*
+     * binutils; {@code LLVM=-15} their versioned names (Debian's clang-15, lld-15, llvm-15). A path prefix
+     * ({@code LLVM=/opt/llvm/bin/}) is the user's own toolchain: nothing to check or install.
+     */
+    static List<Tool> llvm(String value) {
+        if (value.contains("/")) {
+            return List.of();
+        }
+        String suffix = value.startsWith("-") ? value : "";
+        return List.of(Tool.command("clang" + suffix, "clang" + suffix), Tool.command("ld.lld" + suffix, "lld" + suffix),
+                Tool.command("llvm-ar" + suffix, "llvm" + suffix));
+    }
+
     public static void checkForeign(String verb, Config config, List<Tool> needed) {
         if (needed.stream().anyMatch(t -> t.debianPackage().equals("qemu-user-static"))) {
             ForeignBinaries.problem(config.architecture(), Architecture.host(), ForeignBinaries.BINFMT_MISC)

@@ -19,17 +19,29 @@ public final class SplatSummary {
             + "|print_report|print_address_description\\w*|ubsan_\\w+|__ubsan_\\w+|kfence_\\w+|lockdep_\\w+"
             + "|print_\\w+|check_\\w+|__lock_acquire|lock_acquire|debug_check_\\w+|__schedule|schedule\\w*"
             + "|rcu_\\w+|sched_show_task|show_regs|__show_regs)(\\.\\w+)?$");
+    /**
+     * What a sanitizer says it caught, from its header (mm/kasan/report.c, mm/kfence/report.c, lib/ubsan.c):
+     * "BUG: KASAN: use-after-free in f+0x1/0x2", "BUG: KFENCE: out-of-bounds read in f", "UBSAN: shift-out-of-bounds
+     * in lib/x.c:12:3".
+     */
+    private static final Pattern SANITIZER_CLASS = Pattern.compile("^(?:BUG: KASAN|BUG: KFENCE|UBSAN): (.+?) in ");
     private static final Pattern TIMESTAMP = Pattern.compile("^\\[\\s*[\\d.]+\\]\\s*");
 
     /**
      * @param decoded the report after decode_stacktrace.sh (or the raw lines when it could not run)
-     * @return e.g. {@code kernel WARNING in lkdtm_WARNING at drivers/misc/lkdtm/bugs.c:85}; without a decoded
+     * @return e.g. {@code kernel WARNING in lkdtm_WARNING at drivers/misc/lkdtm/bugs.c:85}, {@code kernel KASAN
+     *         use-after-free in lkdtm_WRITE_AFTER_FREE at drivers/misc/lkdtm/heap.c:82}; without a decoded
      *         frame, the kind and the report's own header
      */
     public static String line(Splat splat, List<String> decoded) {
         String what = "kernel " + splat.kind().label;
         Optional<String> where = culprit(decoded);
         if (where.isPresent()) {
+            Matcher sanitizer = SANITIZER_CLASS.matcher(splat.title());
+            if (sanitizer.find()) {
+                // The decoded frame replaces the header, which alone says what the sanitizer caught.
+                what += " " + sanitizer.group(1);
+            }
             String reason = splat.kind() == SplatKind.PANIC ? " (" + splat.title() + ")" : "";
             return what + " in " + where.get() + reason;
         }

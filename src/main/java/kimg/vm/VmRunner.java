@@ -14,6 +14,7 @@ import kimg.config.DriveLayout;
 import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
+import kimg.module.KernelDebug;
 
 /**
  * Boots the guest: one virtiofsd per share, then QEMU; tears everything down whatever happens (no QEMU or
@@ -65,7 +66,11 @@ public final class VmRunner {
         }
         Accelerator accel = accelerator(config, exec);
         prepareDrives(config, exec, inputs);
-        Duration timeout = config.optional(Settings.RUN_TIMEOUT).map(Duration::ofSeconds).orElse(null);
+        Duration timeout = KernelDebug.runTimeout(config).orElse(null);
+        if (timeout != null && KernelDebug.wanted(config)) {
+            exec.console().info("debug kernel: RunTimeout=" + config.get(Settings.RUN_TIMEOUT) + " counts "
+                    + KernelDebug.TIMEOUT_FACTOR + " times (" + timeout.toSeconds() + " s)");
+        }
         try (var daemons = VirtiofsDaemons.allocate(inputs.shares())) {
             Cmd qemu = Cmd.of(QemuCommand.argv(config, inputs, accel, daemons.sockets(), command));
             daemons.start(exec, VirtiofsdLocator.locate(exec, cacheRoot()));

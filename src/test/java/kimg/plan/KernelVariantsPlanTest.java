@@ -82,4 +82,15 @@ class KernelVariantsPlanTest {
         assertTrue(KernelDebug.wanted(p.config("Environment=DEBUG=yes")));
         assertTrue(!KernelDebug.wanted(p.config()));
     }
+
+    @Test
+    void aDebugKernelGetsFourTimesTheRunTimeout() {
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(240)),
+                KernelDebug.runTimeout(p.config("Debug=yes", "RunTimeout=60")));
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(240)),
+                KernelDebug.runTimeout(p.config("Environment=DEBUG=1", "RunTimeout=60")));
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(60)),
+                KernelDebug.runTimeout(p.config("RunTimeout=60")));
+        assertEquals(java.util.Optional.empty(), KernelDebug.runTimeout(p.config("Debug=yes")));
+    }
 }

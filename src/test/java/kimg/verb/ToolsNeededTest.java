@@ -90,6 +90,13 @@ class ToolsNeededTest {
         Config llvm = Config.ofValues(dir, Map.of("Architecture", List.of("arm64"), "Environment", List.of("LLVM=1"),
                 "BuildSources", List.of(dir.resolve("linux") + ":kernel")));
         assertFalse(names(llvm, build()).contains("aarch64-linux-gnu-gcc"));
+        assertTrue(names(llvm, build()).containsAll(List.of("clang", "ld.lld", "llvm-ar")), names(llvm, build())
+                .toString());
+        assertEquals(List.of("clang-15", "ld.lld-15", "llvm-ar-15"),
+                ToolsNeeded.llvm("-15").stream().map(Tool::name).toList());
+        assertEquals(List.of("lld-15"), ToolsNeeded.llvm("-15").stream().map(Tool::debianPackage)
+                .filter(p -> p.startsWith("lld")).toList());
+        assertEquals(List.of(), ToolsNeeded.llvm("/opt/llvm/bin/"));
         assertFalse(names(Config.ofValues(dir, Map.of()), build()).contains("arch-test"), "x86-64 needs none");
     }
 

@@ -58,6 +58,29 @@ class VerbLockTest {
     }
 
     @Test
+    void aMatrixHoldsTheWholeProjectOnceAndItsCellsNestInside() throws Exception {
+        var axes = new kimg.matrix.Matrix.Options(List.of("x86-64"), List.of("gcc"), List.of("no", "yes"));
+        var matrix = new MatrixVerb(kimg.config.ConfigInput.of(dir), 0, 1, 2, false, axes, List.of("true"));
+        assertEquals(Use.GUEST_BUILD, matrix.prepare(config()).lock());
+        // Its cells' builds and --no-build runs take their own locks inside it, from several threads at once.
+        try (var outer = kimg.fs.ProjectLock.acquire(dir, Use.GUEST_BUILD, "kimg matrix")) {
+            var cells = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Void>>();
+            for (Use use : List.of(Use.BUILD, Use.GUEST, Use.GUEST, Use.BUILD)) {
+                cells.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try (var inner = kimg.fs.ProjectLock.acquire(dir, use, "kimg " + use)) {
+                        assertEquals("", kimg.fs.ProjectLock.holderOf(dir, kimg.fs.ProjectLock.Part.GUEST));
+                    }
+                }));
+            }
+            java.util.concurrent.CompletableFuture.allOf(cells.toArray(new java.util.concurrent.CompletableFuture[0]))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertEquals("kimg matrix --guests: needs a number of guests of at least 1, not 0", assertThrows(
+                ConfigError.class, () -> new MatrixVerb(kimg.config.ConfigInput.of(dir), 0, 1, 0, false, axes,
+                        List.of("true")).prepare(config())).getMessage());
+    }
+
+    @Test
     void printingVerbsTakeNoLockAndRunNoSteps() {
         Prepared summary = new SummaryVerb(BuildOptions.defaults(), false, true).prepare(config());
         assertNull(summary.lock());

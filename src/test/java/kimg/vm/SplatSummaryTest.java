@@ -39,8 +39,20 @@ class SplatSummaryTest {
     void unreliableFramesAndInlinedLocationsStillName() {
         List<String> decoded = List.of("[    21.098441] ? kasan_report (mm/kasan/report.c:465)",
                 "[    21.098668] ? kmalloc_oob_right (lib/test_kasan.c:120 (discriminator 1)) kasan_test");
-        assertEquals("kernel KASAN in kmalloc_oob_right at lib/test_kasan.c:120",
+        assertEquals("kernel KASAN slab-out-of-bounds in kmalloc_oob_right at lib/test_kasan.c:120",
                 SplatSummary.line(splat(SplatKind.KASAN, "BUG: KASAN: slab-out-of-bounds in ..."), decoded));
+    }
+
+    @Test
+    void aSanitizerSaysWhatItCaught() {
+        List<String> decoded = List.of("[    9.1] lkdtm_WRITE_AFTER_FREE (drivers/misc/lkdtm/heap.c:82) lkdtm");
+        assertEquals("kernel KASAN use-after-free in lkdtm_WRITE_AFTER_FREE at drivers/misc/lkdtm/heap.c:82",
+                SplatSummary.line(splat(SplatKind.KASAN, "BUG: KASAN: use-after-free in lkdtm_WRITE_AFTER_FREE+0x4b/0x80"
+                        + " [lkdtm]"), decoded));
+        assertEquals("kernel KFENCE use-after-free read in lkdtm_WRITE_AFTER_FREE at drivers/misc/lkdtm/heap.c:82",
+                SplatSummary.line(splat(SplatKind.KFENCE, "BUG: KFENCE: use-after-free read in f+0x1/0x2"), decoded));
+        assertEquals("kernel UBSAN shift-out-of-bounds in lkdtm_WRITE_AFTER_FREE at drivers/misc/lkdtm/heap.c:82",
+                SplatSummary.line(splat(SplatKind.UBSAN, "UBSAN: shift-out-of-bounds in lib/x.c:12:3"), decoded));
     }
 
     @Test
