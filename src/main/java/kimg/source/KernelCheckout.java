@@ -127,7 +127,7 @@ public final class KernelCheckout {
      */
     static void sync(GitCommands git, Path worktree, String base, List<Path> patches, Path stateFile, Exec exec) {
         String wanted = state(base, patches);
-        if (Files.isDirectory(worktree) && wanted.equals(read(stateFile))
+        if (Files.isDirectory(worktree) && isRecorded(stateFile, wanted)
                 && exec.capture("kernel-worktree-status", Cmd.of(GitCommands.status(worktree))).output().isEmpty()) {
             return;
         }
@@ -250,6 +250,11 @@ public final class KernelCheckout {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether {@code stateFile} holds {@code state} (a {@link #state} text: what the last sync made). */
+    static boolean isRecorded(Path stateFile, String state) {
+        return state.equals(read(stateFile));
     }
 
     private static String read(Path f) {

@@ -82,8 +82,8 @@ public final class PlannedIdentity {
                 // The patched tree exists only once git am made it: in kimg's worktree, if it is there already.
                 Path worktree = kernelRoot.resolve(KernelCheckout.WORKTREE);
                 boolean there = patches.stream().allMatch(Files::isRegularFile) && Files.isDirectory(worktree)
-                        && KernelCheckout.state(base.get(), patches).equals(read(kernelRoot.resolve(
-                                KernelCheckout.STATE_FILE)))
+                        && KernelCheckout.isRecorded(kernelRoot.resolve(KernelCheckout.STATE_FILE),
+                                KernelCheckout.state(base.get(), patches))
                         && exec.capture("plan-worktree-status", Cmd.of(GitCommands.status(worktree))).output()
                                 .isEmpty();
                 if (!there) {
@@ -122,14 +122,6 @@ public final class PlannedIdentity {
     private static List<String> readLines(Path f) {
         try {
             return Files.readAllLines(f, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path f) {
-        try {
-            return Files.isRegularFile(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
