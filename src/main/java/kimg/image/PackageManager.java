@@ -35,7 +35,8 @@ final class PackageManager {
         boolean debian = RootfsSpec.isDebianLike(spec.distribution());
         String tool = debian ? "mmdebstrap" : "dnf";
         HostTools.ensure(tool, debian ? HostTools.DEBIAN_ROOTFS : List.of(HostTools.Tool.command("dnf", "dnf")), exec);
-        Cmd cmd = debian ? Cmd.of(MmdebstrapCommand.argv(spec, root)) : dnfCommand(spec, root, work.resolve("dnf"));
+        Cmd cmd = (debian ? Cmd.of(MmdebstrapCommand.argv(spec, root)) : dnfCommand(spec, root, work.resolve("dnf")))
+                .withEnv(spec.environment());
         String step = tool + (spec.purpose().equals("build") ? "-build-overlay" : "");
         if (debian) {
             exec.console().watch(step, new MmdebstrapProgress());

@@ -32,6 +32,7 @@ public record RootfsCacheKey(RootfsSpec spec, String hash) {
         lines.add("variant=" + s.variant());
         // The settings-table rows that shape the tree (their cache column), then the packages really installed.
         lines.addAll(s.settings());
+        s.environment().forEach((k, v) -> lines.add("env:" + k + "=" + v));
         lines.add("packages=" + String.join(",", s.packages()));
         return lines;
     }

@@ -23,6 +23,8 @@ import kimg.config.Config;
  * @param withDocs     WithDocs=: keep /usr/share/doc, man and info pages
  * @param purpose      "final" for the image, "build" for the build overlay (base + BuildPackages)
  * @param settings     {@code Name=value} of every settings-table row that shapes this tree (its cache column)
+ * @param environment  variables the package manager and the packages' maintainer scripts run with (see
+ *                     {@link #packageManagerEnvironment})
  */
 public record RootfsSpec(
         String distribution,
@@ -34,7 +36,8 @@ public record RootfsSpec(
         String variant,
         boolean withDocs,
         String purpose,
-        List<String> settings) {
+        List<String> settings,
+        java.util.Map<String, String> environment) {
 
     /** minbase: essential + apt, about 180 MB. The guest's extras come from Packages= and guestPackages(). */
     public static final String VARIANT = "minbase";
@@ -43,6 +46,7 @@ public record RootfsSpec(
         repositories = List.copyOf(repositories);
         packages = List.copyOf(new TreeSet<>(packages));
         settings = List.copyOf(settings);
+        environment = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(environment));
     }
 
     /** The tree of the final image: Packages= (every enabled module's packages merged in by the config loader). */
@@ -71,7 +75,20 @@ public record RootfsSpec(
         }
         return new RootfsSpec(config.distribution(), config.release(), config.architecture().toString(),
                 config.optional(Settings.MIRROR).orElse(""), config.items(Settings.REPOSITORIES), all, VARIANT,
-                config.get(Settings.WITH_DOCS), purpose, settings);
+                config.get(Settings.WITH_DOCS), purpose, settings, packageManagerEnvironment(config));
+    }
+
+    /**
+     * {@code INITRD=No} unless Environment= (or an EnvironmentFiles= line) sets INITRD itself, in which case its
+     * value: Debian's kernel postinst hook (/etc/kernel/postinst.d/initramfs-tools) exits early on it. kimg never
+     * boots the distribution's initramfs (a distribution kernel boots with kimg's VirtioFS initrd, see
+     * VirtiofsInitrd), and building one costs about 40 s natively and about 20 minutes under qemu-user for a
+     * foreign architecture. Rule from mkosi v26 ({@code installer/apt.py}: INITRD=No unless the config's
+     * environment has INITRD). The dnf distributions' kernel-install hooks do not read it; it is harmless there.
+     */
+    static java.util.Map<String, String> packageManagerEnvironment(Config config) {
+        String initrd = config.environment().get("INITRD");
+        return java.util.Map.of("INITRD", initrd == null ? "No" : initrd);
     }
 
     /**

@@ -53,12 +53,12 @@ class CommandLinesTest {
     @Test
     void configValuesReachPackageManagersOnlyAfterDoubleDash() {
         var deb = MmdebstrapCommand.argv(new RootfsSpec("debian", "--customize-hook=touch /x", "x86-64", "--version",
-                List.of(), List.of("kmod"), "minbase", false, "final", List.of()), Path.of("/c/root"));
+                List.of(), List.of("kmod"), "minbase", false, "final", List.of(), Map.of()), Path.of("/c/root"));
         assertEquals(List.of("--", "--customize-hook=touch /x", "/c/root", "--version"),
                 deb.subList(deb.indexOf("--"), deb.size()));
         // The settings table refuses a package named "-x"; build the spec directly to test the argv on its own.
         var rpm = DnfCommand.argv(new RootfsSpec("fedora", "41", "x86-64", "", List.of(), List.of("-x"), "minbase",
-                false, "final", List.of()), Path.of("/r"), Path.of("/d"));
+                false, "final", List.of(), Map.of()), Path.of("/r"), Path.of("/d"));
         assertTrue(rpm.indexOf("--") > rpm.indexOf("install") && rpm.indexOf("--") < rpm.indexOf("-x"), rpm::toString);
     }
 

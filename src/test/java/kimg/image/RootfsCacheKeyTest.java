@@ -40,7 +40,8 @@ class RootfsCacheKeyTest {
                 Map.of("Repositories", List.of("contrib")),
                 Map.of("Packages", List.of("vim")),
                 Map.of("WithDocs", List.of("true")),
-                Map.of("Ssh", List.of("true")))) {
+                Map.of("Ssh", List.of("true")),
+                Map.of("Environment", List.of("INITRD=Yes")))) {
             assertNotEquals(base, key(change), change.toString());
         }
     }
@@ -55,7 +56,8 @@ class RootfsCacheKeyTest {
                 Map.of("Autologin", List.of("true")),
                 Map.of("BuildPackages", List.of("gcc")),
                 Map.of("KernelCommandLine", List.of("quiet")),
-                Map.of("OutputDirectory", List.of("/elsewhere")))) {
+                Map.of("OutputDirectory", List.of("/elsewhere")),
+                Map.of("Environment", List.of("DEBUG=1")))) {
             assertEquals(base, key(change), change.toString());
         }
     }
@@ -77,7 +79,18 @@ class RootfsCacheKeyTest {
         var key = RootfsCacheKey.of(RootfsSpec.finalTree(Config.ofValues(Path.of("/p"), BASE)));
         assertEquals(List.of("kimg-rootfs-format=1", "purpose=final", "variant=minbase", "Distribution=debian",
                 "Release=bookworm", "Architecture=x86-64", "Repositories=", "Mirror=", "Ssh=auto", "WithDocs=false",
-                "packages=gdb,kmod,vim"), key.inputs());
+                "env:INITRD=No", "packages=gdb,kmod,vim"), key.inputs());
         assertEquals(64, key.hash().length());
+    }
+
+    /** mkosi v26 installer/apt.py: INITRD=No unless the config's environment says otherwise. */
+    @Test
+    void distributionInitramfsIsSkippedUnlessEnvironmentAsksForIt() {
+        var plain = RootfsSpec.finalTree(Config.ofValues(Path.of("/p"), BASE));
+        assertEquals(Map.of("INITRD", "No"), plain.environment());
+        var v = new LinkedHashMap<>(BASE);
+        v.put("Environment", List.of("INITRD=Yes", "DEBUG=1"));
+        var asked = RootfsSpec.buildTree(Config.ofValues(Path.of("/p"), v));
+        assertEquals(Map.of("INITRD", "Yes"), asked.environment(), "only INITRD reaches the package manager");
     }
 }
