@@ -75,6 +75,25 @@ class PackageRulesTest {
         Config d = PackageKernelConfig.derive(c, List.of(flavor), signing);
         assertEquals(Path.of("/b/flavor~kvm"), d.get(Settings.BUILD_DIRECTORY));
         assertEquals(List.of(flavor, signing), d.items(Settings.KERNEL_CONFIG_FRAGMENTS));
+        assertEquals("-kvm", d.environment().get("LOCALVERSION"), "the flavor is in the kernelrelease");
+    }
+
+    /**
+     * Two flavors of one tree must not share a kernelrelease: their DEBs (linux-image-RELEASE) and /lib/modules
+     * directories would collide. kbuild appends $LOCALVERSION after CONFIG_LOCALVERSION, so a project suffix stays.
+     */
+    @Test
+    void aFlavorAppendsItsNameToTheLocalVersionUnlessItsFragmentsSetOne() throws Exception {
+        Config c = Config.ofValues(dir, Map.of("Flavor", List.of("lean"), "Environment", List.of("LOCALVERSION=-lab")));
+        assertEquals("-lab-lean", PackageKernelConfig.derive(c, List.of(), null).environment().get("LOCALVERSION"));
+        Path own = Files.createDirectories(dir.resolve("mkosi.flavors/lean")).resolve("lean.config");
+        Files.writeString(own, "CONFIG_LOCALVERSION=\"-tiny\"\n");
+        assertEquals("-lab", PackageKernelConfig.derive(c, List.of(own), null).environment().get("LOCALVERSION"),
+                "a flavor that names its own suffix keeps it alone");
+        var release = kimg.module.LocalVersion.of(Files.createDirectories(dir.resolve("src")),
+                List.of("CONFIG_LOCALVERSION=\"-x\""), PackageKernelConfig.derive(c, List.of(), null).environment()
+                        .get("LOCALVERSION"));
+        assertEquals("-x-lab-lean", release.value(), "the build directory and kernelrelease carry the flavor");
     }
 
     @Test
