@@ -77,6 +77,43 @@ class CrossArchIT {
         assertEquals(0, booted.status(), booted::toString);
     }
 
+    /**
+     * The distribution kernel path on arm64: no kernel source, so mkosi.conf.d/31-distro-kernel-arm64.conf (copied
+     * from the repository) puts Debian's linux-image-arm64 and busybox-static in the image, and kimg boots that
+     * kernel with its own initrd (the image's arm64 busybox, the virtio and virtiofs modules) under
+     * qemu-system-aarch64. Its own keyed directory: the rootfs differs from the cross-built kernel's (Packages=).
+     */
+    @Test
+    void arm64DistributionKernelBootsWithKimgsInitrd() throws Exception {
+        Path dropIn = KernelFixture.repositoryRoot().resolve("mkosi.conf.d/31-distro-kernel-arm64.conf");
+        String key = Sha256.of(Files.readString(dropIn)).substring(0, 12);
+        Path dir = KernelFixture.cacheDirectory().resolve("arm64-distro-" + key);
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.createDirectories(project.resolve("mkosi.conf.d"));
+        Files.copy(dropIn, project.resolve("mkosi.conf.d").resolve(dropIn.getFileName()),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(project.resolve("mkosi.conf"), """
+                [Distribution]
+                Distribution=debian
+                Release=bookworm
+                Architecture=arm64
+
+                [Output]
+                Format=directory
+
+                [Build]
+                CacheDirectory=%s
+                """.formatted(dir.resolve("cache")));
+
+        KimgCli ran = KimgCli.run(project, "-C", project.toString(), "run", "--", "uname", "-m", "-r");
+        assertEquals(0, ran.status(), ran::toString);
+        // Debian's release string ends in -arm64 (6.1.0-N-arm64): the distribution's kernel, not one kimg built.
+        assertTrue(Pattern.compile("(?m)^\\S+-arm64 aarch64\\s*$").matcher(ran.out()).find(), ran::toString);
+        try (var files = Files.list(project.resolve("mkosi.output"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().contains(".kimg-initrd-")), "kimg's initrd");
+        }
+    }
+
     /** {@code kimg gdb} hands gdb the terminal (stdio inherited): run it in a child JVM to read what gdb printed. */
     private static String kimgInChildJvm(Path cwd, String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
