@@ -40,26 +40,12 @@ class BisectIT {
                 .getFileName()));
         Exec exec = KernelFixture.exec(dir);
         Files.writeString(dir.resolve("mkosi.kernel.config"), KernelIdentityIT.CONFIG);
-        Files.writeString(dir.resolve("mkosi.conf"), """
-                [Distribution]
-                Distribution=debian
-                Release=bookworm
-
-                [Output]
-                Format=directory
-                OutputDirectory=%s
-
-                [Build]
-                BuildSources=%s:kernel
-                BuildDirectory=%s
-                CacheDirectory=%s
-                KernelStore=%s
-
-                [Runtime]
-                RAM=512M
-                CPUs=1
-                """.formatted(dir.resolve("mkosi.output"), repo, dir.resolve("mkosi.builddir"), RootfsFixture.CACHE,
-                dir.resolve("store")));
+        ItProject.debian()
+                .output("directory", "OutputDirectory=" + dir.resolve("mkosi.output"))
+                .build("BuildSources=" + repo + ":kernel", "BuildDirectory=" + dir.resolve("mkosi.builddir"),
+                        "CacheDirectory=" + RootfsFixture.CACHE, "KernelStore=" + dir.resolve("store"))
+                .runtime("RAM=512M", "CPUs=1")
+                .write(dir);
         RootfsFixture.built(); // warms the distribution cache the project shares
 
         String source = KernelGitRepo.show(repo, exec, "base", KernelIdentityIT.MODULE_SOURCE);

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import kimg.RunExitStatus;
 import kimg.config.Config;
 import kimg.config.ConfigInput;
@@ -41,13 +40,8 @@ class BtrfsProgsIT {
     void theBuiltMkfsFormatsTheScratchDriveAndAShippedTestPasses() throws Exception {
         KernelArtifacts kernel = KernelFixture.built();
         Path project = ModuleProjects.newProject("btrfs-progs-drives");
-        ModuleProjects.write(project, """
-                [Output]
-                Format=directory
-
-                [Build]
-                BuildSources=%s:btrfs-progs
-                """.formatted(BtrfsProgsSource.tree()));
+        ModuleProjects.write(project, ItProject.empty().output("directory")
+                .build("BuildSources=" + BtrfsProgsSource.tree() + ":btrfs-progs"));
         KimgCli build = KimgCli.run(project, "-C", project.toString(), "build");
         assertEquals(0, build.status(), build::toString);
         Config built = ConfigLoader.load(ConfigInput.of(project).forBoot());
@@ -58,14 +52,10 @@ class BtrfsProgsIT {
         // The fixture kernel's build directory gives the guest its modules (btrfs.ko); the built tree is writable
         // because the test suite writes its results and mount point into tests/.
         Path drives = Files.createDirectories(project.resolve("drives"));
-        Path buildDirectory = kernel.modulesRoot().getParent().getParent().getParent();
-        Config config = Config.ofValues(project, Map.of(
-                "RAM", List.of("1G"),
-                "BuildDirectory", List.of(buildDirectory.toString()),
-                "BuildSources", List.of(kernel.sourceTree() + ":kernel"),
-                "RuntimeBuildSources", List.of("true"),
-                "RuntimeTrees", List.of(mirror + ":" + TREE),
-                "Drives", List.of("test:1G:" + drives, "scratch:1G:" + drives)));
+        Config config = ItProject.empty().sharingBuildOf(kernel)
+                .runtime("RAM=1G", "RuntimeTrees=" + mirror + ":" + TREE, "Drives=test:1G:" + drives,
+                        "Drives=scratch:1G:" + drives)
+                .config(project);
         Exec exec = new Exec(StepLogs.under(project.resolve("mkosi.output/logs")), Console.plain(System.err));
         var out = new ByteArrayOutputStream();
         GuestRun run = VmRunner.run(config, exec, BootInputs.from(config, kernel, image), List.of("bash", "-c", """

@@ -44,19 +44,10 @@ class BtrfsProgsModuleIT {
         Path control = Files.createDirectories(project.resolve("control"));
         KernelFixture.exec(project).run("copy-btrfs-progs", Cmd.of("cp", "-a", BtrfsProgsSource.tree().toString(),
                 source.toString()));
-        ModuleProjects.write(project, """
-                [Output]
-                Format=directory
-
-                [Build]
-                BuildSources=%s:btrfs-progs
-
-                [Runtime]
-                RuntimeBuildSources=yes
-                RuntimeTrees=%s:%s
-                RAM=512M
-                Linux=%s
-                """.formatted(source, control, LiveGuest.GUEST_CONTROL, kernel.bzImage()));
+        ModuleProjects.write(project, ItProject.empty().output("directory")
+                .build("BuildSources=" + source + ":btrfs-progs")
+                .runtime("RuntimeBuildSources=yes", "RuntimeTrees=" + control + ":" + LiveGuest.GUEST_CONTROL, "RAM=512M",
+                        "Linux=" + kernel.bzImage()));
         Path buildDir = ModuleProjects.buildDirectory(project, "btrfs-progs");
         Path mirror = buildDir.resolve("src");
         Path image = project.resolve("mkosi.output/image");

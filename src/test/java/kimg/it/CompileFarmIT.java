@@ -74,17 +74,9 @@ class CompileFarmIT {
                     cc -o "$DESTDIR/usr/bin/hello" "$BUILDDIR/hello.o"
                     """);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.writeString(project.resolve("mkosi.conf"), """
-                    [Config]
-                    Include=modules/hello
-
-                    [Output]
-                    Format=none
-
-                    [Build]
-                    BuildSources=hello-src:hello
-                    CompileFarm=distcc:127.0.0.1:%d/2
-                    """.formatted(distccd.port()));
+            ItProject.empty().include("modules/hello").output("none")
+                    .build("BuildSources=hello-src:hello", "CompileFarm=distcc:127.0.0.1:" + distccd.port() + "/2")
+                    .write(project);
 
             KimgCli build = KimgCli.run(project, "-C", project.toString(), "-t", "none", "build", "-i", "--hello");
             assertEquals(0, build.status(), build::toString);
@@ -124,15 +116,10 @@ class CompileFarmIT {
         Files.move(edited, module, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         try (Distccd distccd = Distccd.start(exec)) {
-            Files.writeString(dir.resolve("mkosi.conf"), """
-                    [Output]
-                    Format=none
-
-                    [Build]
-                    BuildSources=%s:kernel
-                    BuildDirectory=%s
-                    CompileFarm=distcc:127.0.0.1:%d/2
-                    """.formatted(linux, dir.resolve("mkosi.builddir"), distccd.port()));
+            ItProject.empty().output("none")
+                    .build("BuildSources=" + linux + ":kernel", "BuildDirectory=" + dir.resolve("mkosi.builddir"),
+                            "CompileFarm=distcc:127.0.0.1:" + distccd.port() + "/2")
+                    .write(dir);
             long t0 = System.nanoTime();
             KimgCli build = KimgCli.run(dir, "-C", dir.toString(), "-t", "none", "build", "-i", "--kernel");
             System.err.println("CompileFarmIT: kernel -i through distcc took "

@@ -35,19 +35,10 @@ class CrossArchIT {
         Path project = Files.createDirectories(dir.resolve("project"));
         Files.copy(shipped, project.resolve("mkosi.kernel.arm64.config"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(project.resolve("mkosi.conf"), """
-                [Distribution]
-                Distribution=debian
-                Release=bookworm
-
-                [Output]
-                Format=directory
-
-                [Build]
-                BuildSources=%s:kernel
-                BuildDirectory=%s
-                CacheDirectory=%s
-                """.formatted(tree, dir.resolve("build"), dir.resolve("cache")));
+        ItProject.debian().output("directory")
+                .build("BuildSources=" + tree + ":kernel", "BuildDirectory=" + dir.resolve("build"),
+                        "CacheDirectory=" + dir.resolve("cache"))
+                .write(project);
 
         KimgCli ran = KimgCli.run(project, "-C", project.toString(), "--architecture=arm64", "run", "--", "uname",
                 "-m");
@@ -92,18 +83,8 @@ class CrossArchIT {
         Files.createDirectories(project.resolve("mkosi.conf.d"));
         Files.copy(dropIn, project.resolve("mkosi.conf.d").resolve(dropIn.getFileName()),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(project.resolve("mkosi.conf"), """
-                [Distribution]
-                Distribution=debian
-                Release=bookworm
-                Architecture=arm64
-
-                [Output]
-                Format=directory
-
-                [Build]
-                CacheDirectory=%s
-                """.formatted(dir.resolve("cache")));
+        ItProject.debian("Architecture=arm64").output("directory").build("CacheDirectory=" + dir.resolve("cache"))
+                .write(project);
 
         KimgCli ran = KimgCli.run(project, "-C", project.toString(), "run", "--", "uname", "-m", "-r");
         assertEquals(0, ran.status(), ran::toString);

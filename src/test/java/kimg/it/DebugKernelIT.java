@@ -96,27 +96,12 @@ class DebugKernelIT {
         Files.writeString(project.resolve("mkosi.kernel.config"), BOOT_FRAGMENT);
         Files.copy(KernelFixture.repositoryRoot().resolve(KernelDebug.FILE_NAME), project.resolve(KernelDebug.FILE_NAME),
                 StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(project.resolve("mkosi.conf"), """
-                [Distribution]
-                Distribution=debian
-                Release=bookworm
-
-                [Output]
-                Format=directory
-
-                [Content]
-                Autologin=yes
-                Hostname=kimg-it
-
-                [Build]
-                BuildSources=%s:kernel
-                BuildDirectory=%s
-                CacheDirectory=%s
-                Debug=yes
-
-                [Runtime]
-                RunTimeout=150
-                """.formatted(tree, dir.resolve("build"), RootfsFixture.CACHE));
+        ItProject.debian().output("directory")
+                .content("Autologin=yes", "Hostname=kimg-it")
+                .build("BuildSources=" + tree + ":kernel", "BuildDirectory=" + dir.resolve("build"),
+                        "CacheDirectory=" + RootfsFixture.CACHE, "Debug=yes")
+                .runtime("RunTimeout=150")
+                .write(project);
 
         KimgCli ran;
         // One JVM at a time per keyed directory: kimg's project lock would fail a second one fast instead.

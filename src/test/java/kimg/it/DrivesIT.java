@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import kimg.config.Config;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
@@ -35,14 +34,10 @@ class DrivesIT {
         KernelArtifacts kernel = KernelFixture.built();
         ImageArtifacts image = RootfsFixture.built();
         Path drives = Files.createDirectories(project.resolve("drives"));
-        // modulesRoot is <BuildDirectory>/<dist>~<rel>~<arch>/kernel/modules: the guest's /usr/lib/modules.
-        Path buildDirectory = kernel.modulesRoot().getParent().getParent().getParent();
-        Config config = Config.ofValues(project, Map.of(
-                "RAM", List.of("512M"),
-                "BuildDirectory", List.of(buildDirectory.toString()),
-                "BuildSources", List.of(kernel.sourceTree() + ":kernel"),
-                "RuntimeBuildSources", List.of("true"),
-                "Drives", List.of("test:1G:" + drives, "scratch:1G:" + drives)));
+        // The kernel's modules are the guest's /usr/lib/modules.
+        Config config = ItProject.empty().sharingBuildOf(kernel)
+                .runtime("RAM=512M", "Drives=test:1G:" + drives, "Drives=scratch:1G:" + drives)
+                .config(project);
         Exec exec = new Exec(StepLogs.under(project.resolve("mkosi.output/logs")), Console.plain(System.err));
 
         // Every step prints what it found, so a failure shows which one (no silent grep -q). btrfs (a module of the

@@ -59,18 +59,12 @@ class KernelIdentityIT {
     static final String MODULE_KO = "kernel/drivers/thermal/intel/x86_pkg_temp_thermal.ko";
 
     record Project(Path dir, Path repo, Exec exec) {
-        KimgCli build(String settings) throws IOException {
-            Files.writeString(dir.resolve("mkosi.conf"), """
-                    [Output]
-                    Format=none
-                    OutputDirectory=%s
-
-                    [Build]
-                    BuildSources=%s:kernel
-                    BuildDirectory=%s
-                    KernelStore=%s
-                    """.formatted(dir.resolve("mkosi.output"), repo, dir.resolve("mkosi.builddir"),
-                    dir.resolve("store")) + settings + "\n");
+        KimgCli build(String... settings) throws IOException {
+            ItProject.empty().output("none", "OutputDirectory=" + dir.resolve("mkosi.output"))
+                    .build("BuildSources=" + repo + ":kernel", "BuildDirectory=" + dir.resolve("mkosi.builddir"),
+                            "KernelStore=" + dir.resolve("store"))
+                    .build(settings)
+                    .write(dir);
             return KimgCli.run(dir, "-C", dir.toString(), "build");
         }
 
@@ -147,7 +141,7 @@ class KernelIdentityIT {
         Path mbox = p.dir().resolve("p.mbox");
         Files.writeString(mbox, p.exec().capture("format-patch", Cmd.of("git", "-C", p.repo().toString(),
                 "format-patch", "--stdout", "base..kimg-it-patched")).text() + "\n");
-        KimgCli patched = p.build("KernelRef=base\nKernelPatches=" + mbox);
+        KimgCli patched = p.build("KernelRef=base", "KernelPatches=" + mbox);
         assertEquals(0, patched.status(), patched::toString);
         Manifest.Kernel kp = p.manifest().kernel();
         assertTrue(kp.identity().matches("base-[0-9a-f]{8}") && !kp.identity().equals(ka.identity()), kp.identity());
@@ -157,7 +151,7 @@ class KernelIdentityIT {
                 java.nio.charset.StandardCharsets.ISO_8859_1).contains("kimg-it: P"), "the module lacks the patch");
 
         // The same patch on B conflicts: exit 1, naming the mbox and the file.
-        KimgCli conflict = p.build("KernelRef=kimg-it-b\nKernelPatches=" + mbox);
+        KimgCli conflict = p.build("KernelRef=kimg-it-b", "KernelPatches=" + mbox);
         assertEquals(1, conflict.status(), conflict::toString);
         assertTrue(conflict.err().contains(mbox + " does not apply"), conflict::toString);
         assertTrue(conflict.err().contains(MODULE_SOURCE), conflict::toString);

@@ -55,10 +55,10 @@ public final class KernelTreeCopy {
 
     /**
      * Copies the fixture's tree into {@code project/linux} and writes {@code project/mkosi.conf}
-     * (BuildSources=the copy:kernel, BuildDirectory=project/mkosi.builddir, Format=none) plus {@code extraConf}
-     * (more settings, in INI form) and the repository's mkosi.kernel.config.
+     * (BuildSources=the copy:kernel, BuildDirectory=project/mkosi.builddir, Format=none) plus the sections of
+     * {@code extraConf}, and the repository's mkosi.kernel.config.
      */
-    public static KernelTreeCopy create(Path project, KernelArtifacts fixture, String extraConf) {
+    public static KernelTreeCopy create(Path project, KernelArtifacts fixture, ItProject extraConf) {
         try {
             Files.createDirectories(project);
             Path tree = project.resolve("linux");
@@ -69,15 +69,10 @@ public final class KernelTreeCopy {
             exec.run("copy-kernel-tree", Cmd.of("cp", "-al", fixture.sourceTree().toRealPath().toString(),
                     tree.toString()));
             Files.copy(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config"), project.resolve("mkosi.kernel.config"));
-            Files.writeString(project.resolve("mkosi.conf"), """
-                    [Output]
-                    Format=none
-
-                    [Build]
-                    BuildSources=%s:kernel
-                    BuildDirectory=%s
-
-                    """.formatted(tree, buildDirectory) + extraConf);
+            ItProject.empty().output("none")
+                    .build("BuildSources=" + tree + ":kernel", "BuildDirectory=" + buildDirectory)
+                    .then(extraConf)
+                    .write(project);
             var copy = new KernelTreeCopy(project, tree, buildDirectory);
             // The fixture's build dir is <root>/kernel/<LV>; ours, for the same LV, is <our root>/kernel/<LV>.
             Path ours = copy.kernelBuildRoot().resolve(fixture.buildDir().getFileName());

@@ -78,7 +78,7 @@ class LauncherIT {
     @Test
     void nonAsciiProjectPathWorksUnderTheCLocale() throws Exception {
         Path project = Files.createDirectories(tmp.resolve("prøject ü"));
-        Files.writeString(project.resolve("mkosi.conf"), "[Content]\nPackages=vim-tiny\n", StandardCharsets.UTF_8);
+        ItProject.empty().content("Packages=vim-tiny").write(project);
 
         Ran r = run(tmp, Map.of("LC_ALL", "C", "LANG", "C"), LAUNCHER.toString(), "-C", "prøject ü", "summary");
 

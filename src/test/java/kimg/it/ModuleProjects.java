@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Test projects for the userspace modules (btrfs-progs, fstests, ltp, blktests, bpfilter), as a user writes them:
@@ -35,31 +34,16 @@ public final class ModuleProjects {
 
     /**
      * Writes {@code project/mkosi.conf}: Include= of every module, Debian bookworm, the shared cache, build
-     * directories in the project, then {@code extra} (more settings, INI text).
+     * directories in the project, then the sections of {@code extra}.
      */
-    public static Path write(Path project, String extra) {
-        String includes = MODULES.stream()
-                .map(m -> "Include=" + KernelFixture.repositoryRoot().resolve("modules").resolve(m))
-                .collect(Collectors.joining("\n"));
-        try {
-            Files.writeString(project.resolve("mkosi.conf"), """
-                    [Config]
-                    %s
-
-                    [Distribution]
-                    Distribution=debian
-                    Release=bookworm
-
-                    [Build]
-                    CacheDirectory=%s
-                    BuildDirectory=%s
-
-                    """.formatted(includes, KernelFixture.cacheDirectory().resolve("modules/mkosi.cache"), project.resolve("mkosi.builddir"))
-                    + extra);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return project;
+    static Path write(Path project, ItProject extra) {
+        return ItProject.empty()
+                .include(MODULES.stream().map(m -> KernelFixture.repositoryRoot().resolve("modules").resolve(m)).toArray())
+                .then(ItProject.debian())
+                .build("CacheDirectory=" + KernelFixture.cacheDirectory().resolve("modules/mkosi.cache"),
+                        "BuildDirectory=" + project.resolve("mkosi.builddir"))
+                .then(extra)
+                .write(project);
     }
 
     /** {@code <BuildDirectory>/debian~bookworm~x86-64/<module>} of a project written by {@link #write}. */

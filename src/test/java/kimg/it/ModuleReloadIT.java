@@ -37,12 +37,8 @@ class ModuleReloadIT {
         Path project = Files.createTempDirectory(
                 Files.createDirectories(KernelFixture.repositoryRoot().resolve("target/it-projects")), "reload-");
         Path control = Files.createDirectories(project.resolve("control"));
-        KernelTreeCopy copy = KernelTreeCopy.create(project, kernel, """
-                [Runtime]
-                RuntimeBuildSources=yes
-                RuntimeTrees=%s:%s
-                RAM=512M
-                """.formatted(control, LiveGuest.GUEST_CONTROL));
+        KernelTreeCopy copy = KernelTreeCopy.create(project, kernel, ItProject.empty()
+                .runtime("RuntimeBuildSources=yes", "RuntimeTrees=" + control + ":" + LiveGuest.GUEST_CONTROL, "RAM=512M"));
         try {
             KimgCli first = copy.buildModules();
             assertEquals(0, first.status(), first::toString);

@@ -179,13 +179,7 @@ class ModuleStandInsIT {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
         }
-        ModuleProjects.write(project, """
-                [Output]
-                Format=none
-
-                [Build]
-                BuildSources=%s:%s
-                """.formatted(source, s.module()));
+        ModuleProjects.write(project, ItProject.empty().output("none").build("BuildSources=" + source + ":" + s.module()));
         Path dest = ModuleProjects.buildDirectory(project, s.module()).resolve("destdir");
         Exec exec = KernelFixture.exec(project);
         String sourceBefore = KernelFixture.treeHash(source);

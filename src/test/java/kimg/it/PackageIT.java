@@ -10,7 +10,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import kimg.config.Config;
 import kimg.config.ModuleDef;
@@ -203,11 +202,10 @@ class PackageIT {
                 """);
         Files.setPosixFilePermissions(image.resolve("install-debs.chroot"),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(image.resolve("mkosi.conf"), String.join("\n",
-                "[Distribution]", "Distribution=debian", "Release=bookworm",
-                "[Build]", "CacheDirectory=" + RootfsFixture.CACHE,
-                "[Content]", "Packages=bpftool", "PostInstallationScripts=install-debs.chroot",
-                "[Runtime]", "RAM=1G", "Linux=" + vmlinuz, ""));
+        ItProject.debian().build("CacheDirectory=" + RootfsFixture.CACHE)
+                .content("Packages=bpftool", "PostInstallationScripts=install-debs.chroot")
+                .runtime("RAM=1G", "Linux=" + vmlinuz)
+                .write(image);
         KimgCli run = KimgCli.run(image, "-C", image.toString(), "-f", "run", "--", "sh", "-c",
                 "uname -r; cat /proc/cmdline; cat /sys/module/module/parameters/sig_enforce;"
                         + " zcat /proc/config.gz | grep '^CONFIG_MODULE_SIG_FORCE=';"

@@ -56,29 +56,13 @@ class PipelineIT {
         Files.copy(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config"), project.resolve("mkosi.kernel.config"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(project.resolve("modules/kernel/mkosi.conf"), "[Content]\nPackages=kmod\n");
-        Files.writeString(project.resolve("mkosi.conf"), String.join("\n",
-                "[Distribution]",
-                "Distribution=debian",
-                "Release=bookworm",
-                "[Output]",
-                "Format=directory",
-                "[Content]",
-                "Autologin=yes",
-                "Hostname=kimg-it",
-                "[Build]",
-                "BuildDirectory=" + kernel.modulesRoot().getParent().getParent().getParent(),
-                "CacheDirectory=" + RootfsFixture.CACHE,
-                "[Runtime]",
-                "RuntimeBuildSources=yes",
-                "RAM=512M",
-                "CPUs=1",
-                ""));
-        Files.writeString(project.resolve("mkosi.local.conf"), String.join("\n",
-                "[Config]",
-                "Include=modules/kernel",
-                "[Build]",
-                "BuildSources=" + kernel.sourceTree() + ":kernel",
-                ""));
+        ItProject.debian().output("directory")
+                .content("Autologin=yes", "Hostname=kimg-it")
+                .build("BuildDirectory=" + ItProject.buildDirectoryOf(kernel), "CacheDirectory=" + RootfsFixture.CACHE)
+                .runtime("RuntimeBuildSources=yes", "RAM=512M", "CPUs=1")
+                .write(project);
+        Files.writeString(project.resolve("mkosi.local.conf"), ItProject.empty().include("modules/kernel")
+                .build("BuildSources=" + kernel.sourceTree() + ":kernel").text());
     }
 
     @Test
@@ -137,15 +121,7 @@ class PipelineIT {
     void distributionKernelBootsWithKimgsInitrdWhenNoKernelSourceIsConfigured() throws IOException {
         Path distro = KernelFixture.repositoryRoot().resolve("target/it-projects/pipeline-distro-kernel");
         Files.createDirectories(distro);
-        Files.writeString(distro.resolve("mkosi.conf"), String.join("\n",
-                "[Distribution]",
-                "Distribution=debian",
-                "Release=bookworm",
-                "[Content]",
-                "Packages=linux-image-amd64",
-                "[Runtime]",
-                "RAM=1G",
-                ""));
+        ItProject.debian().content("Packages=linux-image-amd64").runtime("RAM=1G").write(distro);
         Run r = kimg("-C", distro.toString(), "-f", "run", "--", "sh", "-c", "uname -r; grep -c ' / virtiofs ' /proc/mounts");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.strip().endsWith("-amd64")), "Debian's kernel booted: " + r.out());

@@ -59,16 +59,7 @@ class ProcessReapIT {
         Files.writeString(script, "#!/bin/sh\nset -eu\n" + SCRIPT);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(project.resolve("daemon-src"));
-        Files.writeString(project.resolve("mkosi.conf"), """
-                [Config]
-                Include=modules/daemon
-
-                [Output]
-                Format=none
-
-                [Build]
-                BuildSources=daemon-src:daemon
-                """);
+        ItProject.empty().include("modules/daemon").output("none").build("BuildSources=daemon-src:daemon").write(project);
         Path pids = ModuleProjects.buildDirectory(project, "daemon").resolve("pids");
         Path log = project.resolve("kimg.log");
         // Its own session, so that kimg leads a process group as it would in a shell (the group gets SIGINT).

@@ -9,9 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import kimg.config.Config;
 import kimg.exec.Exec;
 import kimg.exec.StepLogs;
@@ -36,8 +34,8 @@ class SelftestsIT {
     void aMissingTargetStopsTheBuildBeforeAnythingBuilds() throws IOException {
         Path tree = KernelFixture.sourceTree();
         Files.copy(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config"), project.resolve("mkosi.kernel.config"));
-        Files.writeString(project.resolve("mkosi.conf"), "[Build]\nBuildSources=" + tree + ":kernel\n"
-                + "Environment=SELFTESTS=1 \"SELFTESTS_TARGETS=size nosuchtarget\"\n");
+        ItProject.empty().build("BuildSources=" + tree + ":kernel",
+                "Environment=SELFTESTS=1 \"SELFTESTS_TARGETS=size nosuchtarget\"").write(project);
         KimgCli r = KimgCli.run(project, "build");
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("no selftests target 'nosuchtarget'") && r.err().contains("mkosi.conf:3"),
@@ -50,13 +48,7 @@ class SelftestsIT {
         KernelArtifacts kernel = SplatKernelFixture.build(List.of("SELFTESTS=1", "SELFTESTS_TARGETS=size"));
         assertTrue(Files.isExecutable(kernel.buildDir().resolve("selftests/size/get_size")), "installed");
         ImageArtifacts image = RootfsFixture.built();
-        Path buildDirectory = kernel.modulesRoot().getParent().getParent().getParent();
-        var values = new LinkedHashMap<String, List<String>>(Map.of(
-                "BuildDirectory", List.of(buildDirectory.toString()),
-                "BuildSources", List.of(kernel.sourceTree() + ":kernel"),
-                "RuntimeBuildSources", List.of("true")));
-        values.put("RAM", List.of("512M"));
-        Config config = Config.ofValues(project, values);
+        Config config = ItProject.empty().sharingBuildOf(kernel).runtime("RAM=512M").config(project);
         var out = new ByteArrayOutputStream();
         GuestRun run = VmRunner.run(config, new Exec(StepLogs.under(project.resolve("logs")), Console.plain(System.err)),
                 BootInputs.from(config, kernel, image), List.of("kselftest", "size"),

@@ -10,10 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -92,15 +90,7 @@ class SplatTriageIT {
         // The project as a user has it after a build: its mkosi.conf and the manifest naming what to boot.
         Files.writeString(project.resolve("mkosi.kernel.config"),
                 Files.readString(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config")));
-        Files.writeString(project.resolve("mkosi.conf"), """
-                [Build]
-                BuildDirectory=%s
-                BuildSources=%s:kernel
-
-                [Runtime]
-                RuntimeBuildSources=yes
-                RAM=512M
-                """.formatted(buildDirectory(), kernel.sourceTree()));
+        project().write(project);
         Config config = ConfigLoader.load(ConfigInput.of(project).forBoot());
         ManifestRecords.of(config, false, kernel, image, List.of(), List.of(), Optional.empty())
                 .write(config.outputDirectory());
@@ -224,17 +214,12 @@ class SplatTriageIT {
     }
 
     /** The kernel's build directory, shared read-only: the guest binds its modules onto /usr/lib/modules. */
-    private static Path buildDirectory() {
-        return kernel.modulesRoot().getParent().getParent().getParent();
+    private static ItProject project() {
+        return ItProject.empty().sharingBuildOf(kernel).runtime("RAM=512M");
     }
 
     private Config config() {
-        var values = new LinkedHashMap<String, List<String>>(Map.of(
-                "BuildDirectory", List.of(buildDirectory().toString()),
-                "BuildSources", List.of(kernel.sourceTree() + ":kernel"),
-                "RuntimeBuildSources", List.of("true")));
-        values.put("RAM", List.of("512M"));
-        return Config.ofValues(project, values);
+        return project().config(project);
     }
 
     private Exec exec() {

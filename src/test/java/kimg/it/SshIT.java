@@ -51,27 +51,11 @@ class SshIT {
         Path control = Files.createDirectories(project.resolve("control"));
         int port = freeLoopbackPort();
         // A project file, so the child kimg below reads the same configuration as this test.
-        Files.writeString(project.resolve("mkosi.conf"), """
-                [Distribution]
-                Distribution=debian
-                Release=bookworm
-
-                [Output]
-                Format=directory
-
-                [Build]
-                CacheDirectory=%s
-
-                [Content]
-                Autologin=yes
-                Hostname=kimg-it
-                Ssh=yes
-
-                [Runtime]
-                SshPort=%d
-                RuntimeTrees=%s:%s
-                RAM=512M
-                """.formatted(itProjects.resolve("ssh-cache"), port, control, LiveGuest.GUEST_CONTROL));
+        ItProject.debian().output("directory")
+                .build("CacheDirectory=" + itProjects.resolve("ssh-cache"))
+                .content("Autologin=yes", "Hostname=kimg-it", "Ssh=yes")
+                .runtime("SshPort=" + port, "RuntimeTrees=" + control + ":" + LiveGuest.GUEST_CONTROL, "RAM=512M")
+                .write(project);
         Config config = ConfigLoader.load(ConfigInput.of(project).forBuild());
         Exec exec = RootfsFixture.exec(config);
         try {

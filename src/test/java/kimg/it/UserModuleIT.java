@@ -36,16 +36,7 @@ class UserModuleIT {
                 cc -DFLAVOUR="\\"$FOO_FLAVOUR\\"" -o "$BUILDDIR/obj/foo" "$SRCDIR/foo.c"
                 install -m755 "$BUILDDIR/obj/foo" "$DESTDIR/usr/bin/foo"
                 """);
-        Files.writeString(project.resolve("mkosi.conf"), """
-                [Config]
-                Include=modules/foo
-
-                [Output]
-                Format=none
-
-                [Build]
-                BuildSources=foo-src:foo
-                """);
+        ItProject.empty().include("modules/foo").output("none").build("BuildSources=foo-src:foo").write(project);
 
         KimgCli summary = KimgCli.run(project, "-C", project.toString(), "summary");
         assertEquals(0, summary.status(), summary::toString);
@@ -70,7 +61,7 @@ class UserModuleIT {
     void aFailingModuleStopsTheRunNamingItAndItsLogAndLeavesEveryBuildDirectoryIntact() throws Exception {
         Path project = ModuleProjects.newProject("failing-module");
         var modules = List.of("aaa", "bbb", "ccc");
-        var conf = new StringBuilder("[Config]\n");
+        ItProject conf = ItProject.empty();
         for (String m : modules) {
             Files.createDirectories(project.resolve(m + "-src"));
             // Each build counts itself in its build directory and installs the count; it fails if told to.
@@ -79,11 +70,10 @@ class UserModuleIT {
                     n=$(cat "$BUILDDIR/count" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" >"$BUILDDIR/count"
                     mkdir -p "$DESTDIR/usr/share/%s" && echo "build $n" >"$DESTDIR/usr/share/%s/built"
                     """.formatted(m, m, m));
-            conf.append("Include=modules/").append(m).append('\n');
+            conf.include("modules/" + m);
         }
-        conf.append("\n[Output]\nFormat=none\n\n[Build]\n");
-        modules.forEach(m -> conf.append("BuildSources=").append(m).append("-src:").append(m).append('\n'));
-        Files.writeString(project.resolve("mkosi.conf"), conf.toString());
+        conf.output("none").build(modules.stream().map(m -> "BuildSources=" + m + "-src:" + m).toArray(String[]::new))
+                .write(project);
 
         KimgCli first = KimgCli.run(project, "-C", project.toString(), "-t", "none", "build");
         assertEquals(0, first.status(), first::toString);

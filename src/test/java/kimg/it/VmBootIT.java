@@ -102,12 +102,7 @@ class VmBootIT {
 
     @Test
     void runtimeBuildSourcesServeSourcesAndTheKernelsModules() {
-        // modulesRoot is <BuildDirectory>/<dist>~<rel>~<arch>/kernel/modules: point BuildDirectory= at it.
-        Path buildDirectory = kernel.modulesRoot().getParent().getParent().getParent();
-        Boot boot = run(Map.of(
-                "BuildDirectory", List.of(buildDirectory.toString()),
-                "BuildSources", List.of(kernel.sourceTree() + ":kernel"),
-                "RuntimeBuildSources", List.of("true")),
+        Boot boot = run(ItProject.empty().sharingBuildOf(kernel).values(),
                 List.of("sh", "-c", "test -f /usr/lib/modules/$(uname -r)/modules.dep && test -f /work/src/kernel/Makefile"
                         + " && echo modules-and-sources-ok"));
         assertEquals(0, boot.status, boot.console);
@@ -122,7 +117,6 @@ class VmBootIT {
     void guestCannotWriteReadOnlySharesEvenAfterRemountingThem() throws IOException {
         Path tree = Files.createDirectories(project.resolve("ro tree"));
         Files.writeString(tree.resolve("hello.txt"), "host-original\n");
-        Path buildDirectory = kernel.modulesRoot().getParent().getParent().getParent();
         Path buildProbe = kernel.modulesRoot().getParent().resolve("kimg-guest-write-probe");
         String script = "for d in /mnt/ro /work/build/kernel; do"
                 + " mount -o remount,rw \"$d\" && echo \"remounted $d\";"
@@ -132,11 +126,7 @@ class VmBootIT {
                 + " else echo \"refused hello: $err\"; fi";
         Boot boot;
         try {
-            boot = run(Map.of(
-                    "RuntimeTrees", List.of(tree + ":/mnt/ro:ro"),
-                    "BuildDirectory", List.of(buildDirectory.toString()),
-                    "BuildSources", List.of(kernel.sourceTree() + ":kernel"),
-                    "RuntimeBuildSources", List.of("true")),
+            boot = run(ItProject.empty().sharingBuildOf(kernel).runtime("RuntimeTrees=" + tree + ":/mnt/ro:ro").values(),
                     List.of("sh", "-c", script));
         } finally {
             Files.deleteIfExists(buildProbe); // never leave a stray file in the shared fixture
