@@ -17,9 +17,10 @@ import kimg.module.KernelArtifacts;
  * section named after another one opens a new header (so {@code .build(..).output(..).build(..)} gives two [Build]
  * sections, as mkosi allows). The text is {@code [Section]\n} plus one line each, sections separated by a blank line.
  *
- * <p>Cache keys see values, not this text: kimg's rootfs, output and kernel-config stamps hash setting values (and
- * the kernel config files), so layout changes here cool no cache. What the text does decide is the file:line a
- * ConfigError names, which some ITs assert.
+ * <p>Cache keys see values, not this text: kimg's rootfs and output stamps hash setting values, the kernel-config
+ * stamp the kernel config files, and the ITs' own keyed directories hash kernel config fragments; none reads
+ * mkosi.conf, so its layout cools no cache. What the text does decide is the file:line a ConfigError names, which
+ * some ITs assert.
  */
 final class ItProject {
     private record Section(String name, List<String> lines) {}
