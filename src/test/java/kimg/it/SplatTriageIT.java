@@ -90,7 +90,7 @@ class SplatTriageIT {
         // The project as a user has it after a build: its mkosi.conf and the manifest naming what to boot.
         Files.writeString(project.resolve("mkosi.kernel.config"),
                 Files.readString(KernelFixture.repositoryRoot().resolve("mkosi.kernel.config")));
-        project().write(project);
+        settings().write(project);
         Config config = ConfigLoader.load(ConfigInput.of(project).forBoot());
         ManifestRecords.of(config, false, kernel, image, List.of(), List.of(), Optional.empty())
                 .write(config.outputDirectory());
@@ -213,13 +213,13 @@ class SplatTriageIT {
         return new Provoked(run, out.toString(StandardCharsets.UTF_8));
     }
 
-    /** The kernel's build directory, shared read-only: the guest binds its modules onto /usr/lib/modules. */
-    private static ItProject project() {
+    /** Every boot's settings: the kernel's build directory shared read-only (its modules are /usr/lib/modules). */
+    private static ItProject settings() {
         return ItProject.empty().sharingBuildOf(kernel).runtime("RAM=512M");
     }
 
     private Config config() {
-        return project().config(project);
+        return settings().config(project);
     }
 
     private Exec exec() {
