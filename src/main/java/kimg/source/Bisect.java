@@ -165,7 +165,8 @@ public final class Bisect {
                     seconds(r.took()), r.outcome().why());
             total = total.plus(r.took());
         }
-        out.printf("%d builds and boots, %s s%n", result.rows().size(), seconds(total));
+        int all = result.rows().size();
+        out.printf("%d %s, %s s%n", all, all == 1 ? "build and boot" : "builds and boots", seconds(total));
         if (result.firstBad() != null) {
             out.println(result.firstBad() + " is the first bad commit");
         } else if (!result.goodIsGood()) {

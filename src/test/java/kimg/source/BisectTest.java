@@ -111,6 +111,7 @@ class BisectTest {
         String table = table(r);
         assertTrue(table.lines().skip(1).findFirst().orElseThrow().startsWith("check  " + commits.get(5).substring(0, 12)
                 + "  bad "), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("1 build and boot, [0-9]+\\.[0-9] s")), table);
         assertTrue(table.endsWith("no answer: GOOD " + commits.get(5) + " is not good\n"), table);
     }
 
