@@ -32,7 +32,8 @@ public final class DevtoolsVerb {
             out.println("rust-project.json: " + dir.buildDir().resolve("rust-project.json"));
         }
         out.println("clangd: add this line to " + dir.sourceTree().resolve(".clangd")
-                + " (or to ~/.config/clangd/config.yaml under If: PathMatch: " + dir.sourceTree() + "/.*):");
+                + " (or to ~/.config/clangd/config.yaml, in a fragment whose first line is "
+                + EditorSupport.clangdPathMatch(dir.sourceTree()) + "):");
         out.println(EditorSupport.clangdLine(dir.buildDir()));
         return 0;
     }

@@ -197,7 +197,7 @@ public final class KernelBuilder {
             if (reused.isPresent()) {
                 return artifacts(reused.get().release(), lv, tree, buildDir, reused.get().image(),
                         reused.get().vmlinux(), reused.get().systemMap(), reused.get().modulesRoot(),
-                        p.identity(), reused.get().inBuildDirectory());
+                        reused.get().identity(), reused.get().inBuildDirectory());
             }
             IdentityReuse.forget(buildDir);
         }

@@ -16,7 +16,8 @@ import kimg.exec.StepFailed;
 /**
  * An out-of-tree kernel module (a module directory with a Kbuild file or KernelModule=yes): built with kbuild's M=
  * against a -devel tree (the unpacked package content, never the kernel's build directory, which proves the -devel
- * package), in a clean copy of its sources, then signed with the kernel's key by the tree's scripts/sign-file.
+ * package), in a clean copy of its sources, then stripped of its debug sections as the kernel's own modules are
+ * and signed with the kernel's key by the tree's scripts/sign-file.
  */
 public final class ExternalModule {
     /** What the kernel looks for at the end of a signed module (include/linux/module_signature.h). */
@@ -30,10 +31,10 @@ public final class ExternalModule {
     }
 
     /**
-     * Copies {@code source} into {@code work} (fresh), builds it against {@code develTree} and signs every .ko
-     * with {@code key}/{@code cert}.
+     * Copies {@code source} into {@code work} (fresh), builds it against {@code develTree}, strips and signs every
+     * .ko with {@code key}/{@code cert} ({@link #finishing}).
      *
-     * @return the signed .ko files, in {@code work}
+     * @return the stripped, signed .ko files, in {@code work}
      * @throws StepFailed when make fails, no .ko comes out, or a module is unsigned after sign-file
      */
     public static List<Path> build(String name, Path source, Path develTree, Path work, Path key, Path cert,
@@ -54,7 +55,9 @@ public final class ExternalModule {
             }
             var signed = new ArrayList<Path>();
             for (Path ko : kos) {
-                exec.run("signing-kmod-" + name, Cmd.of(PackageCommands.signFile(develTree, key, cert, ko)));
+                List<List<String>> finish = finishing(develTree, key, cert, ko);
+                exec.run("kmod-" + name + "-strip", Cmd.of(finish.get(0)));
+                exec.run("signing-kmod-" + name, Cmd.of(finish.get(1)));
                 if (!isSigned(ko)) {
                     throw new StepFailed("signing-kmod-" + name, null, 0, List.of(ko + " is unsigned after sign-file"));
                 }
@@ -64,6 +67,17 @@ public final class ExternalModule {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * What finishes a built module, in order: strip it as the kernel's installed modules are (INSTALL_MOD_STRIP=1
+     * semantics; .BTF stays), then sign it. The order matters: a signature covers the bytes before it, so stripping
+     * a signed module (as a distribution's packaging may) would leave one the kernel refuses.
+     *
+     * @return the strip command line, then sign-file's
+     */
+    static List<List<String>> finishing(Path develTree, Path key, Path cert, Path ko) {
+        return List.of(PackageCommands.stripModule(ko), PackageCommands.signFile(develTree, key, cert, ko));
     }
 
     /** True when the module ends with the kernel's signature marker. */

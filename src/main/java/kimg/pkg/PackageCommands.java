@@ -137,6 +137,15 @@ public final class PackageCommands {
         return List.of("strip", "--strip-debug", "-o", out.toString(), vmlinux.toString());
     }
 
+    /**
+     * A built module stripped in place as kbuild's modules_install INSTALL_MOD_STRIP=1 strips the kernel's own
+     * ({@code strip --strip-debug}): DWARF goes, .BTF (not a debug section) stays. Before signing: the signature
+     * covers the bytes before it.
+     */
+    public static List<String> stripModule(Path module) {
+        return List.of("strip", "--strip-debug", module.toString());
+    }
+
     public static List<String> paholeVersion() {
         return List.of("pahole", "--version");
     }

@@ -16,7 +16,9 @@ import kimg.exec.StepFailed;
  * {@code kimg bisect GOOD BAD -- CMD}: git bisect in kimg's worktree, never in the user's repository (bisect state
  * is per worktree, and {@code --no-checkout} keeps git from moving files: each step's build checks the commit out
  * through {@link KernelCheckout} like any KernelRef=). Each step is judged by a {@link Step}: build (reusing
- * identities), boot, run CMD. The result is the first bad commit and a table of the steps.
+ * identities), boot, run CMD. GOOD is judged first (git bisect trusts it, and its build makes the worktree). The
+ * result is the first bad commit and a table of every build and boot, that check included: on a cold run it is
+ * most of the time spent.
  */
 public final class Bisect {
     private Bisect() {}
@@ -41,11 +43,28 @@ public final class Bisect {
         Outcome judge(String commit);
     }
 
-    /** One row of the table. */
-    public record Row(String commit, Outcome outcome, Duration took) {}
+    /**
+     * One row of the table: one build and boot.
+     *
+     * @param check true for the check that GOOD is good, made before git bisect starts; false for a bisection step
+     * @param took  the step's wall-clock time: build, boot and CMD
+     */
+    public record Row(String commit, Outcome outcome, Duration took, boolean check) {}
 
-    /** The first bad commit (null when git could not decide: only skipped commits left) and every step. */
-    public record Result(String firstBad, List<Row> rows) {}
+    /**
+     * Every build and boot in order (the check of GOOD first), and the first bad commit: null when GOOD is not good
+     * (then the check is the only row) or when git could not decide (only skipped commits left).
+     */
+    public record Result(String firstBad, List<Row> rows) {
+        public Result {
+            rows = List.copyOf(rows);
+        }
+
+        /** Whether the check of GOOD found it good; false means no bisection ran. */
+        public boolean goodIsGood() {
+            return !rows.isEmpty() && rows.get(0).check() && rows.get(0).outcome().verdict() == Verdict.GOOD;
+        }
+    }
 
     /** {@code git bisect start --no-checkout BAD GOOD} (both already resolved to SHAs). */
     public static List<String> start(Path worktree, String bad, String good) {
@@ -85,14 +104,18 @@ public final class Bisect {
     }
 
     /**
-     * Runs the bisection in {@code worktree} (which must exist: a build has made it) between two resolved commits.
-     * The worktree's bisect state is reset at the end, whatever happens.
+     * Judges GOOD, then, when it is good, runs the bisection in {@code worktree} (which the step's build of GOOD
+     * makes) between two resolved commits. The worktree's bisect state is reset at the end, whatever happens.
      *
      * @throws StepFailed when git refuses to start (GOOD is not an ancestor of BAD, ...)
      */
     public static Result run(Path worktree, String good, String bad, Step step, Exec exec) {
-        exec.runUnchecked("bisect-reset", Cmd.of(reset(worktree)));
         var rows = new ArrayList<Row>();
+        rows.add(timed(good, step, true));
+        if (rows.get(0).outcome().verdict() != Verdict.GOOD) {
+            return new Result(null, rows);
+        }
+        exec.runUnchecked("bisect-reset", Cmd.of(reset(worktree)));
         try {
             List<String> out = exec.capture("bisect-start", Cmd.of(start(worktree, bad, good))).output();
             while (true) {
@@ -104,9 +127,9 @@ public final class Bisect {
                     return new Result(null, rows);
                 }
                 String commit = exec.capture("bisect-next", Cmd.of(next(worktree))).text().strip();
-                long t0 = System.nanoTime();
-                Outcome outcome = step.judge(commit);
-                rows.add(new Row(commit, outcome, Duration.ofNanos(System.nanoTime() - t0)));
+                Row row = timed(commit, step, false);
+                rows.add(row);
+                Outcome outcome = row.outcome();
                 var r = exec.runUnchecked("bisect-" + outcome.verdict().word,
                         Cmd.of(mark(worktree, outcome.verdict())));
                 out = java.nio.file.Files.readAllLines(r.log());
@@ -121,15 +144,39 @@ public final class Bisect {
         }
     }
 
-    /** The table: one line per step (commit, verdict, identity, seconds, why), then the answer. */
+    private static Row timed(String commit, Step step, boolean check) {
+        long t0 = System.nanoTime();
+        Outcome outcome = step.judge(commit);
+        return new Row(commit, outcome, Duration.ofNanos(System.nanoTime() - t0), check);
+    }
+
+    /**
+     * The table: one line per build and boot in the order they ran (step: {@code check} for the check of GOOD, then
+     * 1, 2, ...; commit, verdict, identity, seconds, why), their total, then the answer.
+     */
     public static void print(Result result, PrintStream out) {
-        out.printf("%-12s  %-5s  %-40s  %8s  %s%n", "commit", "", "identity", "seconds", "why");
+        String format = "%-5s  %-12s  %-7s  %-40s  %8s  %s%n";
+        out.printf(format, "step", "commit", "verdict", "identity", "seconds", "why");
+        int n = 0;
+        Duration total = Duration.ZERO;
         for (Row r : result.rows()) {
-            out.printf("%-12s  %-5s  %-40s  %8.1f  %s%n", r.commit().substring(0, 12), r.outcome().verdict().word,
-                    r.outcome().identity() == null ? "-" : r.outcome().identity(), r.took().toMillis() / 1000.0,
-                    r.outcome().why());
+            out.printf(format, r.check() ? "check" : Integer.toString(++n), r.commit().substring(0, 12),
+                    r.outcome().verdict().word, r.outcome().identity() == null ? "-" : r.outcome().identity(),
+                    seconds(r.took()), r.outcome().why());
+            total = total.plus(r.took());
         }
-        out.println(result.firstBad() == null ? "no answer: only skipped commits are left"
-                : result.firstBad() + " is the first bad commit");
+        int all = result.rows().size();
+        out.printf("%d %s, %s s%n", all, all == 1 ? "build and boot" : "builds and boots", seconds(total));
+        if (result.firstBad() != null) {
+            out.println(result.firstBad() + " is the first bad commit");
+        } else if (!result.goodIsGood()) {
+            out.println("no answer: GOOD " + result.rows().get(0).commit() + " is not good");
+        } else {
+            out.println("no answer: only skipped commits are left");
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 }

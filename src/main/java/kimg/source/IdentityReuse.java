@@ -20,13 +20,19 @@ public final class IdentityReuse {
 
     private IdentityReuse() {}
 
-    /** What a hit boots: from the build directory itself or from a store entry. */
-    public record Hit(String release, Path image, Path vmlinux, Path systemMap, Path modulesRoot,
-            boolean inBuildDirectory) {}
+    /**
+     * What a hit boots: from the build directory itself or from a store entry.
+     *
+     * @param identity the identity of what it boots: the one looked up, or the same hash under the readable part
+     *                 a store entry was built with (its release says that name)
+     */
+    public record Hit(BuildIdentity identity, String release, Path image, Path vmlinux, Path systemMap,
+            Path modulesRoot, boolean inBuildDirectory) {}
 
     /**
-     * Looks {@code identity} up in the build directory, then in the store; prints {@code reuse: hit <identity>} or
-     * why it builds. {@code forced} (-f) never reuses.
+     * Looks {@code identity} up in the build directory, then in the store (by name, then by hash); prints
+     * {@code reuse: hit <identity>}, {@code reuse: store hit under <name> ...} when the store has the same build
+     * under another readable part, or why it builds. {@code forced} (-f) never reuses.
      */
     public static Optional<Hit> lookup(BuildIdentity identity, Path buildDir, Path modulesRoot, Architecture arch,
             KernelStore store, boolean forced, Console console) {
@@ -42,15 +48,23 @@ public final class IdentityReuse {
             String release = read(releaseFile);
             if (Files.isDirectory(modulesRoot.resolve(release))) {
                 console.info("reuse: hit " + name + " (build directory " + buildDir + ")");
-                return Optional.of(new Hit(release, image, buildDir.resolve("vmlinux"),
+                return Optional.of(new Hit(identity, release, image, buildDir.resolve("vmlinux"),
                         buildDir.resolve("System.map"), modulesRoot, true));
             }
         }
-        Optional<KernelStore.Entry> entry = store.lookup(name, image.getFileName().toString());
+        Optional<KernelStore.Entry> entry = store.lookup(identity, image.getFileName().toString());
         if (entry.isPresent()) {
             KernelStore.Entry e = entry.get();
-            console.info("reuse: hit " + name + " (store " + e.dir() + ")");
-            return Optional.of(new Hit(e.release(), e.image(), e.vmlinux(), e.systemMap(), e.modulesRoot(), false));
+            BuildIdentity stored = identity;
+            if (e.name().equals(name)) {
+                console.info("reuse: hit " + name + " (store " + e.dir() + ")");
+            } else {
+                stored = new BuildIdentity(e.name().substring(0, e.name().length() - 9), identity.hash());
+                console.info("reuse: store hit under " + e.name() + " for " + name + " (same inputs, another"
+                        + " readable name; it boots as " + e.release() + "; store " + e.dir() + ")");
+            }
+            return Optional.of(new Hit(stored, e.release(), e.image(), e.vmlinux(), e.systemMap(), e.modulesRoot(),
+                    false));
         }
         console.info("reuse: miss " + name + ": building");
         return Optional.empty();
@@ -68,7 +82,7 @@ public final class IdentityReuse {
     /** After a complete build: marks the build directory and puts the run layer into the store. */
     public static void remember(BuildIdentity identity, String release, Path buildDir, Architecture arch,
             Path modulesDir, KernelStore store) {
-        store.put(identity.name(), release, buildDir.resolve(arch.imagePath()), buildDir.resolve("vmlinux"),
+        store.put(identity, release, buildDir.resolve(arch.imagePath()), buildDir.resolve("vmlinux"),
                 buildDir.resolve("System.map"), modulesDir);
         try {
             Files.writeString(buildDir.resolve(MARK), identity.name(), StandardCharsets.UTF_8);

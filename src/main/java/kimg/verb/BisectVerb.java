@@ -79,13 +79,12 @@ public record BisectVerb(ConfigInput base, BuildOptions options, List<String> ar
         String bad = resolve(git, args.get(1), exec);
         Path worktree = config.moduleBuildDirectory("kernel").resolve(KernelCheckout.WORKTREE);
         HostTools.ensure("qemu", ToolsNeeded.qemu(config), exec);
-        // The worktree exists once a build made it: build GOOD first (it is also the first sanity check).
-        Bisect.Outcome first = step(good, command, exec);
-        if (first.verdict() != Bisect.Verdict.GOOD) {
-            throw StepFailed.because("bisect", "GOOD " + args.get(0) + " is not good: " + first.why());
-        }
         Bisect.Result result = Bisect.run(worktree, good, bad, commit -> step(commit, command, exec), exec);
         Bisect.print(result, out);
+        if (!result.goodIsGood()) {
+            throw StepFailed.because("bisect", "GOOD " + args.get(0) + " is not good: "
+                    + result.rows().get(0).outcome().why());
+        }
         return result.firstBad() == null ? ExitCode.STEP_FAILED.code : ExitCode.OK.code;
     }
 

@@ -22,11 +22,12 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code kimg bisect} on a small history made from linux-source-6.1 ({@link KernelGitRepo}'s {@code base} and four
  * commits on it, the third of which makes the test module print a marker when it loads), with the small config of
- * {@link KernelIdentityIT}: bisect names the third commit, prints a table of identities and timings, leaves the
- * user's repository (HEAD, index, working tree, bisect state) as it was, and every step after the first one that
- * compiles is incremental in the one warm build directory (no CC of kernel/sched). Then the identity of one commit
- * as {@code summary --plan} shows it is the one the manifest records and the one the guest's {@code uname -r}
- * says. The project, its build directory and the store are cached under the IT cache, so a rerun builds nothing.
+ * {@link KernelIdentityIT}: bisect names the third commit, prints a table of identities and timings (the check of
+ * GOOD first), leaves the user's repository (HEAD, index, working tree, bisect state) as it was, and every step
+ * after the first one that compiles is incremental in the one warm build directory (no CC of kernel/sched). Then
+ * the identity of one commit as {@code summary --plan} shows it is the one the manifest records and the one the
+ * guest's {@code uname -r} says. The project, its build directory and the store are cached under the IT cache, so
+ * a rerun builds nothing.
  */
 class BisectIT {
     static final String MARKER = "kimg-bisect: broken";
@@ -69,16 +70,21 @@ class BisectIT {
         System.err.println("BisectIT: kimg bisect took " + seconds + " s\n" + bisect.out());
         assertEquals(0, bisect.status(), bisect::toString);
         assertTrue(bisect.out().contains(commits.get(2) + " is the first bad commit"), bisect::toString);
-        // The table: one row per step with its verdict, identity (<label>-<8 hex>) and seconds.
-        Pattern row = Pattern.compile("^([0-9a-f]{12})  (good|bad|skip)\\s+([0-9a-f]{12}-[0-9a-f]{8})\\s+([0-9.]+)  .*$",
-                Pattern.MULTILINE);
+        // The table: one row per build and boot with its verdict, identity (<label>-<8 hex>) and seconds, the check
+        // that base is good first (its build is the cold one).
+        Pattern row = Pattern.compile("^(check|[0-9]+)\\s+([0-9a-f]{12})  (good|bad|skip)\\s+"
+                + "([0-9a-f]{12}-[0-9a-f]{8})\\s+([0-9.]+)  .*$", Pattern.MULTILINE);
         Matcher m = row.matcher(bisect.out());
         var tested = new ArrayList<String>();
         while (m.find()) {
-            tested.add(m.group(1) + " " + m.group(2));
+            tested.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
         }
-        assertTrue(tested.contains(commits.get(2).substring(0, 12) + " bad"), bisect::toString);
-        assertTrue(tested.contains(commits.get(1).substring(0, 12) + " good"), bisect::toString);
+        String base = KernelGitRepo.git(repo, exec, Map.of(), "rev-parse", "base^{commit}").strip();
+        assertEquals("check " + base.substring(0, 12) + " good", tested.get(0), bisect::toString);
+        assertTrue(tested.stream().anyMatch(t -> t.endsWith(commits.get(2).substring(0, 12) + " bad")), bisect::toString);
+        assertTrue(tested.stream().anyMatch(t -> t.endsWith(commits.get(1).substring(0, 12) + " good")),
+                bisect::toString);
+        assertTrue(bisect.out().contains("\n" + tested.size() + " builds and boots, "), bisect::toString);
 
         assertEquals(before, KernelGitRepo.userState(repo, exec), "kimg changed the user's repository");
         assertTrue(exec.runUnchecked("bisect-log", Cmd.of("git", "-C", repo.toString(), "bisect", "log"))

@@ -111,6 +111,9 @@ class PackageIT {
         assertEquals(Path.of("/usr/src/kernels/" + r), Files.readSymbolicLink(root.resolve("lib/modules/" + r + "/build")));
         Path ko = root.resolve("lib/modules/" + r + "/extra/kimg-demo/kimg_demo.ko");
         assertTrue(ExternalModule.isSigned(ko), "packaged module is unsigned");
+        // Stripped before it was signed, as the kernel's own modules are: no DWARF, its .BTF kept.
+        String sections = run("readelf", "readelf", "-S", "-W", ko.toString());
+        assertTrue(sections.contains(" .BTF ") && !sections.contains(".debug_info"), sections);
 
         // The -devel package alone builds the example module: a clean copy, make -C <installed tree> M=.
         Path clean = Files.createDirectories(project.resolve("kmod-from-devel"));

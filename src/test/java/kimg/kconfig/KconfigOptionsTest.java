@@ -27,7 +27,7 @@ class KconfigOptionsTest {
         Path tree = Path.of("/home/dev/linux");
         Path build = Path.of("/home/dev/project/mkosi.builddir/debian~bookworm~x86-64/kernel/6.1.0-kimg");
         Golden.assertArgv("module/gen-compile-commands.argv", EditorSupport.compileCommandsArgv(tree, build));
-        assertEquals("CompileFlags: {CompilationDatabase: " + build + ", Remove: [-mpreferred-stack-boundary=*,"
+        assertEquals("CompileFlags: {CompilationDatabase: \"" + build + "\", Remove: [-mpreferred-stack-boundary=*,"
                 + " -fno-allow-store-data-races, -fconserve-stack, -ftrivial-auto-var-init=zero, -mindirect-branch=*,"
                 + " -mindirect-branch-register, -mfunction-return=*, -fzero-call-used-regs=*, -mrecord-mcount,"
                 + " -mharden-sls=*, -fmin-function-alignment=*, -fno-ipa-sra]}", EditorSupport.clangdLine(build));

@@ -67,6 +67,7 @@ class PackageCommandsTest {
                 Path.of("/w/kmod-kimg-demo"), 2));
         golden("strip-vmlinux", PackageCommands.stripDebug(Path.of("/b/vmlinux"),
                 Path.of("/stage/usr/src/kernels/6.1.192/vmlinux")));
+        golden("strip-module", PackageCommands.stripModule(Path.of("/w/kimg_demo.ko")));
         golden("pahole-version", PackageCommands.paholeVersion());
     }
 }

@@ -54,7 +54,11 @@ class BisectTest {
         return exec.capture("git", Cmd.of(argv)).text().strip();
     }
 
+    /** Every commit the step was asked to judge, in order: each one a build and boot in the real verb. */
+    List<String> judged = new ArrayList<>();
+
     private Bisect.Outcome judge(String commit) {
+        judged.add(commit);
         String content = git(repo, "show", commit + ":minix.c");
         return content.startsWith("broken") ? new Bisect.Outcome(Bisect.Verdict.BAD, "c-" + commit.substring(0, 8), "marker")
                 : new Bisect.Outcome(Bisect.Verdict.GOOD, "c-" + commit.substring(0, 8), "exit 0");
@@ -65,7 +69,7 @@ class BisectTest {
         String userHead = git(repo, "rev-parse", "HEAD");
         Bisect.Result r = Bisect.run(worktree, commits.get(0), commits.get(7), this::judge, exec);
         assertEquals(commits.get(4), r.firstBad());
-        assertTrue(r.rows().size() <= 3, r.rows().toString());
+        assertTrue(r.rows().size() <= 4, r.rows().toString());
         assertEquals(userHead, git(repo, "rev-parse", "HEAD"));
         assertTrue(Files.notExists(repo.resolve(".git/BISECT_LOG")), "the user's repository is bisecting");
         var out = new ByteArrayOutputStream();
@@ -75,11 +79,57 @@ class BisectTest {
     }
 
     @Test
+    void theTableShowsEveryBuildAndBootInOrderTheCheckOfGoodFirst() {
+        Bisect.Result r = Bisect.run(worktree, commits.get(0), commits.get(7), this::judge, exec);
+        assertEquals(commits.get(0), judged.get(0), "GOOD is judged first");
+        assertEquals(judged, r.rows().stream().map(Bisect.Row::commit).toList());
+        assertTrue(r.rows().get(0).check());
+        assertTrue(r.rows().stream().skip(1).noneMatch(Bisect.Row::check), r.rows().toString());
+
+        List<String> lines = table(r).lines().toList();
+        assertEquals(List.of("step", "commit", "verdict", "identity", "seconds", "why"),
+                List.of(lines.get(0).split("\\s+")));
+        List<String> rows = lines.subList(1, 1 + judged.size());
+        for (int i = 0; i < judged.size(); i++) {
+            String c = judged.get(i);
+            // step, commit, verdict, identity, seconds, why: the same columns for the check and the steps
+            assertTrue(rows.get(i).matches((i == 0 ? "check" : Integer.toString(i)) + " +" + c.substring(0, 12)
+                    + "  (good|bad) +c-" + c.substring(0, 8) + " +[0-9]+\\.[0-9]  (exit 0|marker)"), rows.get(i));
+        }
+        assertEquals(judged.size() + " builds and boots", lines.get(1 + judged.size()).replaceAll(", .* s$", ""));
+    }
+
+    @Test
+    void aGoodThatIsNotGoodIsTheOnlyRowAndNoBisectionStarts() {
+        Bisect.Result r = Bisect.run(worktree, commits.get(5), commits.get(7), this::judge, exec);
+        assertEquals(List.of(commits.get(5)), judged);
+        assertNull(r.firstBad());
+        assertTrue(!r.goodIsGood());
+        assertEquals(1, r.rows().size());
+        String gitDir = git(worktree, "rev-parse", "--absolute-git-dir");
+        assertTrue(Files.notExists(Path.of(gitDir, "BISECT_LOG")), "bisect started");
+        String table = table(r);
+        assertTrue(table.lines().skip(1).findFirst().orElseThrow().startsWith("check  " + commits.get(5).substring(0, 12)
+                + "  bad "), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("1 build and boot, [0-9]+\\.[0-9] s")), table);
+        assertTrue(table.endsWith("no answer: GOOD " + commits.get(5) + " is not good\n"), table);
+    }
+
+    @Test
     void skippedStepsAreSkippedAndCanLeaveNoAnswer() {
         Bisect.Result r = Bisect.run(worktree, commits.get(0), commits.get(7),
-                c -> new Bisect.Outcome(Bisect.Verdict.SKIP, null, "build failed"), exec);
+                c -> c.equals(commits.get(0)) ? new Bisect.Outcome(Bisect.Verdict.GOOD, "g", "exit 0")
+                        : new Bisect.Outcome(Bisect.Verdict.SKIP, null, "build failed"), exec);
         assertNull(r.firstBad());
-        assertTrue(r.rows().stream().allMatch(row -> row.outcome().verdict() == Bisect.Verdict.SKIP));
+        assertTrue(r.goodIsGood());
+        assertTrue(r.rows().stream().skip(1).allMatch(row -> row.outcome().verdict() == Bisect.Verdict.SKIP));
+        assertTrue(table(r).endsWith("no answer: only skipped commits are left\n"), table(r));
+    }
+
+    private static String table(Bisect.Result r) {
+        var out = new ByteArrayOutputStream();
+        Bisect.print(r, new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test
