@@ -1,8 +1,11 @@
 package kimg.matrix;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,13 +75,15 @@ public final class Matrix {
                 String failure = attempt(() -> runner.run(build, input, err, err), s -> s == 0 ? null : "build exit " + s);
                 Duration built = Duration.ofNanos(System.nanoTime() - t0);
                 if (failure != null) {
-                    rows.add(CompletableFuture.completedFuture(new MatrixTable.Row(cell, built, null, null, 0, failure)));
+                    rows.add(CompletableFuture.completedFuture(
+                            new MatrixTable.Row(cell, built, null, null, 0, failure, null)));
                     continue;
                 }
                 err.println("matrix: booting " + cell.name() + of);
                 rows.add(boots.submit(() -> {
                     try (PrintStream cellErr = prefixed(err, cell)) {
-                        return boot(cell, built, input, command, jobs, cellErr, runner);
+                        return boot(cell, built, input, command, jobs, cellErr, runner,
+                                outputRoot.resolve(cell.name()).resolve(CONSOLE_LOG));
                     }
                 }));
             }
@@ -99,6 +104,20 @@ public final class Matrix {
             throw new IllegalStateException(e.getCause());
         } finally {
             boots.shutdownNow();
+            awaitGuests(boots);
+        }
+    }
+
+    /**
+     * After a failure the other guests are told to stop (interrupted); wait a little so none of them writes its
+     * console file after the matrix has returned. A guest that does not stop in time is left to kimg's exit, which
+     * kills every child process.
+     */
+    private static void awaitGuests(ExecutorService boots) {
+        try {
+            boots.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -107,9 +126,15 @@ public final class Matrix {
         int run(Verb verb, ConfigInput input, PrintStream out, PrintStream err);
     }
 
-    /** Boots a built cell and runs the command; its console is kept for the splat count. */
+    /** Each cell's guest console, in the cell's output directory: what to read when a row is not clean. */
+    static final String CONSOLE_LOG = "console.log";
+
+    /**
+     * Boots a built cell and runs the command; its console is counted for splats and kept in {@code consoleLog}
+     * (replaced on every run), which the table names for a cell that failed, timed out or complained.
+     */
     private static MatrixTable.Row boot(MatrixPlan.Cell cell, Duration built, ConfigInput input, List<String> command,
-            int jobs, PrintStream err, Runner runner) {
+            int jobs, PrintStream err, Runner runner, Path consoleLog) {
         // --no-build: the cell was just built, and a build inside the matrix's lock is not this boot's to start.
         Verb run = new RunVerb(new BuildOptions(false, List.of(), null, 0, jobs), true, command);
         var console = new ByteArrayOutputStream();
@@ -121,7 +146,13 @@ public final class Matrix {
         }
         Duration booted = Duration.ofNanos(System.nanoTime() - t1);
         String text = console.toString(StandardCharsets.UTF_8);
-        return new MatrixTable.Row(cell, built, booted, status[0], MatrixTable.splats(text), failure);
+        try {
+            Files.createDirectories(consoleLog.getParent());
+            Files.writeString(consoleLog, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new MatrixTable.Row(cell, built, booted, status[0], MatrixTable.splats(text), failure, consoleLog);
     }
 
     /** Runs a step; a ConfigError or StepFailed becomes the row's failure text instead of ending the matrix. */

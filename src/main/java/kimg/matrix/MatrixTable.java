@@ -22,11 +22,28 @@ public final class MatrixTable {
      * @param status  CMD's exit status in the guest (null: no status, see {@code failure})
      * @param splats  kernel splats seen on the console
      * @param failure the step that failed and why, or null
+     * @param console the file holding the guest's console (null: it did not boot)
      */
     public record Row(MatrixPlan.Cell cell, Duration build, Duration boot, Integer status, int splats,
-            String failure) {
+            String failure, java.nio.file.Path console) {
         public boolean ok() {
             return failure == null && status != null && status == 0 && splats == 0;
+        }
+
+        /** What went wrong, in words, and where the console is: "" for a good row. */
+        String note() {
+            if (ok()) {
+                return "";
+            }
+            String why = failure != null ? failure : status == null ? "no status" : switch (status) {
+                case 124 -> "timed out (RunTimeout=)";
+                case 91 -> "kernel panic";
+                case 90 -> "kernel splat";
+                case 130 -> "interrupted";
+                case 0 -> "kernel splat";
+                default -> "CMD exited " + status;
+            };
+            return console == null ? why : why + "; console: " + console;
         }
     }
 
@@ -42,7 +59,7 @@ public final class MatrixTable {
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, format, r.cell().name(), seconds(r.build()), seconds(r.boot()),
                     r.status() == null ? "-" : r.status().toString(), r.boot() == null ? "-" : Integer.toString(r.splats()),
-                    r.failure() == null ? "" : r.failure()));
+                    r.note()));
         }
         return sb.toString();
     }

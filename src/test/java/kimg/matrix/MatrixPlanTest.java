@@ -102,13 +102,30 @@ class MatrixPlanTest {
                 + "[  1.3] WARNING: possible circular locking dependency detected\nplain line\n";
         assertEquals(2, MatrixTable.splats(console));
         var rows = List.of(
-                new MatrixTable.Row(cells.get(0), Duration.ofMillis(12300), Duration.ofMillis(4100), 0, 0, null),
-                new MatrixTable.Row(cells.get(1), Duration.ofSeconds(1), null, null, 0, "kernel-make failed"));
+                new MatrixTable.Row(cells.get(0), Duration.ofMillis(12300), Duration.ofMillis(4100), 0, 0, null,
+                        Path.of("/p/mkosi.output/matrix/x86-64-gcc/console.log")),
+                new MatrixTable.Row(cells.get(1), Duration.ofSeconds(1), null, null, 0, "kernel-make failed", null));
         List<String> lines = MatrixTable.text(rows).lines().toList();
         assertEquals(3, lines.size());
         assertTrue(lines.get(1).matches("x86-64-gcc\\s+12\\.3s\\s+4\\.1s\\s+0\\s+0\\s*"), lines.get(1));
         assertTrue(lines.get(2).contains("kernel-make failed"), lines.get(2));
         assertTrue(rows.get(0).ok());
         assertFalse(rows.get(1).ok());
+    }
+
+    /** A row that is not clean says why in words and names the console file to read; a clean row says nothing. */
+    @Test
+    void aBadRowSaysWhyAndWhereItsConsoleIs() {
+        MatrixPlan.Cell cell = MatrixPlan.of(List.of("x86-64"), List.of("clang"), DEBUG).cells().get(1);
+        Path console = Path.of("/p/mkosi.output/matrix/" + cell.name() + "/console.log");
+        Duration t = Duration.ofSeconds(1);
+        assertEquals("timed out (RunTimeout=); console: " + console,
+                new MatrixTable.Row(cell, t, t, 124, 0, null, console).note());
+        assertEquals("kernel panic; console: " + console, new MatrixTable.Row(cell, t, t, 91, 1, null, console).note());
+        assertEquals("kernel splat; console: " + console, new MatrixTable.Row(cell, t, t, 0, 2, null, console).note());
+        assertEquals("CMD exited 3; console: " + console, new MatrixTable.Row(cell, t, t, 3, 0, null, console).note());
+        assertEquals("", new MatrixTable.Row(cell, t, t, 0, 0, null, console).note());
+        assertTrue(MatrixTable.text(List.of(new MatrixTable.Row(cell, t, t, 124, 0, null, console))).contains(
+                "124       0  timed out (RunTimeout=); console: " + console));
     }
 }

@@ -69,6 +69,14 @@ class MatrixScheduleTest {
         }
     }
 
+    private static String readString(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private int run(Watch watch, int guests, ByteArrayOutputStream table, ByteArrayOutputStream err) {
         return Matrix.run(ConfigInput.of(project), 0, 2, guests, TWO_BY_TWO, List.of("uname", "-r"),
                 new PrintStream(table, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
@@ -108,7 +116,10 @@ class MatrixScheduleTest {
         List<String> lines = table.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(5, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(1).startsWith("x86-64-gcc "), lines.get(1));
-        assertTrue(lines.get(4).matches("x86-64-clang-debug\\s+\\S+s\\s+\\S+s\\s+0\\s+1\\s*"), lines.get(4));
+        Path console = project.resolve("mkosi.output/matrix/x86-64-clang-debug/console.log");
+        assertTrue(lines.get(4).matches("x86-64-clang-debug\\s+\\S+s\\s+\\S+s\\s+0\\s+1\\s+kernel splat; console: "
+                + java.util.regex.Pattern.quote(console.toString())), lines.get(4));
+        assertTrue(readString(console).contains("BUG: KASAN: use-after-free"), "the cell's console is kept");
         String progress = err.toString(StandardCharsets.UTF_8);
         assertTrue(progress.contains("x86-64-clang: progress of x86-64-clang\n"), "a guest's lines carry its name:\n"
                 + progress);
