@@ -90,6 +90,9 @@ public final class VmRunner {
             }
             out.flush();
             boolean timedOut = timeout != null && console.status() == null && result.took().compareTo(timeout) >= 0;
+            if (console.status() == null) {
+                console.stall().ifPresent(advice -> exec.console().warn("the guest never ran the command: " + advice));
+            }
             return new GuestRun(console.status(), splats, triaged, timedOut, result, console.lastLines());
         }
     }
@@ -148,6 +151,7 @@ public final class VmRunner {
         private final SplatDetector splats = new SplatDetector();
         private Integer status;
         private final List<String> last = new ArrayList<>();
+        private String stall;
 
         ConsoleWatch(PrintStream out) {
             this.out = out;
@@ -157,6 +161,9 @@ public final class VmRunner {
             // The serial line ends with CR LF.
             String line = rawLine.replace("\r", "");
             splats.accept(line);
+            if (stall == null) {
+                stall = BootStall.diagnose(line).orElse(null);
+            }
             if (last.size() == TAIL_LINES) {
                 last.remove(0);
             }
@@ -189,6 +196,11 @@ public final class VmRunner {
 
         List<String> lastLines() {
             return List.copyOf(last);
+        }
+
+        /** Why the guest probably stalled ({@link BootStall}), from the first line that showed it. */
+        java.util.Optional<String> stall() {
+            return java.util.Optional.ofNullable(stall);
         }
     }
 }

@@ -48,4 +48,20 @@ class ConsoleWatchTest {
         StepFailed e = assertThrows(StepFailed.class, run::commandStatusOrFail);
         assertTrue(e.lastLines().get(0).contains("without reporting"));
     }
+
+    /** The lines a tinyconfig kernel without PCI_MSI printed before hanging in a by-hand kimg matrix (TCG, busy host). */
+    @Test
+    void aVirtioDeviceWithoutAnInterruptIsNamedAsTheStall() {
+        watch.accept("[    4.66] acpi PNP0A03:00: fail to add MMCONFIG information\r");
+        assertTrue(watch.stall().isEmpty());
+        watch.accept("[   39.50] ACPI Error: Aborting method \\_SB.PCI0._PRT due to previous error (AE_AML_LOOP_TIMEOUT)");
+        watch.accept("[   39.66] virtio-pci 0000:00:02.0: can't derive routing for PCI INT A\r");
+        watch.accept("[   39.66] virtio-pci 0000:00:02.0: PCI INT A: no GSI\r");
+        for (int i = 0; i < VmRunner.ConsoleWatch.TAIL_LINES + 5; i++) {
+            watch.accept("[   42.8] later line " + i);
+        }
+        assertTrue(watch.stall().orElseThrow().contains("CONFIG_PCI_MSI=y"), "found even when out of the tail");
+        assertTrue(BootStall.diagnose("[ 1.0] virtio-pci 0000:00:03.0: PCI INT A: no GSI").isPresent());
+        assertTrue(BootStall.diagnose("[ 1.0] virtio-pci 0000:00:03.0: enabling device (0000 -> 0003)").isEmpty());
+    }
 }
