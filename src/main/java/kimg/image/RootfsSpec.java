@@ -84,7 +84,9 @@ public record RootfsSpec(
      * boots the distribution's initramfs (a distribution kernel boots with kimg's VirtioFS initrd, see
      * VirtiofsInitrd), and building one costs about 40 s natively and about 20 minutes under qemu-user for a
      * foreign architecture. Rule from mkosi v26 ({@code installer/apt.py}: INITRD=No unless the config's
-     * environment has INITRD). The dnf distributions' kernel-install hooks do not read it; it is harmless there.
+     * environment has INITRD), with one difference: mkosi lets the distribution build it for Bootable=no images
+     * (it then makes no initrd of its own), while kimg boots with its own initrd whatever Bootable= says. The dnf
+     * distributions' kernel-install hooks do not read it; it is harmless there.
      */
     static java.util.Map<String, String> packageManagerEnvironment(Config config) {
         String initrd = config.environment().get("INITRD");
