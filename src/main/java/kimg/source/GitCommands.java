@@ -44,6 +44,15 @@ public record GitCommands(Path repo) {
         return git(repo, "worktree", "add", "--force", "--detach", "--", worktree.toString(), commit);
     }
 
+    /**
+     * The common git directory of the repository {@code dir} belongs to, as an absolute path: the repository's own
+     * {@code .git} for it and for each of its worktrees. Fails (exit 128) when {@code dir}'s {@code .git} file points
+     * at an administrative directory that is gone (the repository was made again or moved).
+     */
+    public static List<String> commonDirectory(Path dir) {
+        return git(dir, "rev-parse", "--path-format=absolute", "--git-common-dir");
+    }
+
     /** Moves kimg's worktree to {@code commit}; unchanged files keep their mtimes, so make stays incremental. */
     public static List<String> checkout(Path worktree, String commit) {
         return git(worktree, "checkout", "--quiet", "--force", "--detach", commit);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import kimg.config.Settings;
 import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.StepFailed;
+import kimg.exec.TreeRemoval;
 import kimg.fs.FileTrees;
 import kimg.fs.Sha256;
 
@@ -127,12 +129,21 @@ public final class KernelCheckout {
      */
     static void sync(GitCommands git, Path worktree, String base, List<Path> patches, Path stateFile, Exec exec) {
         String wanted = state(base, patches);
-        if (Files.isDirectory(worktree) && isRecorded(stateFile, wanted)
+        boolean attached = attached(git, worktree, exec);
+        if (attached && isRecorded(stateFile, wanted)
                 && exec.capture("kernel-worktree-status", Cmd.of(GitCommands.status(worktree))).output().isEmpty()) {
             return;
         }
         delete(stateFile);
-        if (!Files.exists(worktree.resolve(".git"))) {
+        if (!attached) {
+            if (Files.exists(worktree, LinkOption.NOFOLLOW_LINKS)) {
+                // kimg's own directory, but not a worktree of this repository: a run killed inside git worktree add,
+                // a repository made again or moved, or BuildSources= now naming another clone. git refuses to add
+                // a worktree over a directory that is not empty, so kimg makes it again.
+                exec.console().info("kernel worktree " + worktree + " is not a worktree of " + git.repo()
+                        + ": making it again");
+                TreeRemoval.remove(exec, "kernel-worktree-remove", List.of(worktree));
+            }
             exec.run("kernel-worktree-add", Cmd.of(git.worktreeAdd(worktree, base)));
         } else {
             String amState = exec.capture("kernel-worktree-am-state", Cmd.of(GitCommands.amStateDirectory(worktree)))
@@ -152,6 +163,32 @@ public final class KernelCheckout {
             }
         }
         write(stateFile, wanted);
+    }
+
+    /**
+     * Whether {@code worktree} is a working worktree of {@code git}'s repository: it has a {@code .git}, git can
+     * read it, and its common git directory is the repository's.
+     */
+    static boolean attached(GitCommands git, Path worktree, Exec exec) {
+        if (!Files.exists(worktree.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        var mine = exec.runUnchecked("kernel-worktree-common-dir", Cmd.of(GitCommands.commonDirectory(worktree)));
+        if (mine.exitStatus() != 0) {
+            return false;
+        }
+        String theirs = exec.capture("kernel-repository-common-dir", Cmd.of(GitCommands.commonDirectory(git.repo())))
+                .text().strip();
+        List<String> lines = readLog(mine.log()); // "$ git ...", then the path
+        return lines.size() >= 2 && sameFile(lines.get(1).strip(), theirs);
+    }
+
+    private static boolean sameFile(String a, String b) {
+        try {
+            return !a.isEmpty() && Files.isSameFile(Path.of(a), Path.of(b));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** git am's lines that say which patch failed and where: "Patch failed at", "error:", "CONFLICT". */

@@ -46,6 +46,10 @@ final class KernelGitRepo {
             exec.run("git-repo-commit", Cmd.of("git", "-C", work.toString(), "commit", "-q", "-m", "base")
                     .withEnv(DATES));
             exec.run("git-repo-tag", Cmd.of("git", "-C", work.toString(), "tag", "base"));
+            // A cache left without its .git (a copy of /var/tmp that dropped .git entries) is made again.
+            if (Files.exists(dir)) {
+                exec.run("git-repo-stale", Cmd.of("rm", "-rf", "--one-file-system", "--", dir.toString()));
+            }
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         }
         return repo;

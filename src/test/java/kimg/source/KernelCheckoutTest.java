@@ -147,6 +147,36 @@ class KernelCheckoutTest {
     }
 
     @Test
+    void aWorktreeWithoutItsGitFileIsMadeAgain() throws Exception {
+        KernelSource a = KernelCheckout.prepare(config("KernelRef", "v1"), repo, kernelRoot, exec);
+        // What a run killed inside git worktree add, or a copy that dropped .git entries, leaves behind.
+        Files.delete(a.tree().resolve(".git"));
+        Files.writeString(a.tree().resolve("stale.o"), "");
+        KernelSource b = KernelCheckout.prepare(config("KernelRef", "main"), repo, kernelRoot, exec);
+        assertEquals(a.tree(), b.tree());
+        assertEquals("int main(void) { return 1; }\n", Files.readString(b.tree().resolve("init/main.c")));
+        assertTrue(Files.notExists(b.tree().resolve("stale.o")));
+        assertEquals(git(repo, "rev-parse", "main^{tree}"), b.treeHash());
+    }
+
+    @Test
+    void aWorktreeOfARepositoryMadeAgainIsMadeAgain() throws Exception {
+        KernelCheckout.prepare(config("KernelRef", "v1"), repo, kernelRoot, exec);
+        // The repository is cloned afresh at the same path: the worktree's .git points at administrative files
+        // that are gone, and the unchanged request must not trust the state file.
+        Path old = tmp.resolve("linux-old");
+        Files.move(repo, old);
+        git(tmp, "clone", "-q", old.toString(), repo.toString());
+        git(repo, "fetch", "-q", "origin", "refs/tags/v1:refs/tags/v1");
+        write("Makefile", "VERSION = 7\n"); // the user is editing (userState needs a change to stash)
+        String before = userState();
+        KernelSource s = KernelCheckout.prepare(config("KernelRef", "v1"), repo, kernelRoot, exec);
+        assertEquals("int main(void) { return 0; }\n", Files.readString(s.tree().resolve("init/main.c")));
+        assertTrue(git(repo, "worktree", "list").contains(s.tree().toString()), "not a worktree of the new clone");
+        assertEquals(before, userState());
+    }
+
+    @Test
     void anUnknownRefIsAConfigError() {
         ConfigError e = assertThrows(ConfigError.class, () -> KernelCheckout.prepare(config("KernelRef", "v9"),
                 repo, kernelRoot, exec));

@@ -44,6 +44,13 @@ class SourceCommandsTest {
     }
 
     @Test
+    void worktreeChecks() {
+        golden("common-dir-worktree", GitCommands.commonDirectory(WORKTREE));
+        golden("status", GitCommands.status(WORKTREE));
+        golden("am-state-directory", GitCommands.amStateDirectory(WORKTREE));
+    }
+
+    @Test
     void amAbort() {
         golden("am-abort", GitCommands.amAbort(WORKTREE));
     }
