@@ -16,9 +16,10 @@ import kimg.exec.StepFailed;
  * {@code kimg bisect GOOD BAD -- CMD}: git bisect in kimg's worktree, never in the user's repository (bisect state
  * is per worktree, and {@code --no-checkout} keeps git from moving files: each step's build checks the commit out
  * through {@link KernelCheckout} like any KernelRef=). Each step is judged by a {@link Step}: build (reusing
- * identities), boot, run CMD. GOOD is judged first (git bisect trusts it, and its build makes the worktree). The
- * result is the first bad commit and a table of every build and boot, that check included: on a cold run it is
- * most of the time spent.
+ * identities), boot, run CMD. GOOD and BAD are judged first, as ktest's BISECT_CHECK does: git bisect trusts both,
+ * and with a BAD that is in fact good it would name BAD's last commit after a whole run; GOOD's build also makes
+ * the worktree. The result is the first bad commit and a table of every build and boot, those checks included: on a
+ * cold run it is most of the time spent.
  */
 public final class Bisect {
     private Bisect() {}
@@ -46,14 +47,16 @@ public final class Bisect {
     /**
      * One row of the table: one build and boot.
      *
-     * @param check true for the check that GOOD is good, made before git bisect starts; false for a bisection step
+     * @param check true for the checks that GOOD is good and BAD is bad, made before git bisect starts; false for a
+     *              bisection step
      * @param took  the step's wall-clock time: build, boot and CMD
      */
     public record Row(String commit, Outcome outcome, Duration took, boolean check) {}
 
     /**
-     * Every build and boot in order (the check of GOOD first), and the first bad commit: null when GOOD is not good
-     * (then the check is the only row) or when git could not decide (only skipped commits left).
+     * Every build and boot in order (the checks of GOOD and BAD first), and the first bad commit: null when GOOD is
+     * not good (then its check is the only row), when BAD is good (the two checks are the only rows) or when git
+     * could not decide (only skipped commits left). A BAD that cannot be judged (skip) is trusted, as git does.
      */
     public record Result(String firstBad, List<Row> rows) {
         public Result {
@@ -63,6 +66,11 @@ public final class Bisect {
         /** Whether the check of GOOD found it good; false means no bisection ran. */
         public boolean goodIsGood() {
             return !rows.isEmpty() && rows.get(0).check() && rows.get(0).outcome().verdict() == Verdict.GOOD;
+        }
+
+        /** Whether the check of BAD found it good: then no bisection ran. */
+        public boolean badIsGood() {
+            return rows.size() >= 2 && rows.get(1).check() && rows.get(1).outcome().verdict() == Verdict.GOOD;
         }
     }
 
@@ -104,8 +112,8 @@ public final class Bisect {
     }
 
     /**
-     * Judges GOOD, then, when it is good, runs the bisection in {@code worktree} (which the step's build of GOOD
-     * makes) between two resolved commits. The worktree's bisect state is reset at the end, whatever happens.
+     * Judges GOOD, then BAD, then, when GOOD is good and BAD is not good, runs the bisection in {@code worktree}
+     * (which the step's build of GOOD makes) between two resolved commits. The worktree's bisect state is reset at the end, whatever happens.
      *
      * @throws StepFailed when git refuses to start (GOOD is not an ancestor of BAD, ...)
      */
@@ -113,6 +121,10 @@ public final class Bisect {
         var rows = new ArrayList<Row>();
         rows.add(timed(good, step, true));
         if (rows.get(0).outcome().verdict() != Verdict.GOOD) {
+            return new Result(null, rows);
+        }
+        rows.add(timed(bad, step, true));
+        if (rows.get(1).outcome().verdict() == Verdict.GOOD) {
             return new Result(null, rows);
         }
         exec.runUnchecked("bisect-reset", Cmd.of(reset(worktree)));
@@ -151,8 +163,8 @@ public final class Bisect {
     }
 
     /**
-     * The table: one line per build and boot in the order they ran (step: {@code check} for the check of GOOD, then
-     * 1, 2, ...; commit, verdict, identity, seconds, why), their total, then the answer.
+     * The table: one line per build and boot in the order they ran (step: {@code check} for the checks of GOOD and
+     * BAD, then 1, 2, ...; commit, verdict, identity, seconds, why), their total, then the answer.
      */
     public static void print(Result result, PrintStream out) {
         String format = "%-5s  %-12s  %-7s  %-40s  %8s  %s%n";
@@ -171,6 +183,8 @@ public final class Bisect {
             out.println(result.firstBad() + " is the first bad commit");
         } else if (!result.goodIsGood()) {
             out.println("no answer: GOOD " + result.rows().get(0).commit() + " is not good");
+        } else if (result.badIsGood()) {
+            out.println("no answer: BAD " + result.rows().get(1).commit() + " is not bad");
         } else {
             out.println("no answer: only skipped commits are left");
         }

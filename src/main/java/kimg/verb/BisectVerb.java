@@ -85,6 +85,10 @@ public record BisectVerb(ConfigInput base, BuildOptions options, List<String> ar
             throw StepFailed.because("bisect", "GOOD " + args.get(0) + " is not good: "
                     + result.rows().get(0).outcome().why());
         }
+        if (result.badIsGood()) {
+            throw StepFailed.because("bisect", "BAD " + args.get(1) + " is not bad: "
+                    + result.rows().get(1).outcome().why());
+        }
         return result.firstBad() == null ? ExitCode.STEP_FAILED.code : ExitCode.OK.code;
     }
 

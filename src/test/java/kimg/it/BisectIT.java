@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code kimg bisect} on a small history made from linux-source-6.1 ({@link KernelGitRepo}'s {@code base} and four
  * commits on it, the third of which makes the test module print a marker when it loads), with the small config of
  * {@link KernelIdentityIT}: bisect names the third commit, prints a table of identities and timings (the check of
- * GOOD first), leaves the user's repository (HEAD, index, working tree, bisect state) as it was, and every step
+ * GOOD and BAD first), leaves the user's repository (HEAD, index, working tree, bisect state) as it was, and every step
  * after the first one that compiles is incremental in the one warm build directory (no CC of kernel/sched). Then
  * the identity of one commit as {@code summary --plan} shows it is the one the manifest records and the one the
  * guest's {@code uname -r} says. The project, its build directory and the store are cached under the IT cache, so
@@ -70,8 +70,8 @@ class BisectIT {
         System.err.println("BisectIT: kimg bisect took " + seconds + " s\n" + bisect.out());
         assertEquals(0, bisect.status(), bisect::toString);
         assertTrue(bisect.out().contains(commits.get(2) + " is the first bad commit"), bisect::toString);
-        // The table: one row per build and boot with its verdict, identity (<label>-<8 hex>) and seconds, the check
-        // that base is good first (its build is the cold one).
+        // The table: one row per build and boot with its verdict, identity (<label>-<8 hex>) and seconds, the checks
+        // that base is good (its build is the cold one) and that kimg-bisect-4 is bad first.
         Pattern row = Pattern.compile("^(check|[0-9]+)\\s+([0-9a-f]{12})  (good|bad|skip)\\s+"
                 + "([0-9a-f]{12}-[0-9a-f]{8})\\s+([0-9.]+)  .*$", Pattern.MULTILINE);
         Matcher m = row.matcher(bisect.out());
@@ -81,6 +81,7 @@ class BisectIT {
         }
         String base = KernelGitRepo.git(repo, exec, Map.of(), "rev-parse", "base^{commit}").strip();
         assertEquals("check " + base.substring(0, 12) + " good", tested.get(0), bisect::toString);
+        assertEquals("check " + commits.get(3).substring(0, 12) + " bad", tested.get(1), bisect::toString);
         assertTrue(tested.stream().anyMatch(t -> t.endsWith(commits.get(2).substring(0, 12) + " bad")), bisect::toString);
         assertTrue(tested.stream().anyMatch(t -> t.endsWith(commits.get(1).substring(0, 12) + " good")),
                 bisect::toString);

@@ -69,7 +69,7 @@ class BisectTest {
         String userHead = git(repo, "rev-parse", "HEAD");
         Bisect.Result r = Bisect.run(worktree, commits.get(0), commits.get(7), this::judge, exec);
         assertEquals(commits.get(4), r.firstBad());
-        assertTrue(r.rows().size() <= 4, r.rows().toString());
+        assertTrue(r.rows().size() <= 5, r.rows().toString()); // two checks, then log2 of six commits
         assertEquals(userHead, git(repo, "rev-parse", "HEAD"));
         assertTrue(Files.notExists(repo.resolve(".git/BISECT_LOG")), "the user's repository is bisecting");
         var out = new ByteArrayOutputStream();
@@ -79,12 +79,13 @@ class BisectTest {
     }
 
     @Test
-    void theTableShowsEveryBuildAndBootInOrderTheCheckOfGoodFirst() {
+    void theTableShowsEveryBuildAndBootInOrderTheChecksOfGoodAndBadFirst() {
         Bisect.Result r = Bisect.run(worktree, commits.get(0), commits.get(7), this::judge, exec);
         assertEquals(commits.get(0), judged.get(0), "GOOD is judged first");
+        assertEquals(commits.get(7), judged.get(1), "BAD is judged second");
         assertEquals(judged, r.rows().stream().map(Bisect.Row::commit).toList());
-        assertTrue(r.rows().get(0).check());
-        assertTrue(r.rows().stream().skip(1).noneMatch(Bisect.Row::check), r.rows().toString());
+        assertTrue(r.rows().get(0).check() && r.rows().get(1).check());
+        assertTrue(r.rows().stream().skip(2).noneMatch(Bisect.Row::check), r.rows().toString());
 
         List<String> lines = table(r).lines().toList();
         assertEquals(List.of("step", "commit", "verdict", "identity", "seconds", "why"),
@@ -93,7 +94,7 @@ class BisectTest {
         for (int i = 0; i < judged.size(); i++) {
             String c = judged.get(i);
             // step, commit, verdict, identity, seconds, why: the same columns for the check and the steps
-            assertTrue(rows.get(i).matches((i == 0 ? "check" : Integer.toString(i)) + " +" + c.substring(0, 12)
+            assertTrue(rows.get(i).matches((i < 2 ? "check" : Integer.toString(i - 1)) + " +" + c.substring(0, 12)
                     + "  (good|bad) +c-" + c.substring(0, 8) + " +[0-9]+\\.[0-9]  (exit 0|marker)"), rows.get(i));
         }
         assertEquals(judged.size() + " builds and boots", lines.get(1 + judged.size()).replaceAll(", .* s$", ""));
@@ -113,6 +114,30 @@ class BisectTest {
                 + "  bad "), table);
         assertTrue(table.lines().anyMatch(l -> l.matches("1 build and boot, [0-9]+\\.[0-9] s")), table);
         assertTrue(table.endsWith("no answer: GOOD " + commits.get(5) + " is not good\n"), table);
+    }
+
+    @Test
+    void aBadThatIsGoodEndsAfterTheTwoChecksAndNoBisectionStarts() {
+        Bisect.Result r = Bisect.run(worktree, commits.get(0), commits.get(3), this::judge, exec);
+        assertEquals(List.of(commits.get(0), commits.get(3)), judged);
+        assertNull(r.firstBad());
+        assertTrue(r.goodIsGood() && r.badIsGood());
+        String gitDir = git(worktree, "rev-parse", "--absolute-git-dir");
+        assertTrue(Files.notExists(Path.of(gitDir, "BISECT_LOG")), "bisect started");
+        String table = table(r);
+        List<String> lines = table.lines().toList();
+        assertTrue(lines.get(2).startsWith("check  " + commits.get(3).substring(0, 12) + "  good "), table);
+        assertTrue(lines.get(3).matches("2 builds and boots, [0-9]+\\.[0-9] s"), table);
+        assertEquals("no answer: BAD " + commits.get(3) + " is not bad", lines.get(4), table);
+    }
+
+    @Test
+    void aBadThatCannotBeJudgedIsTrustedAsGitDoes() {
+        Bisect.Result r = Bisect.run(worktree, commits.get(0), commits.get(7),
+                c -> c.equals(commits.get(7)) ? new Bisect.Outcome(Bisect.Verdict.SKIP, null, "build failed")
+                        : judge(c), exec);
+        assertEquals(commits.get(4), r.firstBad());
+        assertEquals(Bisect.Verdict.SKIP, r.rows().get(1).outcome().verdict());
     }
 
     @Test
