@@ -210,6 +210,20 @@ public record Config(
     }
 
     /**
+     * Where {@link #environment()}'s {@code key} came from: the last Environment= item that sets it (the one that
+     * wins), else the EnvironmentFiles= entries; for an error about the variable's value.
+     */
+    public Origin environmentOrigin(String key) {
+        Origin found = null;
+        for (Value v : values(Settings.ENVIRONMENT)) {
+            if (v.text().startsWith(key + "=")) {
+                found = v.origin();
+            }
+        }
+        return found != null ? found : origin(Settings.ENVIRONMENT_FILES);
+    }
+
+    /**
      * Linux= with mkosi's delayed {@code &b} expanded: the build directory of this distribution, release and
      * architecture ({@link #buildRoot()}, mkosi's {@code BuildSubdirectory}); empty when Linux= is unset.
      */

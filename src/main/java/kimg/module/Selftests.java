@@ -9,9 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import kimg.config.Config;
 import kimg.config.ConfigError;
-import kimg.config.Origin;
-import kimg.config.Settings;
-import kimg.config.Value;
 
 /**
  * The kernel selftests a build asks for (mkosi-kernel's environment contract): {@code SELFTESTS=1} builds them,
@@ -59,11 +56,11 @@ public record Selftests(List<String> targets, Optional<List<String>> skipTargets
                 continue;
             }
             if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.+/-]*") || name.contains("..")) {
-                throw new ConfigError(origin(config, key), "Environment", key + ": '" + name
+                throw new ConfigError(config.environmentOrigin(key), "Environment", key + ": '" + name
                         + "' is not a selftests target name");
             }
             if (!Files.isRegularFile(suite.resolve(name).resolve("Makefile"))) {
-                throw new ConfigError(origin(config, key), "Environment", key + ": no selftests target '" + name
+                throw new ConfigError(config.environmentOrigin(key), "Environment", key + ": no selftests target '" + name
                         + "' (no " + suite.resolve(name).resolve("Makefile") + ")");
             }
             out.add(name);
@@ -71,16 +68,6 @@ public record Selftests(List<String> targets, Optional<List<String>> skipTargets
         return out;
     }
 
-    /** The Environment= item that set {@code key} (the last one wins), else the EnvironmentFiles= entries. */
-    private static Origin origin(Config config, String key) {
-        Origin found = null;
-        for (Value v : config.values(Settings.ENVIRONMENT)) {
-            if (v.text().startsWith(key + "=")) {
-                found = v.origin();
-            }
-        }
-        return found != null ? found : config.origin(Settings.ENVIRONMENT_FILES);
-    }
 
     /**
      * The variables of the kernel's own {@code kselftest-install} target (Makefile → tools/testing/selftests

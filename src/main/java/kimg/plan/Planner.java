@@ -54,6 +54,7 @@ public final class Planner {
     public static void checkBeforeBuild(Config config, BuildOptions options) {
         for (ModuleSelection.Selected m : ModuleSelection.select(config, options.selectedModules())) {
             if (m.isKernel()) {
+                kimg.module.KernelMakeEnvironment.check(config);
                 KernelConfigChoice.choose(config, options.kernelConfig(), KernelBuilder.sourceTree(config));
                 kimg.module.Selftests.of(config, KernelBuilder.sourceTree(config));
             }
@@ -87,6 +88,7 @@ public final class Planner {
     }
 
     static BuildPlan.Kernel kernel(Config config, BuildOptions options, Optional<Manifest> manifest) {
+        kimg.module.KernelMakeEnvironment.check(config);
         Path tree = KernelBuilder.sourceTree(config);
         BuildPlan.Identity identity = null;
         Path kernelRoot = config.moduleBuildDirectory("kernel");
