@@ -15,6 +15,8 @@ import java.util.List;
 public record GitCommands(Path repo) {
     /** kimg's own commits in its worktree ({@code git am}) are made by this identity, never the user's. */
     static final List<String> COMMITTER = List.of("-c", "user.name=kimg", "-c", "user.email=kimg@localhost");
+    /** See {@link #inWorktree}. */
+    static final List<String> FULL_TREE = List.of("-c", "core.sparseCheckout=false");
 
     /**
      * Where a KernelRef= is looked for, in order: a tag, a remote-tracking branch (as given, then under origin/),
@@ -41,7 +43,7 @@ public record GitCommands(Path repo) {
 
     /** kimg's worktree at {@code commit}; --force takes over a registration whose directory was deleted (-w). */
     public List<String> worktreeAdd(Path worktree, String commit) {
-        return git(repo, "worktree", "add", "--force", "--detach", "--", worktree.toString(), commit);
+        return inWorktree(repo, "worktree", "add", "--force", "--detach", "--", worktree.toString(), commit);
     }
 
     /**
@@ -50,21 +52,21 @@ public record GitCommands(Path repo) {
      * at an administrative directory that is gone (the repository was made again or moved).
      */
     public static List<String> commonDirectory(Path dir) {
-        return git(dir, "rev-parse", "--path-format=absolute", "--git-common-dir");
+        return inWorktree(dir, "rev-parse", "--path-format=absolute", "--git-common-dir");
     }
 
     /** Moves kimg's worktree to {@code commit}; unchanged files keep their mtimes, so make stays incremental. */
     public static List<String> checkout(Path worktree, String commit) {
-        return git(worktree, "checkout", "--quiet", "--force", "--detach", commit);
+        return inWorktree(worktree, "checkout", "--quiet", "--force", "--detach", commit);
     }
 
     /** Where git keeps an interrupted {@code git am} of a worktree (exists only while one is in progress). */
     public static List<String> amStateDirectory(Path worktree) {
-        return git(worktree, "rev-parse", "--git-path", "rebase-apply");
+        return inWorktree(worktree, "rev-parse", "--git-path", "rebase-apply");
     }
 
     public static List<String> amAbort(Path worktree) {
-        return git(worktree, "am", "--abort");
+        return inWorktree(worktree, "am", "--abort");
     }
 
     /**
@@ -75,6 +77,7 @@ public record GitCommands(Path repo) {
         var argv = new ArrayList<String>();
         argv.add("git");
         argv.addAll(COMMITTER);
+        argv.addAll(FULL_TREE);
         argv.addAll(List.of("-C", worktree.toString(), "am", "--3way", "--committer-date-is-author-date", "--",
                 mbox.toString()));
         return argv;
@@ -82,12 +85,12 @@ public record GitCommands(Path repo) {
 
     /** The tree object of a worktree's HEAD: what its files are, whatever commits (and patches) led there. */
     public static List<String> headTree(Path worktree) {
-        return git(worktree, "rev-parse", "--verify", "HEAD^{tree}");
+        return inWorktree(worktree, "rev-parse", "--verify", "HEAD^{tree}");
     }
 
     /** Modified or untracked files of a worktree: empty output when it is exactly its HEAD. */
     public static List<String> status(Path worktree) {
-        return git(worktree, "status", "--porcelain", "--untracked-files=normal");
+        return inWorktree(worktree, "status", "--porcelain", "--untracked-files=normal");
     }
 
     /**
@@ -101,6 +104,22 @@ public record GitCommands(Path repo) {
 
     public List<String> writeTree() {
         return git(repo, "write-tree");
+    }
+
+    /**
+     * A git command on kimg's worktree, which is always the whole tree: a user's sparse checkout (core.sparseCheckout
+     * in .git/config, or per worktree, which {@code git worktree add} copies with its patterns; git 2.39 here does)
+     * would otherwise leave most of the kernel out and drop files again at each checkout. The override lives on the
+     * command line, so neither the user's config nor their sparse patterns are written.
+     */
+    static List<String> inWorktree(Path dir, String... args) {
+        var argv = new ArrayList<String>();
+        argv.add("git");
+        argv.addAll(FULL_TREE);
+        argv.add("-C");
+        argv.add(dir.toString());
+        argv.addAll(List.of(args));
+        return argv;
     }
 
     static List<String> git(Path dir, String... args) {

@@ -40,6 +40,7 @@ class KernelCheckoutTest {
         git(tmp, "init", "-q", "-b", "main", repo.toString());
         write("Makefile", "VERSION = 6\n");
         write("init/main.c", "int main(void) { return 0; }\n");
+        write("lib/x.c", "int x;\n");
         commit("base");
         git(repo, "tag", "v1");
         write("init/main.c", "int main(void) { return 1; }\n");
@@ -174,6 +175,24 @@ class KernelCheckoutTest {
         assertEquals("int main(void) { return 0; }\n", Files.readString(s.tree().resolve("init/main.c")));
         assertTrue(git(repo, "worktree", "list").contains(s.tree().toString()), "not a worktree of the new clone");
         assertEquals(before, userState());
+    }
+
+    @Test
+    void aSparseUserCheckoutStillGivesKimgTheWholeTreeAndKeepsTheUsersConfig() throws Exception {
+        git(repo, "stash", "-q", "--include-untracked");
+        git(repo, "sparse-checkout", "set", "init"); // cone mode: the user's tree holds init/ and top-level files
+        Path config = repo.resolve(".git/config");
+        String userConfig = Files.readString(config);
+        String userPatterns = Files.readString(repo.resolve(".git/info/sparse-checkout"));
+        KernelSource a = KernelCheckout.prepare(config("KernelRef", "v1"), repo, kernelRoot, exec);
+        assertTrue(Files.isRegularFile(a.tree().resolve("Makefile")) && Files.isRegularFile(a.tree().resolve("lib/x.c")),
+                "kimg's worktree is sparse");
+        KernelSource b = KernelCheckout.prepare(config("KernelRef", "main"), repo, kernelRoot, exec);
+        assertTrue(Files.isRegularFile(b.tree().resolve("lib/x.c")), "a checkout made kimg's worktree sparse");
+        assertEquals(git(repo, "rev-parse", "main^{tree}"), b.treeHash());
+        assertTrue(Files.notExists(repo.resolve("lib/x.c")), "the user's sparse checkout changed");
+        assertEquals(userConfig, Files.readString(config));
+        assertEquals(userPatterns, Files.readString(repo.resolve(".git/info/sparse-checkout")));
     }
 
     @Test
