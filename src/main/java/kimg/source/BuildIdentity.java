@@ -51,12 +51,17 @@ public record BuildIdentity(String readable, String hash) {
      * {@code -i} keeps it; empty when it holds none.
      */
     public static java.util.Optional<BuildIdentity> ofLocalVersion(String localVersion) {
-        if (!localVersion.matches("-.+-[0-9a-f]{8}")) {
-            return java.util.Optional.empty();
-        }
-        int dash = localVersion.length() - 9;
-        return java.util.Optional.of(new BuildIdentity(localVersion.substring(1, dash),
-                localVersion.substring(dash + 1)));
+        return localVersion.startsWith("-") ? ofName(localVersion.substring(1)) : java.util.Optional.empty();
+    }
+
+    /**
+     * A {@link #name()} read back ({@code <readable>-<8 hex>}, as a store entry or a build directory's mark names
+     * it); its hash is the 8 hex digits only. Empty when {@code name} has no such shape.
+     */
+    public static java.util.Optional<BuildIdentity> ofName(String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+)-([0-9a-f]{8})").matcher(name);
+        return m.matches() ? java.util.Optional.of(new BuildIdentity(m.group(1), m.group(2)))
+                : java.util.Optional.empty();
     }
 
     /**

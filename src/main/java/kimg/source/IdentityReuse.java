@@ -59,7 +59,9 @@ public final class IdentityReuse {
             if (e.name().equals(name)) {
                 console.info("reuse: hit " + name + " (store " + e.dir() + ")");
             } else {
-                stored = new BuildIdentity(e.name().substring(0, e.name().length() - 9), identity.hash());
+                // The entry's readable part with the full hash looked up (the name keeps only 8 hex digits of it).
+                stored = new BuildIdentity(BuildIdentity.ofName(e.name()).map(BuildIdentity::readable)
+                        .orElse(e.name()), identity.hash());
                 console.info("reuse: store hit under " + e.name() + " for " + name + " (same inputs, another"
                         + " readable name; it boots as " + e.release() + "; store " + e.dir() + ")");
             }

@@ -64,4 +64,15 @@ class BuildIdentityTest {
         assertEquals("series-20240101120000.1234-1-dev",
                 BuildIdentity.readableOfSeries("<20240101120000.1234-1-dev@example.org>"));
     }
+
+    @Test
+    void aNameAndALocalVersionReadBackIntoTheirParts() {
+        assertEquals(java.util.Optional.of(new BuildIdentity("v6.1.150-rc1", "3fa2b1c0")),
+                BuildIdentity.ofName("v6.1.150-rc1-3fa2b1c0"));
+        assertEquals(BuildIdentity.ofName("v6.1.150-3fa2b1c0"), BuildIdentity.ofLocalVersion("-v6.1.150-3fa2b1c0"));
+        assertTrue(BuildIdentity.ofName("v6.1.150").isEmpty());
+        assertTrue(BuildIdentity.ofName("-3fa2b1c0").isEmpty());
+        assertTrue(BuildIdentity.ofLocalVersion("v6.1.150-3fa2b1c0").isEmpty(), "a localversion starts with '-'");
+        assertTrue(BuildIdentity.ofLocalVersion("-debug").isEmpty());
+    }
 }
