@@ -207,6 +207,14 @@ public final class KernelBuilder {
         boolean neverLinked = modules && KernelGoals.neverLinked(buildDir);
         if (options.incremental() && neverLinked) {
             exec.console().warn("kernel: -i but no kernel was ever built in " + buildDir + ": building it whole once");
+        } else if (options.incremental() && modules && p.identity() != null
+                && !IdentityReuse.lastBuilt(buildDir).equals(Optional.of(p.identity().name()))) {
+            // The identity in use came from the store (or the last build did not finish): the build directory's
+            // objects and Module.symvers are another kernel's, so modules built on them would not match the one
+            // that boots.
+            exec.console().warn("kernel: -i but " + buildDir + " last built " + IdentityReuse.lastBuilt(buildDir)
+                    .orElse("no complete kernel") + ", not " + p.identity().name() + ": building it whole once");
+            neverLinked = true;
         }
         List<String> goals = KernelGoals.of(arch.imageTarget(), finalConfig, options.incremental(), neverLinked,
                 HostTools.onPath("python3"));
@@ -251,7 +259,9 @@ public final class KernelBuilder {
             add("selftests", exec.run("kernel-selftests", makeCmd(make.selftestsInstall(selftests.get()))).took());
         }
 
-        if (p.identity() != null && goals.contains(arch.imageTarget())) {
+        if (p.identity() != null && goals.contains(arch.imageTarget()) && options.incremental()) {
+            IdentityReuse.markBuilt(p.identity(), buildDir);
+        } else if (p.identity() != null && goals.contains(arch.imageTarget())) {
             long t0 = System.nanoTime();
             IdentityReuse.remember(p.identity(), release, buildDir, arch, modulesDir, KernelCheckout.store(config));
             add("store", Duration.ofNanos(System.nanoTime() - t0));

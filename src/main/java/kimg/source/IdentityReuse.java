@@ -72,6 +72,12 @@ public final class IdentityReuse {
         return Optional.empty();
     }
 
+    /** The name of the identity whose complete build {@code buildDir} holds, from its mark; empty when none. */
+    public static Optional<String> lastBuilt(Path buildDir) {
+        String name = read(buildDir.resolve(MARK));
+        return name.isEmpty() ? Optional.empty() : Optional.of(name);
+    }
+
     /** Before make: the build directory no longer holds a complete build of any identity. */
     public static void forget(Path buildDir) {
         try {
@@ -86,6 +92,14 @@ public final class IdentityReuse {
             Path modulesDir, KernelStore store) {
         store.put(identity, release, buildDir.resolve(arch.imagePath()), buildDir.resolve("vmlinux"),
                 buildDir.resolve("System.map"), modulesDir);
+        markBuilt(identity, buildDir);
+    }
+
+    /**
+     * After a complete build under -i (whose identity is read back from the .config, with only 8 hex digits of its
+     * hash, so it does not go into the store): marks the build directory only.
+     */
+    public static void markBuilt(BuildIdentity identity, Path buildDir) {
         try {
             Files.writeString(buildDir.resolve(MARK), identity.name(), StandardCharsets.UTF_8);
         } catch (IOException e) {

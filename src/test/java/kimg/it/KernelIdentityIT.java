@@ -1,6 +1,7 @@
 package kimg.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,20 @@ class KernelIdentityIT {
         assertEquals(ka.release(), kAgain.release());
         assertTrue(Files.isRegularFile(Path.of(kAgain.bzImage())), kAgain.bzImage());
         assertTrue(Files.isRegularFile(Path.of(kAgain.modulesDir(), MODULE_KO)), kAgain.modulesDir());
+
+        // -i after that store hit: the build directory still holds another build (its mark says so), so -i builds it
+        // whole once instead of modules on that vmlinux and Module.symvers; then it holds A, and -i is modules only.
+        Path builtModule = p.dir().resolve("mkosi.builddir/debian~bookworm~x86-64/kernel/worktree.o")
+                .resolve(MODULE_SOURCE.replace(".c", ".ko"));
+        KimgCli inc = KimgCli.run(p.dir(), "-C", p.dir().toString(), "build", "-i", "--kernel");
+        assertEquals(0, inc.status(), inc::toString);
+        // (B on a first run; on a rerun the patched build below is the last one in it)
+        assertTrue(inc.err().contains(", not " + ka.identity() + ": building it whole once"), inc::toString);
+        assertFalse(new String(Files.readAllBytes(builtModule), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("kimg-it: B"), "-i left B's module in the build directory");
+        KimgCli incAgain = KimgCli.run(p.dir(), "-C", p.dir().toString(), "build", "-i", "--kernel");
+        assertEquals(0, incAgain.status(), incAgain::toString);
+        assertFalse(incAgain.err().contains("building it whole once"), incAgain::toString);
 
         // A patch mailed on top of A: written here as format-patch output of a commit that adds a marker.
         KernelGitRepo.commit(p.repo(), p.exec(), "base", "kimg-it-patched", "thermal: say P", Map.of(MODULE_SOURCE,
