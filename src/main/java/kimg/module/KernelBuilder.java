@@ -44,11 +44,18 @@ public final class KernelBuilder {
     private final Map<String, Duration> steps = new LinkedHashMap<>();
     /** The environment of every make: the compile farm's (DISTCC_HOSTS, ...), else empty. */
     private Map<String, String> makeEnvironment = Map.of();
+    /** Where a kernel built by identity may come from without make (-f overrides it). */
+    private final IdentityReuse.Scope reuse;
 
     private KernelBuilder(Config config, BuildOptions options, Exec exec) {
+        this(config, options, exec, IdentityReuse.Scope.ANYWHERE);
+    }
+
+    private KernelBuilder(Config config, BuildOptions options, Exec exec, IdentityReuse.Scope reuse) {
         this.config = config;
         this.options = options;
         this.exec = exec;
+        this.reuse = reuse;
     }
 
     /**
@@ -60,6 +67,14 @@ public final class KernelBuilder {
      */
     public static KernelArtifacts build(Config config, BuildOptions options, Exec exec) {
         return new KernelBuilder(config, options, exec).run();
+    }
+
+    /**
+     * {@link #build}, with the kernel in the build directory itself ({@code kimg package}: the -devel tree,
+     * Module.symvers and headers are read from it): a kernel only the store holds is built again there.
+     */
+    public static KernelArtifacts buildInBuildDirectory(Config config, BuildOptions options, Exec exec) {
+        return new KernelBuilder(config, options, exec, IdentityReuse.Scope.BUILD_DIRECTORY).run();
     }
 
     /**
@@ -193,7 +208,7 @@ public final class KernelBuilder {
         Optional<Selftests> selftests = Selftests.of(config, tree);
         if (p.identity() != null && !options.incremental()) {
             var reused = IdentityReuse.lookup(p.identity(), buildDir, modulesRoot, arch, KernelCheckout.store(config),
-                    options.force() > 0, exec.console());
+                    options.force() > 0 ? IdentityReuse.Scope.NONE : reuse, exec.console());
             if (reused.isPresent()) {
                 return artifacts(reused.get().release(), lv, tree, buildDir, reused.get().image(),
                         reused.get().vmlinux(), reused.get().systemMap(), reused.get().modulesRoot(),

@@ -57,7 +57,7 @@ public final class PackageRun {
         checkPahole(exec);
         Config kernelConfig = PackageKernelConfig.derive(config, flavorFragments, fragment);
         int kernelFrom = exec.logs().records().size();
-        KernelArtifacts kernel = KernelBuilder.build(kernelConfig, options, exec);
+        KernelArtifacts kernel = KernelBuilder.buildInBuildDirectory(kernelConfig, options, exec);
         int kernelTo = exec.logs().records().size();
 
         Path outDir = config.outputDirectory().resolve("packages");

@@ -29,15 +29,28 @@ public final class IdentityReuse {
     public record Hit(BuildIdentity identity, String release, Path image, Path vmlinux, Path systemMap,
             Path modulesRoot, boolean inBuildDirectory) {}
 
+    /** Where a build may be reused from. */
+    public enum Scope {
+        /** The build directory, then the store: a build or a boot. */
+        ANYWHERE,
+        /**
+         * The build directory only: {@code kimg package}, whose -devel tree, Module.symvers and headers come from the
+         * build directory, which after a store hit would hold another build.
+         */
+        BUILD_DIRECTORY,
+        /** Nowhere: -f. */
+        NONE
+    }
+
     /**
-     * Looks {@code identity} up in the build directory, then in the store (by name, then by hash); prints
-     * {@code reuse: hit <identity>}, {@code reuse: store hit under <name> ...} when the store has the same build
-     * under another readable part, or why it builds. {@code forced} (-f) never reuses.
+     * Looks {@code identity} up in the build directory, then (with {@link Scope#ANYWHERE}) in the store (by name,
+     * then by hash); prints {@code reuse: hit <identity>}, {@code reuse: store hit under <name> ...} when the store
+     * has the same build under another readable part, or why it builds.
      */
     public static Optional<Hit> lookup(BuildIdentity identity, Path buildDir, Path modulesRoot, Architecture arch,
-            KernelStore store, boolean forced, Console console) {
+            KernelStore store, Scope scope, Console console) {
         String name = identity.name();
-        if (forced) {
+        if (scope == Scope.NONE) {
             console.info("reuse: -f, building " + name);
             return Optional.empty();
         }
@@ -53,6 +66,11 @@ public final class IdentityReuse {
             }
         }
         Optional<KernelStore.Entry> entry = store.lookup(identity, image.getFileName().toString());
+        if (entry.isPresent() && scope == Scope.BUILD_DIRECTORY) {
+            console.info("reuse: " + name + " is in the store but not in " + buildDir + ", which packaging reads:"
+                    + " building it there");
+            return Optional.empty();
+        }
         if (entry.isPresent()) {
             KernelStore.Entry e = entry.get();
             BuildIdentity stored = identity;

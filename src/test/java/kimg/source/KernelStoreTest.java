@@ -91,7 +91,7 @@ class KernelStoreTest {
         Console console = Console.plain(new PrintStream(out, true, StandardCharsets.UTF_8));
         Path emptyBuildDir = Files.createDirectories(tmp.resolve("worktree.o"));
         IdentityReuse.Hit hit = IdentityReuse.lookup(sha, emptyBuildDir, tmp.resolve("none"), Architecture.X86_64,
-                store, false, console).orElseThrow();
+                store, IdentityReuse.Scope.ANYWHERE, console).orElseThrow();
         assertEquals(tag, hit.identity(), "the identity of what boots: its release says v6.1.150");
         assertEquals(RELEASE, hit.release());
         assertFalse(hit.inBuildDirectory());
@@ -99,7 +99,35 @@ class KernelStoreTest {
         assertTrue(said.contains("reuse: store hit under " + tag.name() + " for " + sha.name()), said);
 
         out.reset();
-        assertTrue(IdentityReuse.lookup(sha, emptyBuildDir, tmp.resolve("none"), Architecture.X86_64, store, true,
-                console).isEmpty(), "-f reuses");
+        assertTrue(IdentityReuse.lookup(sha, emptyBuildDir, tmp.resolve("none"), Architecture.X86_64, store,
+                IdentityReuse.Scope.NONE, console).isEmpty(), "-f reuses");
+
+        // kimg package reads the build directory (the -devel tree): a kernel only the store holds is built there.
+        out.reset();
+        assertTrue(IdentityReuse.lookup(tag, emptyBuildDir, tmp.resolve("none"), Architecture.X86_64, store,
+                IdentityReuse.Scope.BUILD_DIRECTORY, console).isEmpty(), "package took a store hit");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("reuse: " + tag.name() + " is in the store but not"
+                + " in " + emptyBuildDir), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theBuildDirectorysOwnCompleteBuildIsAHitForPackagingToo() throws Exception {
+        Path buildDir = Files.createDirectories(tmp.resolve("worktree.o"));
+        Files.createDirectories(buildDir.resolve("arch/x86/boot"));
+        Files.writeString(buildDir.resolve(Architecture.X86_64.imagePath()), "image");
+        Files.createDirectories(buildDir.resolve("include/config"));
+        Files.writeString(buildDir.resolve("include/config/kernel.release"), RELEASE + "\n");
+        Path modulesRoot = tmp.resolve("modules");
+        IdentityReuse.markBuilt(tag, buildDir);
+        assertEquals(java.util.Optional.of(tag.name()), IdentityReuse.lastBuilt(buildDir));
+        Console quiet = Console.plain(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        for (IdentityReuse.Scope scope : List.of(IdentityReuse.Scope.ANYWHERE, IdentityReuse.Scope.BUILD_DIRECTORY)) {
+            IdentityReuse.Hit hit = IdentityReuse.lookup(tag, buildDir, modulesRoot, Architecture.X86_64, store, scope,
+                    quiet).orElseThrow();
+            assertTrue(hit.inBuildDirectory(), scope.toString());
+            assertEquals(RELEASE, hit.release());
+        }
+        IdentityReuse.forget(buildDir);
+        assertTrue(IdentityReuse.lastBuilt(buildDir).isEmpty());
     }
 }
