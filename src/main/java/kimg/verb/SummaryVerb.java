@@ -6,8 +6,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
+import kimg.config.Setting;
 import kimg.config.Summary;
 import kimg.exec.Exec;
 import kimg.exec.StepFailed;
@@ -32,6 +34,12 @@ public record SummaryVerb(BuildOptions options, boolean plan, boolean json) impl
     @Override
     public String name() {
         return "summary";
+    }
+
+    /** The plan is of a build: settings kimg cannot build with (Architecture=riscv64) are refused as build does. */
+    @Override
+    public List<Setting.Use> uses() {
+        return plan ? List.of(Setting.Use.BUILD) : List.of();
     }
 
     @Override

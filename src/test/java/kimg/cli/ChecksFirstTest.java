@@ -67,6 +67,15 @@ class ChecksFirstTest {
                 "cannot build riscv64", "--architecture=riscv64", "qemu");
     }
 
+    @Test
+    void aPlanForAnArchitectureKimgCannotBuild() {
+        // Was an internal error (exit 70): the plan resolved riscv64's missing image path.
+        ConfigTree tree = emptyProject().dir("src/linux/scripts/kconfig").file("src/linux/Makefile", "all:")
+                .file("mkosi.local.conf", "[Build]", "BuildSources=src/linux:kernel");
+        refused(tree, "cannot build riscv64", "--architecture=riscv64", "summary", "--plan");
+        refused(tree, "cannot build s390x", "--architecture=s390x", "summary", "--plan", "--json");
+    }
+
     /** Found by a new user's trial: these surfaced only after mmdebstrap had run for minutes. */
     @Test
     void aKernelSourceThatIsNotAKernelTree() {
