@@ -162,16 +162,27 @@ final class Verbs {
             + " each step built (reusing identities), booted and judged by CMD.", footer = {"", "Examples:",
             "  kimg bisect v6.1.100 v6.1.150 -- modprobe minix", "  kimg bisect base HEAD -- sh -c 'dmesg | grep -q ok'"})
     static final class Bisect implements VerbCommand {
-        // 2..*, not 3..*: picocli refuses the "--" of `bisect GOOD BAD -- CMD` while a minimum is still unmet; the
-        // verb's own check asks for the command.
-        @Parameters(paramLabel = "GOOD BAD CMD", arity = "2..*", description = "a good ref, a bad ref, then the guest"
-                + " command and its arguments (after --): exit 0 good, 125 skip, other bad")
-        List<String> args;
+        // Three positionals by index, not one multi-value one: picocli counts a multi-value positional's arity per
+        // run of arguments, so `GOOD BAD -- true` (one word after --) failed its minimum. The verb's own check asks
+        // for the command.
+        @Parameters(index = "0", paramLabel = "GOOD", description = "a good ref (tag, branch, SHA)")
+        String good;
+
+        @Parameters(index = "1", paramLabel = "BAD", description = "a bad ref")
+        String bad;
+
+        @Parameters(index = "2..*", arity = "0..*", paramLabel = "CMD", description = "the guest command and its"
+                + " arguments (after --): exit 0 good, 125 skip, other bad")
+        List<String> command;
 
         @Override
         public Verb verb(Request r) {
+            var args = new java.util.ArrayList<>(List.of(good, bad));
+            if (command != null) {
+                args.addAll(command);
+            }
             return new kimg.verb.BisectVerb(r.configInput(), new BuildOptions(false, List.of(), r.kernelConfig(),
-                    0, r.jobs()), args == null ? List.of() : args);
+                    0, r.jobs()), args);
         }
 
         @Override

@@ -31,6 +31,11 @@ public record GitCommands(Path repo) {
         return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", candidate + "^{commit}");
     }
 
+    /** Exit 0 when resolved commit {@code ancestor} is {@code commit} or one of its ancestors, 1 when not. */
+    public List<String> isAncestor(String ancestor, String commit) {
+        return git(repo, "merge-base", "--is-ancestor", ancestor, commit);
+    }
+
     /** The tree object of a resolved commit (a 40-hex SHA): what a KernelRef= without patches builds. */
     public List<String> treeOf(String commit) {
         return git(repo, "rev-parse", "--verify", "--end-of-options", commit + "^{tree}");

@@ -3,6 +3,7 @@ package kimg.verb;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import kimg.config.Origin;
 import kimg.config.Setting;
 import kimg.config.Settings;
 import kimg.config.ValueParser;
+import kimg.exec.Cmd;
 import kimg.exec.Exec;
 import kimg.exec.StepFailed;
 import kimg.fs.ProjectLock;
@@ -64,6 +66,11 @@ public record BisectVerb(ConfigInput base, BuildOptions options, List<String> ar
         for (String ref : args.subList(0, 2)) {
             ValueParser.GIT_REF.parse(ref, Origin.COMMAND_LINE, "bisect");
         }
+        Path repo = KernelBuilder.sourceTree(config);
+        if (!Files.exists(repo.resolve(".git"))) {
+            throw new ConfigError(config.origin(Settings.BUILD_SOURCES), "BuildSources", repo
+                    + " is not a git repository: kimg bisect needs the kernel's git history");
+        }
         var tools = new java.util.ArrayList<Tool>(ToolsNeeded.forBuild(config, options));
         tools.add(Tool.command("git", "git"));
         tools.addAll(ToolsNeeded.qemu(config));
@@ -77,6 +84,12 @@ public record BisectVerb(ConfigInput base, BuildOptions options, List<String> ar
         var git = new GitCommands(repo);
         String good = resolve(git, args.get(0), exec);
         String bad = resolve(git, args.get(1), exec);
+        // git bisect would build GOOD first and only then refuse; a BAD at or before GOOD is a swapped pair.
+        if (exec.runUnchecked("bisect-check-order", Cmd.of(git.isAncestor(bad, good))).exitStatus() == 0) {
+            throw ConfigError.usage("bisect: BAD " + args.get(1) + (good.equals(bad) ? " is the same commit as"
+                    : " is an ancestor of") + " GOOD " + args.get(0) + ": nothing to bisect (kimg bisect GOOD BAD"
+                    + " -- CMD: the older, good commit first)");
+        }
         Path worktree = config.moduleBuildDirectory("kernel").resolve(KernelCheckout.WORKTREE);
         HostTools.ensure("qemu", ToolsNeeded.qemu(config), exec);
         Bisect.Result result = Bisect.run(worktree, good, bad, commit -> step(commit, command, exec), exec);

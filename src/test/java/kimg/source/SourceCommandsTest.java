@@ -29,6 +29,11 @@ class SourceCommandsTest {
     }
 
     @Test
+    void isAncestorTakesResolvedCommits() {
+        golden("is-ancestor", new GitCommands(REPO).isAncestor(SHA, SHA.replace('0', 'f')));
+    }
+
+    @Test
     void worktreeAdd() {
         golden("worktree-add", new GitCommands(REPO).worktreeAdd(WORKTREE, SHA));
     }
