@@ -17,7 +17,7 @@ public final class KernelMakeEnvironment {
     /**
      * LLVM= as Linux's Documentation/kbuild/llvm.rst describes it: {@code 1}, a toolchain directory ending in
      * {@code /} (a prefix), or a version suffix starting with {@code -} ({@code LLVM=-15}); empty or {@code 0} is
-     * kimg's "not LLVM". LOCALVERSION=: printable, no whitespace.
+     * kimg's "not LLVM"; a directory must be absolute and hold an executable clang. LOCALVERSION=: printable, no whitespace, no '/'.
      *
      * @throws ConfigError naming the Environment= line (or EnvironmentFiles=) that set the variable (exit 2)
      */
@@ -29,10 +29,21 @@ public final class KernelMakeEnvironment {
                     + " an LLVM= value: 1, a directory ending in '/' or a suffix like -16 (variables are separated"
                     + " by spaces, not commas)");
         }
+        if (llvm != null && llvm.endsWith("/") && !llvm.startsWith("/")) {
+            // kbuild prefixes clang with it and runs make in the build directory: a relative one would point there.
+            throw new ConfigError(config.environmentOrigin("LLVM"), "Environment", "LLVM=" + llvm + ": a toolchain"
+                    + " directory must be an absolute path");
+        }
+        if (llvm != null && llvm.endsWith("/") && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(llvm)
+                .resolve("clang"))) {
+            throw new ConfigError(config.environmentOrigin("LLVM"), "Environment", "LLVM=" + llvm + " names a"
+                    + " toolchain directory without an executable clang");
+        }
         String localVersion = env.get("LOCALVERSION");
-        if (localVersion != null && !localVersion.matches("\\p{Graph}*")) {
+        if (localVersion != null && !localVersion.matches("[\\p{Graph}&&[^/]]*")) {
             throw new ConfigError(config.environmentOrigin("LOCALVERSION"), "Environment", "LOCALVERSION='"
-                    + localVersion + "' has whitespace or control characters: it becomes part of uname -r");
+                    + localVersion + "' has whitespace, '/' or control characters: it becomes part of uname -r and"
+                    + " of /lib/modules/$(uname -r)");
         }
     }
 
