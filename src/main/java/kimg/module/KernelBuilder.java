@@ -142,9 +142,13 @@ public final class KernelBuilder {
         ReconfigureDecision decision = ReconfigureDecision.fromStamp(
                 Files.isRegularFile(buildDir.resolve(".config")), KernelConfigStamp.read(buildDir), current);
         if (!decision.reconfigure() && !ReconfigureDecision.kconfigUnchanged(tree, buildDir)) {
+            var started = java.nio.file.attribute.FileTime.from(java.time.Instant.now());
             var listed = exec.capture("kernel-listnewconfig", makeCmd(make.listNewConfig()));
             add("configure", listed.took());
             decision = ReconfigureDecision.fromNewSymbols(listed.output());
+            if (!decision.reconfigure()) {
+                ReconfigureDecision.recordNoNewSymbols(buildDir, started);
+            }
         }
         if (decision.reconfigure()) {
             exec.console().info("kernel: configuring " + buildDir + " from " + choice.file() + " (" + decision.reason() + ")");

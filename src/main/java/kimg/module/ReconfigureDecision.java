@@ -20,6 +20,12 @@ import java.util.List;
  */
 public record ReconfigureDecision(boolean reconfigure, String reason) {
     public static final ReconfigureDecision KEEP = new ReconfigureDecision(false, ".config is up to date");
+    /**
+     * In a build directory: kimg's record that listnewconfig found nothing new, its mtime the time that check
+     * started. A build that reuses an identity runs no make, so kbuild's auto.conf keeps its old mtime after the
+     * worktree moved; without this record every later plan would have to say "if listnewconfig finds new symbols".
+     */
+    static final String CHECKED = "kimg-kconfig-checked";
 
     /** The first check, from files alone; {@link #KEEP} means: ask listnewconfig next. */
     public static ReconfigureDecision fromStamp(
@@ -70,8 +76,23 @@ public record ReconfigureDecision(boolean reconfigure, String reason) {
     }
 
     /**
+     * After {@code make listnewconfig} found no new symbol: records that no Kconfig file older than {@code started}
+     * (when the check began, so an edit made while it ran still counts) can bring one.
+     */
+    public static void recordNoNewSymbols(Path buildDir, FileTime started) {
+        Path stamp = buildDir.resolve(CHECKED);
+        try {
+            Files.writeString(stamp, "listnewconfig found no new symbols\n", StandardCharsets.UTF_8);
+            Files.setLastModifiedTime(stamp, started);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
      * True when kbuild's record of the Kconfig files exists and none of them is missing or newer than
-     * include/config/auto.conf: then listnewconfig cannot find anything and need not run.
+     * include/config/auto.conf (or than kimg's last listnewconfig that found nothing, {@link #recordNoNewSymbols}):
+     * then listnewconfig cannot find anything and need not run.
      */
     public static boolean kconfigUnchanged(Path sourceTree, Path buildDir) {
         Path cmd = buildDir.resolve("include/config/auto.conf.cmd");
@@ -85,6 +106,10 @@ public record ReconfigureDecision(boolean reconfigure, String reason) {
                 return false;
             }
             FileTime synced = Files.getLastModifiedTime(autoConf);
+            Path checked = buildDir.resolve(CHECKED);
+            if (Files.isRegularFile(checked) && Files.getLastModifiedTime(checked).compareTo(synced) > 0) {
+                synced = Files.getLastModifiedTime(checked);
+            }
             for (String f : files) {
                 Path p = sourceTree.resolve(f);
                 if (!Files.exists(p) || Files.getLastModifiedTime(p).compareTo(synced) > 0) {

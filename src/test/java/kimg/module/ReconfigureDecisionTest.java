@@ -115,6 +115,13 @@ class ReconfigureDecisionTest {
 
         Files.setLastModifiedTime(kconfig, java.nio.file.attribute.FileTime.fromMillis(t0.toMillis() + 2000));
         assertFalse(ReconfigureDecision.kconfigUnchanged(tree, dir.resolve("build")), "Kconfig edited");
+        // A listnewconfig that found nothing, begun after the edit, counts like kbuild's own sync (a build that
+        // reuses an identity runs no make); an edit after it began does not.
+        ReconfigureDecision.recordNoNewSymbols(dir.resolve("build"),
+                java.nio.file.attribute.FileTime.fromMillis(t0.toMillis() + 3000));
+        assertTrue(ReconfigureDecision.kconfigUnchanged(tree, dir.resolve("build")), "checked after the edit");
+        Files.setLastModifiedTime(kconfig, java.nio.file.attribute.FileTime.fromMillis(t0.toMillis() + 4000));
+        assertFalse(ReconfigureDecision.kconfigUnchanged(tree, dir.resolve("build")), "edited after the check");
         Files.delete(kconfig);
         assertFalse(ReconfigureDecision.kconfigUnchanged(tree, dir.resolve("build")), "Kconfig removed");
     }
