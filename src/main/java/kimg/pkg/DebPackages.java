@@ -78,11 +78,11 @@ final class DebPackages {
             Path release = repo.resolve("Release");
             Files.writeString(release, AptRelease.text("kimg kernel packages", date, List.of(
                     new AptRelease.Indexed("Packages", Files.size(index), Sha256.of(index)))));
-            exec.run("signing-deb-inrelease", Cmd.of(PackageCommands.gpgClearSign(key.gnupgHome(), key.keyId(),
+            exec.run("signing-deb-inrelease", key.command(PackageCommands.gpgClearSign(key.gnupgHome(), key.keyId(),
                     release, repo.resolve("InRelease"))));
-            exec.run("signing-deb-release", Cmd.of(PackageCommands.gpgDetachSign(key.gnupgHome(), key.keyId(),
+            exec.run("signing-deb-release", key.command(PackageCommands.gpgDetachSign(key.gnupgHome(), key.keyId(),
                     release, repo.resolve("Release.gpg"))));
-            PayloadTrees.copyFile(key.publicKey(), repo.resolve("signing-key.asc"));
+            PayloadTrees.copyFile(key.publicKey(), repo.resolve(PackageRun.PUBLIC_KEY));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

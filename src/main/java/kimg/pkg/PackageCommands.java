@@ -74,10 +74,12 @@ public final class PackageCommands {
                 "--passphrase", "", "--quick-generate-key", userId, "rsa3072", "sign", "never");
     }
 
-    /** The fingerprint of the key with {@code userId}, from gpg's machine-readable listing. */
-    public static List<String> gpgListKey(Path gnupgHome, String userId) {
-        return List.of("gpg", "--homedir", gnupgHome.toString(), "--batch", "--with-colons", "--list-secret-keys",
-                "=" + userId);
+    /**
+     * Every secret key of a keyring, machine-readable. No key is named: gpg exits 2 for a named key it lacks, and
+     * kimg matches the listing itself (see {@link SigningKey#matches}), so an expected miss is no failed step.
+     */
+    public static List<String> gpgListSecretKeys(Path gnupgHome) {
+        return List.of("gpg", "--homedir", gnupgHome.toString(), "--batch", "--with-colons", "--list-secret-keys");
     }
 
     public static List<String> gpgExportPublic(Path gnupgHome, String keyId, Path out) {

@@ -5,13 +5,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import kimg.config.BuildOptions;
 import kimg.config.Config;
 import kimg.config.ConfigError;
@@ -32,10 +32,17 @@ import kimg.module.KernelBuilder;
 public final class PackageRun {
     private PackageRun() {}
 
-    /** What one run made. */
-    /** What one run made; the kernel build's steps are the step records {@code [kernelFrom, kernelTo)}. */
-    public record Packages(KernelArtifacts kernel, List<Path> rpms, List<Path> debs, SigningKey key, int kernelFrom,
-            int kernelTo) {}
+    /**
+     * What one run made; the kernel build's steps are the step records {@code [kernelFrom, kernelTo)}.
+     *
+     * @param rpms the RPMs where they were published ({@code <OutputDirectory>/packages/rpm/})
+     * @param debs the DEBs where they were published ({@code <OutputDirectory>/packages/deb/})
+     * @param key  the key the RPMs and repositories were signed with (its public key published with them); empty
+     *             when nothing was signed (DEBs without PackageRepository=yes)
+     * @param repository PackageRepository=: the DEBs are in a signed apt repository
+     */
+    public record Packages(KernelArtifacts kernel, List<Path> rpms, List<Path> debs, Optional<SigningKey> key,
+            boolean repository, int kernelFrom, int kernelTo) {}
 
     /** The one entry point (Pipeline dispatches here). @return the exit code: 0, or a step failure is thrown */
     public static int run(Config config, BuildOptions options, Exec exec, PrintStream out) {
@@ -45,10 +52,26 @@ public final class PackageRun {
         return 0;
     }
 
+    /**
+     * Checks the signing key first (a key the keyring lacks is a config error before the kernel build), builds the
+     * kernel, then builds and signs every package and repository under the build root's {@code package/out/}, and
+     * only when all of that succeeded moves them into {@code <OutputDirectory>/packages/}: a failed or interrupted
+     * run leaves the previous packages as they were.
+     */
     public static Packages make(Config config, BuildOptions options, Exec exec, Map<String, String> env) {
         PackageSettings settings = PackageSettings.of(config);
         List<Path> flavorFragments = PackageSettings.flavorFragments(config);
         Path keys = config.cacheDirectory().resolve("kimg-package");
+        Optional<SigningKey> found = SigningKey.forRun(config, settings, keys.resolve("gnupg"), env, exec);
+        try {
+            return make(config, settings, flavorFragments, keys, found, options, exec);
+        } finally {
+            found.ifPresent(k -> k.release(exec));
+        }
+    }
+
+    private static Packages make(Config config, PackageSettings settings, List<Path> flavorFragments, Path keys,
+            Optional<SigningKey> found, BuildOptions options, Exec exec) {
         Path fragment = null;
         if (settings.moduleSigning()) {
             Path key = ModuleSigningKey.ensure(settings, keys, config.directory().getFileName().toString(), exec);
@@ -60,37 +83,45 @@ public final class PackageRun {
         KernelArtifacts kernel = KernelBuilder.buildInBuildDirectory(kernelConfig, options, exec);
         int kernelTo = exec.logs().records().size();
 
-        Path outDir = config.outputDirectory().resolve("packages");
         Path work = kernelConfig.buildRoot().resolve("package");
+        Path staged = fresh(work.resolve("out"));
+        Optional<SigningKey> key = found.map(k -> k.exportPublic(staged.resolve(PUBLIC_KEY), exec));
         List<ModuleDef> kmods = KernelModules.of(config);
         var rpms = new ArrayList<Path>();
         var debs = new ArrayList<Path>();
-        createDirectories(outDir);
-        SigningKey key = SigningKey.ensure(settings, keys.resolve("gnupg"), config.directory().getFileName().toString(),
-                outDir, env, exec);
-        try {
-            String arch = config.architecture().kbuildArch();
-            for (String format : settings.formats()) {
-                Path formatWork = fresh(work.resolve(format));
-                if (format.equals("rpm")) {
-                    rpms.addAll(RpmPackages.build(settings, kernel, kmods, arch, config.architecture().rpmName(),
-                            formatWork, outDir.resolve("rpm"), options.jobs(), exec));
-                    RpmPackages.signAndVerify(rpms, key, formatWork, exec);
-                    if (settings.repository()) {
-                        RpmPackages.repository(rpms, key, outDir.resolve("rpm-repo"), exec);
-                    }
-                } else {
-                    debs.addAll(DebPackages.build(settings, kernel, kmods, arch, config.architecture().debName(),
-                            formatWork, outDir.resolve("deb"), options.jobs(), exec));
-                    if (settings.repository()) {
-                        DebPackages.repository(debs, key, outDir.resolve("deb-repo"), exec);
-                    }
+        String arch = config.architecture().kbuildArch();
+        for (String format : settings.formats()) {
+            Path formatWork = fresh(work.resolve(format));
+            Path repo = staged.resolve(format + "-repo");
+            if (format.equals("rpm")) {
+                rpms.addAll(RpmPackages.build(settings, kernel, kmods, arch, config.architecture().rpmName(),
+                        formatWork, staged.resolve("rpm"), options.jobs(), exec));
+                RpmPackages.signAndVerify(rpms, key.orElseThrow(), formatWork, exec);
+                if (settings.repository()) {
+                    RpmPackages.repository(rpms, key.orElseThrow(), repo, exec);
+                }
+            } else {
+                debs.addAll(DebPackages.build(settings, kernel, kmods, arch, config.architecture().debName(),
+                        formatWork, staged.resolve("deb"), options.jobs(), exec));
+                if (settings.repository()) {
+                    DebPackages.repository(debs, key.orElseThrow(), repo, exec);
                 }
             }
-        } finally {
-            key.release(exec);
         }
-        return new Packages(kernel, rpms, debs, key, kernelFrom, kernelTo);
+        Path outDir = config.outputDirectory().resolve("packages");
+        var entries = new ArrayList<String>();
+        settings.formats().forEach(f -> entries.addAll(List.of(f, f + "-repo")));
+        key.ifPresent(k -> entries.add(PUBLIC_KEY));
+        PackageOutput.publish(staged, outDir, entries);
+        return new Packages(kernel, published(rpms, staged, outDir), published(debs, staged, outDir),
+                key.map(k -> k.publishedAt(outDir.resolve(PUBLIC_KEY))), settings.repository(), kernelFrom, kernelTo);
+    }
+
+    /** The public key's name beside the packages (and in each repository), for rpm --import and signed-by. */
+    static final String PUBLIC_KEY = "signing-key.asc";
+
+    private static List<Path> published(List<Path> files, Path staged, Path outDir) {
+        return files.stream().map(f -> outDir.resolve(staged.relativize(f))).toList();
     }
 
     /** Before a build that may link BTF: a pahole too old for DWARF5 fails minutes into the link otherwise. */
@@ -118,11 +149,12 @@ public final class PackageRun {
                 key[1], jobs, exec);
     }
 
-    /** Moves a built package into the output directory (replacing an older file of the same name). */
-    static Path publish(Path file, Path dir) {
+    /** Moves a built package into {@code dir} (kimg's staging directory; replacing an older file of that name). */
+    static Path moveInto(Path file, Path dir) {
         try {
             createDirectories(dir);
-            return Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            return Files.move(file, dir.resolve(file.getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,8 +13,10 @@ public final class PackageTools {
     public static List<Tool> needed(Config config) {
         PackageSettings s = PackageSettings.of(config);
         var tools = new ArrayList<Tool>(HostTools.KERNEL);
-        tools.add(Tool.command("gpg", "gpg"));
-        tools.add(Tool.command("gpgconf", "gpgconf"));
+        if (SigningKey.needed(s)) {
+            tools.add(Tool.command("gpg", "gpg"));
+            tools.add(Tool.command("gpgconf", "gpgconf"));
+        }
         tools.add(Tool.command("strip", "binutils"));
         tools.add(Tool.command("openssl", "openssl"));
         if (s.formats().contains("rpm")) {

@@ -45,7 +45,7 @@ final class RpmPackages {
         exec.run(step, Cmd.of(PackageCommands.rpmbuild(top.toAbsolutePath(), stage.toAbsolutePath(), spec, rpmArch)));
         try (var s = Files.walk(top.resolve("RPMS"))) {
             return s.filter(p -> p.getFileName().toString().endsWith(".rpm")).sorted().toList().stream()
-                    .map(p -> PackageRun.publish(p, outDir)).toList();
+                    .map(p -> PackageRun.moveInto(p, outDir)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,7 +59,7 @@ final class RpmPackages {
         Path macros = work.resolve("rpm-sign.macros");
         PackageRun.write(macros, PackageCommands.rpmSignMacros(key.gnupgHome(), key.keyId(),
                 PackageCommands.onPath("gpg", System.getenv("PATH"))), "rw-------");
-        exec.run("signing-rpm", Cmd.of(PackageCommands.rpmSign(macros, rpms)));
+        exec.run("signing-rpm", key.command(PackageCommands.rpmSign(macros, rpms)));
         Path db = work.resolve("rpmdb").toAbsolutePath();
         PackageRun.createDirectories(db);
         exec.run("signing-rpm-initdb", Cmd.of(PackageCommands.rpmInitDb(db)));
@@ -79,8 +79,8 @@ final class RpmPackages {
         rpms.forEach(p -> PayloadTrees.copyFile(p, repo.resolve(p.getFileName())));
         exec.run("rpm-build-repository", Cmd.of(PackageCommands.createrepo(repo)));
         Path repomd = repo.resolve("repodata/repomd.xml");
-        exec.run("signing-rpm-repository", Cmd.of(PackageCommands.gpgDetachSign(key.gnupgHome(), key.keyId(), repomd,
-                repo.resolve("repodata/repomd.xml.asc"))));
+        exec.run("signing-rpm-repository", key.command(PackageCommands.gpgDetachSign(key.gnupgHome(), key.keyId(),
+                repomd, repo.resolve("repodata/repomd.xml.asc"))));
         PayloadTrees.copyFile(key.publicKey(), repo.resolve("RPM-GPG-KEY-kimg"));
     }
 }

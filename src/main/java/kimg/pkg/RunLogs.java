@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,9 +56,14 @@ public final class RunLogs {
     static String summaryLine(PackageRun.Packages p, Duration total, Map<String, Duration> durations) {
         var parts = new ArrayList<String>();
         durations.forEach((k, v) -> parts.add(k.replace(".log", "") + " " + seconds(v)));
-        return "packaged " + p.kernel().release() + ": " + p.rpms().size() + " rpm, " + p.debs().size()
-                + " deb, signed by " + p.key().keyId() + " in " + seconds(total) + " (" + String.join(", ", parts) + ")";
+        return "packaged " + p.kernel().release() + ": " + p.rpms().size() + " rpm, " + p.debs().size() + " deb"
+                + (p.debs().isEmpty() || p.repository() ? "" : UNSIGNED_DEBS)
+                + p.key().map(k -> ", signed by " + k.keyId()).orElse("") + " in " + seconds(total) + " ("
+                + String.join(", ", parts) + ")";
     }
+
+    /** What the summary says of DEBs outside a repository: no .deb carries a signature, apt checks the Release. */
+    static final String UNSIGNED_DEBS = " (unsigned: Debian signs the apt repository, PackageRepository=yes)";
 
     static String seconds(Duration d) {
         return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
@@ -81,20 +88,33 @@ public final class RunLogs {
                 if (r.log() == null || !Files.isRegularFile(r.log())) {
                     continue;
                 }
-                Path gathered = dir.resolve(kind(r.step(), i >= p.kernelFrom() && i < p.kernelTo()));
+                Path gathered = privateFile(dir.resolve(kind(r.step(), i >= p.kernelFrom() && i < p.kernelTo())));
                 Files.writeString(gathered, "==> " + r.log().getFileName() + " (exit " + r.exitStatus() + ", "
                         + seconds(r.duration()) + ")\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 Files.write(gathered, Files.readAllBytes(r.log()), StandardOpenOption.APPEND);
             }
             Map<String, Duration> durations = durations(records, p.kernelFrom(), p.kernelTo());
             String line = summaryLine(p, total, durations);
-            Files.writeString(dir.resolve("report-summary.log"), report(line, p, records, versions));
+            Files.writeString(privateFile(dir.resolve("report-summary.log")), report(line, p, records, versions));
             exec.console().info(line);
             exec.console().info("packages: " + p.rpms().stream().findFirst().or(() -> p.debs().stream().findFirst())
                     .map(Path::getParent).map(Path::getParent).orElse(dir) + "; logs: " + dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@code file}, created readable by its owner only as every step log is (StepLogs): the gathered logs hold the
+     * same build output. An older kimg's 0644 file is made 0600.
+     */
+    static Path privateFile(Path file) throws IOException {
+        var mode = PosixFilePermissions.fromString("rw-------");
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(mode));
+        }
+        Files.setPosixFilePermissions(file, mode);
+        return file;
     }
 
     private static String report(String line, PackageRun.Packages p, List<StepRecord> records,

@@ -85,7 +85,8 @@ class PackageIT {
         // rpm -K against a database holding only the project's key: kimg's own check, repeated here.
         Path db = Files.createDirectories(project.resolve("rpmdb"));
         run("rpm-initdb", "rpm", "--dbpath", db.toString(), "--initdb");
-        run("rpm-import", "rpm", "--dbpath", db.toString(), "--import", made.key().publicKey().toString());
+        run("rpm-import", "rpm", "--dbpath", db.toString(), "--import",
+                made.key().orElseThrow().publicKey().toString());
         var check = new ArrayList<>(List.of("rpm", "--dbpath", db.toString(), "-K"));
         made.rpms().forEach(p -> check.add(p.toString()));
         String k = run("rpm-K", check.toArray(String[]::new));
@@ -142,7 +143,8 @@ class PackageIT {
         Path repo = made.debs().get(0).getParent().resolveSibling("deb-repo");
         Path home = Files.createDirectories(project.resolve("verify-gnupg"));
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        run("gpg-import", "gpg", "--homedir", home.toString(), "--batch", "--import", made.key().publicKey().toString());
+        run("gpg-import", "gpg", "--homedir", home.toString(), "--batch", "--import",
+                made.key().orElseThrow().publicKey().toString());
         String verify = exec.capture("gpg-verify", Cmd.of("gpg", "--homedir", home.toString(), "--batch", "--verify",
                 repo.resolve("InRelease").toString())).text();
         assertTrue(verify.contains("Good signature"), verify);

@@ -39,7 +39,7 @@ class PackageCommandsTest {
     @Test
     void gpgCommandsUseKimgsHome() {
         golden("gpg-generate-key", PackageCommands.gpgGenerateKey(HOME, SigningKey.userId("my project")));
-        golden("gpg-list-key", PackageCommands.gpgListKey(HOME, SigningKey.userId("proj")));
+        golden("gpg-list-secret-keys", PackageCommands.gpgListSecretKeys(HOME));
         golden("gpg-export", PackageCommands.gpgExportPublic(HOME, KEY, Path.of("/out/packages/signing-key.asc")));
         golden("gpg-stop-agent", PackageCommands.gpgStopAgent(HOME));
         golden("gpg-detach-sign", PackageCommands.gpgDetachSign(HOME, KEY, Path.of("/r/repodata/repomd.xml"),

@@ -1,6 +1,7 @@
 package kimg.pkg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,10 +106,40 @@ class PackageRulesTest {
     }
 
     @Test
-    void fingerprintComesFromTheSecretKeysFprLine() {
-        assertEquals(Optional.of("ABCD"), SigningKey.fingerprint(List.of("$ gpg ...", "sec:u:3072:1:X:1::::::",
-                "fpr:::::::::ABCD:", "uid:u::::::::kimg:", "ssb:u:3072", "fpr:::::::::EEEE:")));
-        assertEquals(Optional.empty(), SigningKey.fingerprint(List.of("gpg: error reading key")));
+    void secretKeysComeFromTheColonListingWithFingerprintsAndUserIds() {
+        var keys = SigningKey.secretKeys(List.of("$ gpg ...", "sec:u:3072:1:X:1::::::", "fpr:::::::::abcd:",
+                "uid:u::::::::Jane Doe <jane\\x3awork@example.org>:", "ssb:u:3072", "fpr:::::::::EEEE:",
+                "sec:u:3072:1:Y:1::::::", "fpr:::::::::FFFF0000:"));
+        assertEquals(List.of(new SigningKey.ListedKey(List.of("ABCD", "EEEE"),
+                List.of("Jane Doe <jane:work@example.org>")), new SigningKey.ListedKey(List.of("FFFF0000"), List.of())),
+                keys);
+        assertEquals(List.of(), SigningKey.secretKeys(List.of("gpg: error reading key")));
+    }
+
+    /** A PackageSigningKey= is found as gpg finds it: a key id ending a fingerprint, or a piece of a user id. */
+    @Test
+    void aSigningKeyMatchesByKeyIdOrUserId() {
+        var key = new SigningKey.ListedKey(List.of("28965CD09E902E30DB28B119CC0200C8AA093998",
+                "1111222233334444555566667777888899990000"), List.of("Jane Doe <jane@example.org>"));
+        for (String spec : List.of("28965CD09E902E30DB28B119CC0200C8AA093998", "CC0200C8AA093998", "0xaa093998",
+                "99990000", "jane@example.org", "JANE", "example.org")) {
+            assertTrue(SigningKey.matches(key, spec), spec);
+        }
+        for (String spec : List.of("NOSUCHKEY1234", "AA093999", "john@example.org", "28965CD0")) {
+            assertFalse(SigningKey.matches(key, spec), spec);
+        }
+    }
+
+    /** Debian signs the apt repository, never a .deb: DEBs alone need no key, RPMs or a repository do. */
+    @Test
+    void onlyRpmsAndRepositoriesNeedASigningKey() {
+        assertFalse(SigningKey.needed(PackageSettings.of(Config.ofValues(dir, Map.of("PackageFormat",
+                List.of("deb"))))));
+        assertTrue(SigningKey.needed(PackageSettings.of(Config.ofValues(dir, Map.of("PackageFormat", List.of("deb"),
+                "PackageRepository", List.of("yes"))))));
+        assertTrue(SigningKey.needed(PackageSettings.of(Config.ofValues(dir, Map.of()))));
+        var debTools = PackageTools.needed(Config.ofValues(dir, Map.of("PackageFormat", List.of("deb"))));
+        assertTrue(debTools.stream().noneMatch(t -> t.name().startsWith("gpg")), debTools::toString);
     }
 
     @Test
