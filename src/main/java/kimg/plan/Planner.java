@@ -133,7 +133,7 @@ public final class Planner {
             identity = new BuildPlan.Identity(identity.ref(), identity.patches(), identity.series(),
                     identity.readable(), identity.worktree(), identity.store(), last.isEmpty() ? null : last, null, null);
         }
-        return new BuildPlan.Kernel(tree, choice.file(), choice.chosenBy(), choice.baseTargets(), lv.value(),
+        return new BuildPlan.Kernel(tree, choice.file(), choice.chosenBy(), choice.baseTargets(), fragments, lv.value(),
                 buildDir, variables, reconfigure, goals, freshness, identity);
     }
 

@@ -46,6 +46,22 @@ class KernelVariantsPlanTest {
     }
 
     @Test
+    void thePlanNamesEveryFragmentMergedOnTopInMergeOrder() {
+        Path extra = p.project.resolve("extra.config");
+        PlanProject.write(extra, "CONFIG_PRINTK=y\n");
+        BuildPlan plan = Planner.plan(p.config("Debug=yes", "KernelConfigFragments=" + extra),
+                BuildOptions.defaults());
+        Path debug = p.project.resolve(KernelDebug.FILE_NAME);
+        assertEquals(java.util.List.of(extra, debug), plan.kernel().configFragments());
+        assertTrue(PlanReport.text(plan).contains("\n  merged on top: " + extra + ", " + debug + "\n"),
+                PlanReport.text(plan));
+        assertTrue(PlanReport.json(plan).contains("\"configFragments\" : [ \"" + extra + "\", \"" + debug + "\" ]"),
+                PlanReport.json(plan));
+        assertTrue(PlanReport.text(Planner.plan(p.config(), BuildOptions.defaults()))
+                .contains("\n  merged on top: (none)\n"));
+    }
+
+    @Test
     void aBuiltPlainKernelStaysCurrentWhileTheDebugOneWasNeverBuilt() {
         p.markKernelBuilt(p.config());
         assertEquals(BuildPlan.Freshness.CURRENT, kernel().freshness());
