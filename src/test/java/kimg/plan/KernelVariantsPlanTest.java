@@ -100,6 +100,31 @@ class KernelVariantsPlanTest {
     }
 
     @Test
+    void debugInTheEnvironmentTakesTheDocumentedValuesAndRefusesOthersNamingTheLine() throws Exception {
+        for (String on : java.util.List.of("1", "yes", "TRUE", "y")) {
+            assertTrue(KernelDebug.wanted(p.config("Environment=DEBUG=" + on)), on);
+        }
+        for (String off : java.util.List.of("0", "no", "False", "n", "")) {
+            assertTrue(!KernelDebug.wanted(p.config("Environment=DEBUG=" + off)), off);
+        }
+        PlanProject.write(p.project.resolve("mkosi.conf.d/debug.conf"), "[Build]\nEnvironment=DEBUG=maybe\n");
+        Config maybe = p.config();
+        ConfigError e = assertThrows(ConfigError.class, () -> KernelDebug.wanted(maybe));
+        assertEquals("Environment", e.setting());
+        assertTrue(e.render().startsWith(p.project.resolve("mkosi.conf.d/debug.conf") + ":2: Environment=: DEBUG='maybe'"
+                + " is not a debug switch"), e.render());
+        assertThrows(ConfigError.class, () -> Planner.checkBeforeBuild(maybe, BuildOptions.defaults()));
+    }
+
+    @Test
+    void aBuildChecksTheDebugFragmentBeforeAnyStep() throws Exception {
+        java.nio.file.Files.delete(p.project.resolve(KernelDebug.FILE_NAME));
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> Planner.checkBeforeBuild(p.config("Debug=yes"), BuildOptions.defaults()));
+        assertEquals("Debug", e.setting());
+    }
+
+    @Test
     void aDebugKernelGetsFourTimesTheRunTimeout() {
         assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(240)),
                 KernelDebug.runTimeout(p.config("Debug=yes", "RunTimeout=60")));
