@@ -42,12 +42,7 @@ class MatrixPlanTest {
 
     @Test
     void eachCellHasItsOwnBuildDirectoryOutputAndPorts() throws Exception {
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Path tree = tmp.resolve("linux");
-        Files.createDirectories(tree.resolve("scripts/kconfig"));
-        Files.writeString(tree.resolve("Makefile"), "");
-        Files.writeString(project.resolve("mkosi.conf"), "[Build]\nBuildSources=" + tree + ":kernel\n");
-        Files.writeString(project.resolve("mkosi.kernel.config"), "CONFIG_MODULES=y\n");
+        Path project = project("CONFIG_MODULES=y\n");
         Files.writeString(project.resolve("mkosi.kernel.arm64.config"), "CONFIG_PCI_HOST_GENERIC=y\n");
         Files.writeString(project.resolve("mkosi.kernel.debug.config"), "CONFIG_LOCALVERSION=\"-debug\"\n");
         var buildDirs = new HashSet<Path>();
@@ -72,14 +67,20 @@ class MatrixPlanTest {
         assertEquals(8, buildDirs.size());
     }
 
-    @Test
-    void everyCellsKernelConfigInputsAreCheckedBeforeAnyStep() throws Exception {
+    /** A project on a fake kernel tree (Makefile, scripts/kconfig) whose mkosi.kernel.config is {@code kernelConfig}. */
+    private Path project(String kernelConfig) throws Exception {
         Path project = Files.createDirectories(tmp.resolve("project"));
         Path tree = tmp.resolve("linux");
         Files.createDirectories(tree.resolve("scripts/kconfig"));
         Files.writeString(tree.resolve("Makefile"), "");
         Files.writeString(project.resolve("mkosi.conf"), "[Build]\nBuildSources=" + tree + ":kernel\n");
-        Files.writeString(project.resolve("mkosi.kernel.config"), "CONFIG_MODULES=y\nCONFIG_X86_64=y\n");
+        Files.writeString(project.resolve("mkosi.kernel.config"), kernelConfig);
+        return project;
+    }
+
+    @Test
+    void everyCellsKernelConfigInputsAreCheckedBeforeAnyStep() throws Exception {
+        Path project = project("CONFIG_MODULES=y\nCONFIG_X86_64=y\n");
         ConfigInput base = ConfigInput.of(project);
         Matrix.checkCells(base, MatrixPlan.of(List.of("x86-64"), COMPILERS, List.of("no")));
         // No mkosi.kernel.debug.config: the debug cell is refused, as Debug=yes summary --plan refuses it.
