@@ -30,6 +30,9 @@ import kimg.config.ConfigError;
  * merge_config.sh and runs olddefconfig. {@code Environment=KCONFIG_BASE=TARGET...} overrides the directive
  * (an empty value: use the file as a whole config).
  *
+ * <p>A file that sets a symbol only another architecture has is refused (an x86-64 config for arm64 would build a
+ * kernel without the virt machine's console); a generic fragment without such symbols serves every architecture.
+ *
  * @param file        the chosen file, absolute
  * @param chosenBy    what chose it, for messages and summary ("-c", "Environment=CONFIG", "kernel tree", "project")
  * @param baseTargets the make config targets to start from; empty: the file is a whole config
@@ -38,6 +41,9 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
     public static final String FILE_NAME = "mkosi.kernel.config";
     static final String DIRECTIVE = "# kimg: base=";
     private static final Pattern CONFIG_TARGET = Pattern.compile("[A-Za-z0-9_.-]*config");
+    private static final Pattern X86_SYMBOL =
+            Pattern.compile("CONFIG_(X86|X86_[A-Z0-9_]+|UNWINDER_(ORC|FRAME_POINTER|GUESS))=[ym]");
+    private static final Pattern ARM64_SYMBOL = Pattern.compile("CONFIG_(ARM64|ARM64_[A-Z0-9_]+)=[ym]");
 
     public KernelConfigChoice {
         baseTargets = List.copyOf(baseTargets);
@@ -45,7 +51,8 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
 
     /**
      * @param kernelConfig the {@code -c FILE} given, absolute, or null
-     * @throws ConfigError when the chosen file does not exist, or its base directive names a non-config target
+     * @throws ConfigError when the chosen file does not exist, sets a symbol only another architecture has
+     *                     ({@link #otherArchitecture}), or its base directive names a non-config target
      */
     public static KernelConfigChoice choose(Config config, Path kernelConfig, Path sourceTree) {
         Map<String, String> env = config.environment();
@@ -124,10 +131,6 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
         return foreign == null ? Optional.empty()
                 : lines.stream().map(String::strip).filter(l -> foreign.matcher(l).matches()).findFirst();
     }
-
-    private static final Pattern X86_SYMBOL =
-            Pattern.compile("CONFIG_(X86|X86_[A-Z0-9_]+|UNWINDER_(ORC|FRAME_POINTER|GUESS))=[ym]");
-    private static final Pattern ARM64_SYMBOL = Pattern.compile("CONFIG_(ARM64|ARM64_[A-Z0-9_]+)=[ym]");
 
     /** The base targets named by a {@code # kimg: base=...} first line, or none. */
     static List<String> directive(List<String> lines, Path file) {
