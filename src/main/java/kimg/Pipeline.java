@@ -34,6 +34,8 @@ public final class Pipeline {
         // Before any verb, so that summary rejects what build would.
         OutputLocations.check(config);
         QemuListeners.check(config);
+        // Flavor= naming no mkosi.flavors/<Flavor>/*.config is a broken config, not only a broken kimg package.
+        kimg.pkg.PackageSettings.flavorFragments(config);
         Prepared prepared = verb.prepare(config);
         if (!prepared.runsSteps()) {
             return prepared.work().run(new VerbContext(config, null, null, out));

@@ -24,7 +24,9 @@ import java.util.stream.Stream;
 import kimg.config.BuildOptions;
 import kimg.config.ConfigError;
 import kimg.config.ConfigInput;
+import kimg.config.ConfigLoader;
 import kimg.exec.StepFailed;
+import kimg.plan.Planner;
 import kimg.verb.BuildVerb;
 import kimg.verb.RunVerb;
 import kimg.verb.Verb;
@@ -105,6 +107,28 @@ public final class Matrix {
         } finally {
             boots.shutdownNow();
             awaitGuests(boots);
+        }
+    }
+
+    /**
+     * Every cell's config as its build would load it, checked as {@code kimg build} checks it before any step
+     * ({@link Planner#checkBeforeBuild}: the kernel tree, the cell's kernel config and architecture, a debug cell's
+     * fragment), so that a cell that could never build stops the matrix before the first cell's build starts.
+     *
+     * @throws ConfigError the first cell's error, its message starting with the cell's name
+     */
+    public static void checkCells(ConfigInput base, MatrixPlan plan) {
+        Path outputRoot = base.directory().resolve("mkosi.output/matrix");
+        BuildOptions options = new BuildOptions(false, List.of(), null, 0, 1);
+        for (MatrixPlan.Cell cell : plan.cells()) {
+            Verb build = new BuildVerb(options, false, false);
+            ConfigInput input = base.withOverrides(overrides(base.overrides(), cell.overrides(outputRoot)))
+                    .withUses(build.uses());
+            try {
+                Planner.checkBeforeBuild(ConfigLoader.load(input), options);
+            } catch (ConfigError e) {
+                throw new ConfigError(e.origin(), e.setting(), "matrix cell " + cell.name() + ": " + e.getMessage());
+            }
         }
     }
 

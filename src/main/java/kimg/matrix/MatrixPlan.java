@@ -9,7 +9,7 @@ import kimg.config.Architecture;
 import kimg.config.ConfigError;
 
 /**
- * The cells of {@code kimg matrix --arch A,B --compiler gcc,clang --debug no,yes}: every combination, in the order
+ * The cells of {@code kimg matrix --arch A,B --compiler gcc,clang --debug-variants no,yes}: every combination, in the order
  * the axes were given (architecture outermost), each with the settings that make it a build of its own.
  *
  * <p>Isolation comes from the build's own identity: the architecture picks {@code <dist>~<rel>~<arch>}, Debug=yes
@@ -77,11 +77,12 @@ public record MatrixPlan(List<Cell> cells) {
             }
         }
         var flags = new ArrayList<Boolean>();
-        for (String d : nonEmpty("--debug", debugs)) {
+        for (String d : nonEmpty("--debug-variants", debugs)) {
             switch (d.toLowerCase(Locale.ROOT)) {
                 case "yes", "true", "1", "y" -> flags.add(true);
                 case "no", "false", "0", "n" -> flags.add(false);
-                default -> throw ConfigError.usage("kimg matrix --debug: '" + d + "' is not yes or no");
+                default -> throw ConfigError.usage("kimg matrix --debug-variants: " + ConfigError.quote(d)
+                        + " is not yes or no");
             }
         }
         var cells = new ArrayList<Cell>();

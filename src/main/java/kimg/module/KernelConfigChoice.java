@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import kimg.config.Architecture;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 
@@ -28,6 +30,9 @@ import kimg.config.ConfigError;
  * merge_config.sh and runs olddefconfig. {@code Environment=KCONFIG_BASE=TARGET...} overrides the directive
  * (an empty value: use the file as a whole config).
  *
+ * <p>A file that sets a symbol only another architecture has is refused (an x86-64 config for arm64 would build a
+ * kernel without the virt machine's console); a generic fragment without such symbols serves every architecture.
+ *
  * @param file        the chosen file, absolute
  * @param chosenBy    what chose it, for messages and summary ("-c", "Environment=CONFIG", "kernel tree", "project")
  * @param baseTargets the make config targets to start from; empty: the file is a whole config
@@ -36,6 +41,9 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
     public static final String FILE_NAME = "mkosi.kernel.config";
     static final String DIRECTIVE = "# kimg: base=";
     private static final Pattern CONFIG_TARGET = Pattern.compile("[A-Za-z0-9_.-]*config");
+    private static final Pattern X86_SYMBOL =
+            Pattern.compile("CONFIG_(X86|X86_[A-Z0-9_]+|UNWINDER_(ORC|FRAME_POINTER|GUESS))=[ym]");
+    private static final Pattern ARM64_SYMBOL = Pattern.compile("CONFIG_(ARM64|ARM64_[A-Z0-9_]+)=[ym]");
 
     public KernelConfigChoice {
         baseTargets = List.copyOf(baseTargets);
@@ -43,7 +51,8 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
 
     /**
      * @param kernelConfig the {@code -c FILE} given, absolute, or null
-     * @throws ConfigError when the chosen file does not exist, or its base directive names a non-config target
+     * @throws ConfigError when the chosen file does not exist, sets a symbol only another architecture has
+     *                     ({@link #otherArchitecture}), or its base directive names a non-config target
      */
     public static KernelConfigChoice choose(Config config, Path kernelConfig, Path sourceTree) {
         Map<String, String> env = config.environment();
@@ -70,24 +79,57 @@ public record KernelConfigChoice(Path file, String chosenBy, List<String> baseTa
         }
         file = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(file)) {
+            if (by.equals("project")) {
+                throw ConfigError.usage(nothingFound(config.architecture()));
+            }
             String setting = by.equals("Environment=CONFIG") ? "Environment" : null;
-            String hint = by.equals("project")
-                    ? " (no -c FILE, no Environment=CONFIG=, no " + config.architecture().kernelConfigName() + " or "
-                            + FILE_NAME + " in the kernel tree or the project)"
-                    : "";
             // CONFIG= may come from Environment= or from an environment file (mkosi.env, EnvironmentFiles=).
             boolean fromEnvironment = config.list("Environment").stream().anyMatch(i -> i.startsWith("CONFIG="));
             if (setting != null && !fromEnvironment) {
                 setting = "EnvironmentFiles";
             }
             throw new ConfigError(setting == null ? null : config.origin(setting), setting,
-                    "kernel config " + file + " (chosen by " + by + ") does not exist" + hint);
+                    "kernel config " + file + " (chosen by " + by + ") does not exist");
         }
         List<String> lines = read(file);
+        Optional<String> foreign = otherArchitecture(config.architecture(), lines);
+        if (foreign.isPresent()) {
+            throw new ConfigError(config.origin(Settings.ARCHITECTURE), "Architecture", "kernel config "
+                    + (by.equals("project") || by.equals("kernel tree") ? file.getFileName() + " in the " + by : file)
+                    + " sets " + foreign.get() + ", which " + config.architecture() + " does not have: add "
+                    + config.architecture().kernelConfigName() + " to the project or the kernel tree, or give -c FILE");
+        }
         List<String> base = env.containsKey("KCONFIG_BASE")
                 ? parseTargets(env.get("KCONFIG_BASE"), "Environment=KCONFIG_BASE")
                 : directive(lines, file);
         return new KernelConfigChoice(file, by, base);
+    }
+
+    /**
+     * What {@code choose} says when no file is there: short enough that {@link ConfigError#render} prints it
+     * whole (it names files, not paths: the paths would not fit).
+     */
+    static String nothingFound(Architecture arch) {
+        return "no kernel config for " + arch + ": kimg looked for " + arch.kernelConfigName() + ", then " + FILE_NAME
+                + ", in the kernel tree and then the project; add one, set Environment=CONFIG=FILE or give -c FILE";
+    }
+
+    /**
+     * The first line of {@code lines} that sets a symbol only another architecture has (kimg's own x86-64
+     * mkosi.kernel.config, copied into a project, would otherwise configure an arm64 kernel without its console):
+     * X86* and the UNWINDER_* choice (arch/x86/Kconfig, Kconfig.debug) for arm64; ARM64* for x86-64. Other
+     * architectures are not checked (kimg builds and boots only these two).
+     *
+     * @return the offending line, e.g. {@code CONFIG_X86_64=y}
+     */
+    static Optional<String> otherArchitecture(Architecture target, List<String> lines) {
+        Pattern foreign = switch (target) {
+            case ARM64 -> X86_SYMBOL;
+            case X86_64 -> ARM64_SYMBOL;
+            default -> null;
+        };
+        return foreign == null ? Optional.empty()
+                : lines.stream().map(String::strip).filter(l -> foreign.matcher(l).matches()).findFirst();
     }
 
     /** The base targets named by a {@code # kimg: base=...} first line, or none. */

@@ -29,10 +29,25 @@ public final class KernelDebug {
 
     private KernelDebug() {}
 
-    /** Debug=yes, or DEBUG=1|yes|true|y in Environment= (or an environment file). */
+    /** The DEBUG= values mkosi-kernel users write for "yes"; {@link #OFF} for "no". */
+    static final Set<String> ON = Set.of("1", "yes", "true", "y");
+    static final Set<String> OFF = Set.of("", "0", "no", "false", "n");
+
+    /**
+     * Debug=yes, or DEBUG= in Environment= (or an environment file) set to 1, yes, true or y (any case); 0, no,
+     * false, n or empty is a plain kernel.
+     *
+     * @throws ConfigError naming the Environment= line (or EnvironmentFiles=) when DEBUG= is anything else: a
+     *                     typo must not quietly build the plain kernel
+     */
     public static boolean wanted(Config config) {
-        String env = config.environment().getOrDefault("DEBUG", "0").toLowerCase(Locale.ROOT);
-        return config.get(Settings.DEBUG) || Set.of("1", "yes", "true", "y").contains(env);
+        String value = config.environment().get("DEBUG");
+        String env = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        if (!ON.contains(env) && !OFF.contains(env)) {
+            throw new ConfigError(config.environmentOrigin("DEBUG"), "Environment", "DEBUG=" + ConfigError.quote(value)
+                    + " is not a debug switch: use 1, yes or true for a debug kernel; 0, no, false or empty for none");
+        }
+        return config.get(Settings.DEBUG) || ON.contains(env);
     }
 
     /**

@@ -31,6 +31,8 @@ public record BuildPlan(Kernel kernel, List<Module> modules, Image image) {
      * @param config        the chosen kernel config file
      * @param configChosenBy what chose it: -c, Environment=CONFIG, kernel tree, project
      * @param configBase    the make targets the file is merged onto; empty: the file is a whole config
+     * @param configFragments the fragments merged on top of the file, in merge order (KernelConfigFragments=,
+     *                      the debug fragment, mkosi.kernel.local.config: {@link kimg.module.KernelDebug#fragments})
      * @param localVersion  the LV naming the build directory ("" when none)
      * @param buildDir      the out-of-tree build directory (O=)
      * @param makeVariables the variables given to every make
@@ -40,12 +42,16 @@ public record BuildPlan(Kernel kernel, List<Module> modules, Image image) {
      * @param identity      how the kernel is built by identity, or null when it is not (no KernelRef=, ...)
      */
     public record Kernel(Path tree, Path config, String configChosenBy, List<String> configBase,
-            String localVersion, Path buildDir, List<String> makeVariables, String reconfigure, List<String> goals,
-            Freshness freshness, Identity identity) {
+            List<Path> configFragments, String localVersion, Path buildDir, List<String> makeVariables,
+            String reconfigure, List<String> goals, Freshness freshness, Identity identity) {
+        public Kernel {
+            configFragments = List.copyOf(configFragments);
+        }
+
         /** This kernel with another identity part. */
         public Kernel withIdentity(Identity other) {
-            return new Kernel(tree, config, configChosenBy, configBase, localVersion, buildDir, makeVariables,
-                    reconfigure, goals, freshness, other);
+            return new Kernel(tree, config, configChosenBy, configBase, configFragments, localVersion, buildDir,
+                    makeVariables, reconfigure, goals, freshness, other);
         }
     }
 

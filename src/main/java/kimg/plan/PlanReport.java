@@ -25,6 +25,9 @@ public final class PlanReport {
             }
             line(sb, "config", k.config() + " (chosen by " + k.configChosenBy() + ")"
                     + (k.configBase().isEmpty() ? "" : " on " + String.join(" ", k.configBase())));
+            // Every fragment merge_config.sh merges on top, in its order: the last one's value of a symbol wins.
+            line(sb, "merged on top", k.configFragments().isEmpty() ? "(none)"
+                    : String.join(", ", k.configFragments().stream().map(Path::toString).toList()));
             line(sb, "localversion", k.localVersion().isEmpty() ? "(none)" : k.localVersion());
             line(sb, "build dir", k.buildDir());
             line(sb, "make variables", String.join(" ", k.makeVariables()));

@@ -46,7 +46,8 @@ public final class Planner {
      */
     /**
      * The checks of {@link #plan} that a build would otherwise meet only at its kernel step, without the
-     * freshness scans: the kernel source is a kernel tree and the chosen kernel config exists. {@code build} calls
+     * freshness scans: the kernel source is a kernel tree, the chosen kernel config exists and a debug kernel's
+     * fragment too. {@code build} calls
      * it before any step, so a wrong path fails at once instead of after mmdebstrap.
      *
      * @throws kimg.config.ConfigError naming BuildSources= or the kernel config
@@ -56,6 +57,8 @@ public final class Planner {
             if (m.isKernel()) {
                 kimg.module.KernelMakeEnvironment.check(config);
                 KernelConfigChoice.choose(config, options.kernelConfig(), KernelBuilder.sourceTree(config));
+                // DEBUG= is a known switch and a debug kernel's fragment exists, as the plan would find them.
+                KernelDebug.fragments(config, KernelBuilder.sourceTree(config));
                 kimg.module.Selftests.of(config, KernelBuilder.sourceTree(config));
             }
         }
@@ -133,7 +136,7 @@ public final class Planner {
             identity = new BuildPlan.Identity(identity.ref(), identity.patches(), identity.series(),
                     identity.readable(), identity.worktree(), identity.store(), last.isEmpty() ? null : last, null, null);
         }
-        return new BuildPlan.Kernel(tree, choice.file(), choice.chosenBy(), choice.baseTargets(), lv.value(),
+        return new BuildPlan.Kernel(tree, choice.file(), choice.chosenBy(), choice.baseTargets(), fragments, lv.value(),
                 buildDir, variables, reconfigure, goals, freshness, identity);
     }
 

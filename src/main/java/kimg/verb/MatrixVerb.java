@@ -45,7 +45,8 @@ public record MatrixVerb(ConfigInput base, int force, int jobs, Integer guests, 
             throw ConfigError.usage("kimg matrix --guests: needs a number of guests of at least 1, not " + guests);
         }
         // Bad axes (an architecture kimg cannot boot, an unknown compiler) are usage errors before any cell runs.
-        MatrixPlan.of(axes.architectures(), axes.compilers(), axes.debugs());
+        // So is a cell whose config build would refuse (no debug fragment, an x86 config for arm64).
+        Matrix.checkCells(base, MatrixPlan.of(axes.architectures(), axes.compilers(), axes.debugs()));
         int parallel = guests != null ? guests
                 : MatrixPlan.parallelGuests(Runtime.getRuntime().availableProcessors(), config.get(Settings.CPUS));
         return Prepared.steps(List.of(), ProjectLock.Use.GUEST_BUILD, context -> Matrix.run(base, force, jobs,

@@ -111,6 +111,19 @@ class BadInputTest {
     }
 
     @Test
+    void aFlavorWithoutItsFragmentsIsRefusedByEveryVerbBeforeAnyStep() throws Exception {
+        tree.file("mkosi.local.conf", "[Build]", "Flavor=kvm");
+
+        for (String verb : java.util.List.of("summary", "build", "package", "run")) {
+            assertUsageError(KimgRun.in(dir, "-C", dir.toString(), verb), tree.at("mkosi.local.conf", 2) + ":",
+                    "Flavor=", "no kconfig fragments (*.config) in " + dir.resolve("mkosi.flavors/kvm"));
+        }
+        java.nio.file.Files.createDirectories(dir.resolve("mkosi.flavors/kvm"));
+        java.nio.file.Files.writeString(dir.resolve("mkosi.flavors/kvm/kvm.config"), "CONFIG_KVM_GUEST=y\n");
+        assertEquals(0, summary().status(), summary().toString());
+    }
+
+    @Test
     void qemuRefusesAFirmwareKimgCannotBoot() {
         tree.file("mkosi.local.conf", "[Runtime]", "Firmware=uefi");
 

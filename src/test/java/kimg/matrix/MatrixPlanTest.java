@@ -42,12 +42,7 @@ class MatrixPlanTest {
 
     @Test
     void eachCellHasItsOwnBuildDirectoryOutputAndPorts() throws Exception {
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Path tree = tmp.resolve("linux");
-        Files.createDirectories(tree.resolve("scripts/kconfig"));
-        Files.writeString(tree.resolve("Makefile"), "");
-        Files.writeString(project.resolve("mkosi.conf"), "[Build]\nBuildSources=" + tree + ":kernel\n");
-        Files.writeString(project.resolve("mkosi.kernel.config"), "CONFIG_MODULES=y\n");
+        Path project = project("CONFIG_MODULES=y\n");
         Files.writeString(project.resolve("mkosi.kernel.arm64.config"), "CONFIG_PCI_HOST_GENERIC=y\n");
         Files.writeString(project.resolve("mkosi.kernel.debug.config"), "CONFIG_LOCALVERSION=\"-debug\"\n");
         var buildDirs = new HashSet<Path>();
@@ -72,6 +67,40 @@ class MatrixPlanTest {
         assertEquals(8, buildDirs.size());
     }
 
+    /** A project on a fake kernel tree (Makefile, scripts/kconfig) whose mkosi.kernel.config is {@code kernelConfig}. */
+    private Path project(String kernelConfig) throws Exception {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Path tree = tmp.resolve("linux");
+        Files.createDirectories(tree.resolve("scripts/kconfig"));
+        Files.writeString(tree.resolve("Makefile"), "");
+        Files.writeString(project.resolve("mkosi.conf"), "[Build]\nBuildSources=" + tree + ":kernel\n");
+        Files.writeString(project.resolve("mkosi.kernel.config"), kernelConfig);
+        return project;
+    }
+
+    @Test
+    void everyCellsKernelConfigInputsAreCheckedBeforeAnyStep() throws Exception {
+        Path project = project("CONFIG_MODULES=y\nCONFIG_X86_64=y\n");
+        ConfigInput base = ConfigInput.of(project);
+        Matrix.checkCells(base, MatrixPlan.of(List.of("x86-64"), COMPILERS, List.of("no")));
+        // No mkosi.kernel.debug.config: the debug cell is refused, as Debug=yes summary --plan refuses it.
+        ConfigError debug = assertThrows(ConfigError.class,
+                () -> Matrix.checkCells(base, MatrixPlan.of(List.of("x86-64"), COMPILERS, DEBUG)));
+        assertEquals("Debug", debug.setting());
+        assertTrue(debug.getMessage().startsWith("matrix cell x86-64-gcc-debug: a debug kernel needs"
+                + " mkosi.kernel.debug.config"), debug.getMessage());
+        // The x86-64 config for an arm64 cell.
+        ConfigError arm = assertThrows(ConfigError.class,
+                () -> Matrix.checkCells(base, MatrixPlan.of(ARCHS, COMPILERS, List.of("no"))));
+        assertEquals("Architecture", arm.setting());
+        assertTrue(arm.getMessage().startsWith("matrix cell arm64-gcc: kernel config mkosi.kernel.config in the"
+                + " project sets CONFIG_X86_64=y"), arm.getMessage());
+        // The verb checks before its steps: prepare throws, nothing has run.
+        var verb = new kimg.verb.MatrixVerb(base, 0, 1, 1, false,
+                new Matrix.Options(ARCHS, COMPILERS, List.of("no")), List.of("true"));
+        assertThrows(ConfigError.class, () -> verb.prepare(ConfigLoader.load(base)));
+    }
+
     @Test
     void badAxesAreUsageErrorsNamingTheAxis() {
         assertTrue(assertThrows(ConfigError.class, () -> MatrixPlan.of(List.of("riscv64"), COMPILERS, DEBUG))
@@ -80,8 +109,8 @@ class MatrixPlanTest {
                 .getMessage().contains("unknown architecture 'sparc'"));
         assertTrue(assertThrows(ConfigError.class, () -> MatrixPlan.of(ARCHS, List.of("icc"), DEBUG))
                 .getMessage().contains("--compiler"));
-        assertTrue(assertThrows(ConfigError.class, () -> MatrixPlan.of(ARCHS, COMPILERS, List.of("maybe")))
-                .getMessage().contains("--debug"));
+        assertEquals("kimg matrix --debug-variants: 'maybe' is not yes or no", assertThrows(ConfigError.class,
+                () -> MatrixPlan.of(ARCHS, COMPILERS, List.of("maybe"))).getMessage());
         assertTrue(assertThrows(ConfigError.class, () -> MatrixPlan.of(ARCHS, List.of(), DEBUG))
                 .getMessage().contains("--compiler"));
         assertTrue(assertThrows(ConfigError.class, () -> MatrixPlan.of(List.of("arm64", "arm64"), COMPILERS, DEBUG))

@@ -130,6 +130,43 @@ class KernelConfigChoiceTest {
     }
 
     @Test
+    void noConfigAnywhereSaysWhatKimgLookedForWholeForEachArchitecture() throws Exception {
+        Files.delete(project.resolve("mkosi.kernel.config"));
+        var x86 = assertThrows(ConfigError.class, () -> KernelConfigChoice.choose(config(), (Path) null, tree));
+        assertEquals("no kernel config for x86-64: kimg looked for mkosi.kernel.x86-64.config, then"
+                + " mkosi.kernel.config, in the kernel tree and then the project; add one, set Environment=CONFIG=FILE"
+                + " or give -c FILE", x86.render());
+        Config arm64 = Config.ofValues(project, Map.of("Architecture", List.of("arm64")));
+        var arm = assertThrows(ConfigError.class, () -> KernelConfigChoice.choose(arm64, (Path) null, tree));
+        assertEquals(arm.getMessage(), arm.render(), "printed whole, not cut");
+        assertTrue(arm.render().startsWith("no kernel config for arm64: kimg looked for mkosi.kernel.arm64.config,"
+                + " then mkosi.kernel.config,"), arm.render());
+    }
+
+    @Test
+    void anX86ConfigForArm64IsRefusedNamingTheFileToAdd() throws Exception {
+        Config arm64 = Config.ofValues(project, Map.of("Architecture", List.of("arm64")));
+        // kimg's own x86-64 config, copied into a project: no CONFIG_X86 line, but x86's unwinder choice.
+        Files.copy(Path.of("mkosi.kernel.config").toAbsolutePath(), project.resolve("mkosi.kernel.config"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var e = assertThrows(ConfigError.class, () -> KernelConfigChoice.choose(arm64, (Path) null, tree));
+        assertEquals("Architecture", e.setting());
+        assertEquals("kernel config mkosi.kernel.config in the project sets CONFIG_UNWINDER_FRAME_POINTER=y, which"
+                + " arm64 does not have: add mkosi.kernel.arm64.config to the project or the kernel tree, or give"
+                + " -c FILE", e.getMessage());
+        assertTrue(e.render().endsWith(e.getMessage()), e.render());
+        Files.writeString(project.resolve("mkosi.kernel.config"), "CONFIG_X86_64=y\nCONFIG_PCI=y\n");
+        assertThrows(ConfigError.class, () -> KernelConfigChoice.choose(arm64, (Path) null, tree));
+        // The same file is x86-64's own; a generic fragment without x86 symbols still serves arm64.
+        assertEquals(project.resolve("mkosi.kernel.config"), KernelConfigChoice.choose(config(), null, tree).file());
+        Files.writeString(project.resolve("mkosi.kernel.config"), "# kimg: base=defconfig\nCONFIG_PCI=y\n");
+        assertEquals(project.resolve("mkosi.kernel.config"), KernelConfigChoice.choose(arm64, null, tree).file());
+        // The other way round: an arm64 config for x86-64.
+        Files.writeString(project.resolve("mkosi.kernel.config"), "CONFIG_ARM64_VA_BITS_48=y\n");
+        assertThrows(ConfigError.class, () -> KernelConfigChoice.choose(config(), (Path) null, tree));
+    }
+
+    @Test
     void wholeConfigHasNoBase() {
         var c = KernelConfigChoice.choose(config(), (Path) null, tree);
         assertEquals(List.of(), c.baseTargets());

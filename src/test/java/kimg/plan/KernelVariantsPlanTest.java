@@ -46,6 +46,22 @@ class KernelVariantsPlanTest {
     }
 
     @Test
+    void thePlanNamesEveryFragmentMergedOnTopInMergeOrder() {
+        Path extra = p.project.resolve("extra.config");
+        PlanProject.write(extra, "CONFIG_PRINTK=y\n");
+        BuildPlan plan = Planner.plan(p.config("Debug=yes", "KernelConfigFragments=" + extra),
+                BuildOptions.defaults());
+        Path debug = p.project.resolve(KernelDebug.FILE_NAME);
+        assertEquals(java.util.List.of(extra, debug), plan.kernel().configFragments());
+        assertTrue(PlanReport.text(plan).contains("\n  merged on top: " + extra + ", " + debug + "\n"),
+                PlanReport.text(plan));
+        assertTrue(PlanReport.json(plan).contains("\"configFragments\" : [ \"" + extra + "\", \"" + debug + "\" ]"),
+                PlanReport.json(plan));
+        assertTrue(PlanReport.text(Planner.plan(p.config(), BuildOptions.defaults()))
+                .contains("\n  merged on top: (none)\n"));
+    }
+
+    @Test
     void aBuiltPlainKernelStaysCurrentWhileTheDebugOneWasNeverBuilt() {
         p.markKernelBuilt(p.config());
         assertEquals(BuildPlan.Freshness.CURRENT, kernel().freshness());
@@ -81,6 +97,31 @@ class KernelVariantsPlanTest {
         assertTrue(KernelDebug.wanted(c));
         assertTrue(KernelDebug.wanted(p.config("Environment=DEBUG=yes")));
         assertTrue(!KernelDebug.wanted(p.config()));
+    }
+
+    @Test
+    void debugInTheEnvironmentTakesTheDocumentedValuesAndRefusesOthersNamingTheLine() throws Exception {
+        for (String on : java.util.List.of("1", "yes", "TRUE", "y")) {
+            assertTrue(KernelDebug.wanted(p.config("Environment=DEBUG=" + on)), on);
+        }
+        for (String off : java.util.List.of("0", "no", "False", "n", "")) {
+            assertTrue(!KernelDebug.wanted(p.config("Environment=DEBUG=" + off)), off);
+        }
+        PlanProject.write(p.project.resolve("mkosi.conf.d/debug.conf"), "[Build]\nEnvironment=DEBUG=maybe\n");
+        Config maybe = p.config();
+        ConfigError e = assertThrows(ConfigError.class, () -> KernelDebug.wanted(maybe));
+        assertEquals("Environment", e.setting());
+        assertTrue(e.render().startsWith(p.project.resolve("mkosi.conf.d/debug.conf") + ":2: Environment=: DEBUG='maybe'"
+                + " is not a debug switch"), e.render());
+        assertThrows(ConfigError.class, () -> Planner.checkBeforeBuild(maybe, BuildOptions.defaults()));
+    }
+
+    @Test
+    void aBuildChecksTheDebugFragmentBeforeAnyStep() throws Exception {
+        java.nio.file.Files.delete(p.project.resolve(KernelDebug.FILE_NAME));
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> Planner.checkBeforeBuild(p.config("Debug=yes"), BuildOptions.defaults()));
+        assertEquals("Debug", e.setting());
     }
 
     @Test
