@@ -147,6 +147,9 @@ public final class Cli {
         if (given == null) {
             return null;
         }
+        if (given.isBlank()) {
+            throw ConfigError.usage("invalid value for option '--config': empty (give a kernel config FILE)");
+        }
         Path file = cwd.resolve(given).toAbsolutePath().normalize();
         if (!Files.isRegularFile(file)) {
             throw ConfigError.usage("invalid value for option '--config': no such file: " + file);

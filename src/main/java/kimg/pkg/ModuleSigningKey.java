@@ -64,6 +64,38 @@ public final class ModuleSigningKey {
                 """.formatted(cn);
     }
 
+    /**
+     * ModuleSigningKey= before any step: kbuild's CONFIG_MODULE_SIG_KEY is one PEM file holding the private key and
+     * its X.509 certificate (certs/Makefile extracts the certificate from it at the end of a kernel build), so a file
+     * without both would fail minutes in; a PKCS#11 URI is not a file kimg can take.
+     *
+     * @throws ConfigError at ModuleSigningKey='s place (exit 2)
+     */
+    public static void checkGiven(kimg.config.Config config) {
+        var key = config.optional(kimg.config.Settings.MODULE_SIGNING_KEY);
+        if (key.isEmpty() || !config.get(kimg.config.Settings.MODULE_SIGNING)) {
+            return;
+        }
+        String text;
+        try {
+            text = Files.readString(key.get(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new kimg.config.ConfigError(config.origin(kimg.config.Settings.MODULE_SIGNING_KEY),
+                    "ModuleSigningKey", "cannot read " + key.get() + ": " + e.getMessage());
+        }
+        if (!pemHoldsKeyAndCertificate(text)) {
+            throw new kimg.config.ConfigError(config.origin(kimg.config.Settings.MODULE_SIGNING_KEY),
+                    "ModuleSigningKey", key.get() + " is not one PEM file with a private key and its certificate"
+                            + " (what kbuild's CONFIG_MODULE_SIG_KEY takes)");
+        }
+    }
+
+    /** A PEM text with a private key block (PKCS#8, RSA or EC) and a certificate block. */
+    static boolean pemHoldsKeyAndCertificate(String text) {
+        return text.matches("(?s).*-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----.*")
+                && text.contains("-----BEGIN CERTIFICATE-----");
+    }
+
     /** The key kimg uses: ModuleSigningKey=, or {@code <dir>/module-signing-key.pem}, generated when absent (0600). */
     public static Path ensure(PackageSettings settings, Path dir, String project, Exec exec) {
         if (settings.moduleSigningKey().isPresent()) {

@@ -31,6 +31,7 @@ public record PackageVerb(BuildOptions options) implements Verb {
     public Prepared prepare(Config config) {
         // KernelModule= mistakes are configuration errors: found before the kernel build starts.
         KernelModules.of(config);
+        kimg.pkg.ModuleSigningKey.checkGiven(config);
         return Prepared.steps(PackageTools.needed(config), ProjectLock.Use.BUILD,
                 context -> PackageRun.run(context.config(), options, context.exec(), context.out()));
     }

@@ -76,6 +76,21 @@ class ChecksFirstTest {
         refused(tree, "cannot build s390x", "--architecture=s390x", "summary", "--plan", "--json");
     }
 
+    @Test
+    void aModuleSigningKeyThatIsNotAKeyAndCertificatePem() {
+        ConfigTree tree = emptyProject().dir("src/linux/scripts/kconfig").file("src/linux/Makefile", "all:")
+                .file("bad.pem", "garbage")
+                .file("mkosi.local.conf", "[Build]", "BuildSources=src/linux:kernel", "ModuleSigning=yes",
+                        "ModuleSigningKey=bad.pem");
+        refused(tree, "mkosi.local.conf:4: ModuleSigningKey=: ", "package");
+        refused(tree, "is not one PEM file with a private key and its certificate", "package");
+    }
+
+    @Test
+    void anEmptyKernelConfigOption() {
+        refused(emptyProject(), "'--config': empty", "build", "-c", "");
+    }
+
     /** Found by a new user's trial: these surfaced only after mmdebstrap had run for minutes. */
     @Test
     void aKernelSourceThatIsNotAKernelTree() {

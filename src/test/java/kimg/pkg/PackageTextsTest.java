@@ -72,4 +72,16 @@ class PackageTextsTest {
                 List.of(new AptRelease.Indexed("Packages", 1234,
                         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))));
     }
+
+    @Test
+    void aModuleSigningKeyFileHoldsAPrivateKeyAndItsCertificate() {
+        String cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        for (String kind : new String[] {"", "RSA ", "EC ", "ENCRYPTED "}) {
+            String key = "-----BEGIN " + kind + "PRIVATE KEY-----\nMIIE\n-----END " + kind + "PRIVATE KEY-----\n";
+            assertTrue(ModuleSigningKey.pemHoldsKeyAndCertificate(key + cert), kind);
+            assertFalse(ModuleSigningKey.pemHoldsKeyAndCertificate(key), kind + "without a certificate");
+        }
+        assertFalse(ModuleSigningKey.pemHoldsKeyAndCertificate(cert));
+        assertFalse(ModuleSigningKey.pemHoldsKeyAndCertificate("garbage"));
+    }
 }
