@@ -13,12 +13,14 @@ public final class PackageCommands {
     private PackageCommands() {}
 
     /**
-     * rpmbuild on the host with kimg's own top directory (no ~/rpmbuild) and the staged payload as
-     * {@code %kimg_stage}. Payload gzip level 6: zstd 19 (rpm's default) spends minutes on a kernel's modules.
+     * rpmbuild on the host with kimg's own top directory (no ~/rpmbuild) and rpm database (Debian's rpm defaults
+     * %_dbpath to ~/.rpmdb, which rpmbuild creates), and the staged payload as {@code %kimg_stage}. Payload gzip
+     * level 6: zstd 19 (rpm's default) spends minutes on a kernel's modules.
      */
     public static List<String> rpmbuild(Path topDir, Path stage, Path spec, String rpmArch) {
-        return List.of("rpmbuild", "-bb", "--define", "_topdir " + topDir, "--define", "kimg_stage " + stage,
-                "--define", "_binary_payload w6.gzdio", "--target", rpmArch, spec.toString());
+        return List.of("rpmbuild", "-bb", "--define", "_topdir " + topDir, "--define", "_dbpath "
+                + topDir.resolve("rpmdb"), "--define", "kimg_stage " + stage, "--define", "_binary_payload w6.gzdio",
+                "--target", rpmArch, spec.toString());
     }
 
     /** rpm --addsign with the macros file kimg wrote (%_gpg_name, %_gpg_path): the host's ~/.rpmmacros is not used. */
