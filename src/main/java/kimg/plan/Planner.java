@@ -47,8 +47,8 @@ public final class Planner {
     /**
      * The checks of {@link #plan} that a build would otherwise meet only at its kernel step, without the
      * freshness scans: the kernel source is a kernel tree, the chosen kernel config exists and a debug kernel's
-     * fragment too. {@code build} calls
-     * it before any step, so a wrong path fails at once instead of after mmdebstrap.
+     * fragment too. {@code build} calls it before any step, so a wrong path fails at once instead of after
+     * mmdebstrap.
      *
      * @throws kimg.config.ConfigError naming BuildSources= or the kernel config
      */
