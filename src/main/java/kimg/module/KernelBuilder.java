@@ -224,19 +224,19 @@ public final class KernelBuilder {
         KconfigValues finalConfig = KconfigValues.parse(readLines(buildDir.resolve(".config")));
         boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");
         boolean neverLinked = modules && KernelGoals.neverLinked(buildDir);
+        // The identity in use may have come from the store (or the last build did not finish): then the build
+        // directory's objects and Module.symvers are another kernel's, and modules built on them would not match
+        // the one that boots.
+        Optional<String> lastBuilt = p.identity() == null ? Optional.empty() : IdentityReuse.lastBuilt(buildDir);
+        boolean otherBuild = modules && p.identity() != null && !lastBuilt.equals(Optional.of(p.identity().name()));
         if (options.incremental() && neverLinked) {
             exec.console().warn("kernel: -i but no kernel was ever built in " + buildDir + ": building it whole once");
-        } else if (options.incremental() && modules && p.identity() != null
-                && !IdentityReuse.lastBuilt(buildDir).equals(Optional.of(p.identity().name()))) {
-            // The identity in use came from the store (or the last build did not finish): the build directory's
-            // objects and Module.symvers are another kernel's, so modules built on them would not match the one
-            // that boots.
-            exec.console().warn("kernel: -i but " + buildDir + " last built " + IdentityReuse.lastBuilt(buildDir)
-                    .orElse("no complete kernel") + ", not " + p.identity().name() + ": building it whole once");
-            neverLinked = true;
+        } else if (options.incremental() && otherBuild) {
+            exec.console().warn("kernel: -i but " + buildDir + " last built " + lastBuilt.orElse("no complete kernel")
+                    + ", not " + p.identity().name() + ": building it whole once");
         }
-        List<String> goals = KernelGoals.of(arch.imageTarget(), finalConfig, options.incremental(), neverLinked,
-                HostTools.onPath("python3"));
+        List<String> goals = KernelGoals.of(arch.imageTarget(), finalConfig, options.incremental(),
+                neverLinked || otherBuild, HostTools.onPath("python3"));
         if (goals.isEmpty()) {
             exec.console().warn("kernel: -i with CONFIG_MODULES unset: nothing to build");
         } else {

@@ -16,14 +16,15 @@ public final class KernelGoals {
      * @param imageTarget  the architecture's image goal (bzImage, Image)
      * @param finalConfig  the build directory's .config (or the chosen file when there is none yet)
      * @param incremental  -i: modules only
-     * @param neverLinked  no vmlinux link happened in the build directory yet (see {@link #neverLinked})
+     * @param wholeOnce    -i must build the kernel whole once: no vmlinux link happened in the build directory yet
+     *                     (see {@link #neverLinked}), or it holds another identity's build
      * @param python3      python3 is on PATH (compile_commands.json needs it)
      * @return the goals in order; empty for -i without CONFIG_MODULES
      */
     public static List<String> of(String imageTarget, KconfigValues finalConfig, boolean incremental,
-            boolean neverLinked, boolean python3) {
+            boolean wholeOnce, boolean python3) {
         boolean modules = finalConfig.valueOf("CONFIG_MODULES").equals("y");
-        boolean wholeKernel = !incremental || (modules && neverLinked);
+        boolean wholeKernel = !incremental || (modules && wholeOnce);
         var goals = new ArrayList<String>();
         if (wholeKernel) {
             goals.add(imageTarget);
