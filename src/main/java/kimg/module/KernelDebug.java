@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 import kimg.config.Settings;
@@ -29,10 +28,6 @@ public final class KernelDebug {
 
     private KernelDebug() {}
 
-    /** The DEBUG= values mkosi-kernel users write for "yes"; {@link #OFF} for "no". */
-    static final Set<String> ON = Set.of("1", "yes", "true", "y");
-    static final Set<String> OFF = Set.of("", "0", "no", "false", "n");
-
     /**
      * Debug=yes, or DEBUG= in Environment= (or an environment file) set to 1, yes, true or y (any case); 0, no,
      * false, n or empty is a plain kernel.
@@ -43,11 +38,11 @@ public final class KernelDebug {
     public static boolean wanted(Config config) {
         String value = config.environment().get("DEBUG");
         String env = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
-        if (!ON.contains(env) && !OFF.contains(env)) {
+        if (!EnvironmentSwitches.ON.contains(env) && !EnvironmentSwitches.OFF.contains(env)) {
             throw new ConfigError(config.environmentOrigin("DEBUG"), "Environment", "DEBUG=" + ConfigError.quote(value)
                     + " is not a debug switch: use 1, yes or true for a debug kernel; 0, no, false or empty for none");
         }
-        return config.get(Settings.DEBUG) || ON.contains(env);
+        return config.get(Settings.DEBUG) || EnvironmentSwitches.ON.contains(env);
     }
 
     /**

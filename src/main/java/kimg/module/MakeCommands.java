@@ -90,7 +90,7 @@ public record MakeCommands(Path sourceTree, Path buildDir, int jobs, List<String
 
     /** Environment=CCACHE=1 (or yes/true) asks for ccache. */
     public static boolean wantsCcache(Map<String, String> env) {
-        return Set.of("1", "yes", "true", "y").contains(env.getOrDefault("CCACHE", "0").toLowerCase(java.util.Locale.ROOT));
+        return EnvironmentSwitches.ON.contains(env.getOrDefault("CCACHE", "0").toLowerCase(java.util.Locale.ROOT));
     }
 
     /** {@code make -C <tree> O=<build> <variables> <args>}: the prefix of every kernel make. */

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import kimg.config.Config;
 import kimg.config.ConfigError;
 
@@ -22,7 +21,6 @@ import kimg.config.ConfigError;
 public record Selftests(List<String> targets, Optional<List<String>> skipTargets) {
     /** Where the install goes, inside the kernel's build directory (the guest sees it under /work/build/kernel/). */
     public static final String INSTALL_DIRECTORY = "selftests";
-    private static final Set<String> YES = Set.of("1", "y", "yes", "true");
 
     public Selftests {
         targets = List.copyOf(targets);
@@ -39,7 +37,7 @@ public record Selftests(List<String> targets, Optional<List<String>> skipTargets
      */
     public static Optional<Selftests> of(Config config, Path tree) {
         Map<String, String> env = config.environment();
-        if (!YES.contains(env.getOrDefault("SELFTESTS", "").strip().toLowerCase(java.util.Locale.ROOT))) {
+        if (!EnvironmentSwitches.ON.contains(env.getOrDefault("SELFTESTS", "").strip().toLowerCase(java.util.Locale.ROOT))) {
             return Optional.empty();
         }
         List<String> targets = names(config, tree, env, "SELFTESTS_TARGETS");

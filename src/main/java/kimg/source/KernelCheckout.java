@@ -113,8 +113,7 @@ public final class KernelCheckout {
         for (String candidate : GitCommands.refCandidates(ref)) {
             var r = exec.runUnchecked("kernel-resolve-ref", Cmd.of(git.resolve(candidate)));
             if (r.exitStatus() == 0) {
-                List<String> lines = readLog(r.log());
-                String sha = lines.size() >= 2 ? lines.get(1).strip() : "";
+                String sha = firstOutputLine(r);
                 if (sha.matches("[0-9a-f]{40,64}")) {
                     return Optional.of(sha);
                 }
@@ -179,8 +178,7 @@ public final class KernelCheckout {
         }
         String theirs = exec.capture("kernel-repository-common-dir", Cmd.of(GitCommands.commonDirectory(git.repo())))
                 .text().strip();
-        List<String> lines = readLog(mine.log()); // "$ git ...", then the path
-        return lines.size() >= 2 && sameFile(lines.get(1).strip(), theirs);
+        return sameFile(firstOutputLine(mine), theirs);
     }
 
     private static boolean sameFile(String a, String b) {
@@ -279,6 +277,12 @@ public final class KernelCheckout {
         out.add(first);
         out.addAll(rest);
         return out;
+    }
+
+    /** The first line a step printed, from its log ("$ command" first, then the output), stripped; "" when none. */
+    private static String firstOutputLine(kimg.exec.Exec.Result r) {
+        List<String> lines = readLog(r.log());
+        return lines.size() >= 2 ? lines.get(1).strip() : "";
     }
 
     private static List<String> readLog(Path log) {
